@@ -1,0 +1,48 @@
+import { AppConfigModule, AuthModule, EventStoreModule, HealthModule, MongoModule, QueueModule, RedisModule } from '@app/platform';
+import { ReadModelsModule } from '@app/read-models';
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ChangeArticleSettingsController } from './commands/change-article-settings/change-article-settings.controller';
+import { ChangeArticleSettingsHandler } from './commands/change-article-settings/change-article-settings.handler';
+import { EditReplyController } from './commands/edit-reply/edit-reply.controller';
+import { EditReplyHandler } from './commands/edit-reply/edit-reply.handler';
+import { PublishArticleController } from './commands/publish-article/publish-article.controller';
+import { PublishArticleHandler } from './commands/publish-article/publish-article.handler';
+import { RetractReplyController } from './commands/retract-reply/retract-reply.controller';
+import { RetractReplyHandler } from './commands/retract-reply/retract-reply.handler';
+import { SubmitReplyController } from './commands/submit-reply/submit-reply.controller';
+import { SubmitReplyHandler } from './commands/submit-reply/submit-reply.handler';
+import { GetArticleController } from './queries/get-article/get-article.controller';
+import { GetArticleHandler } from './queries/get-article/get-article.handler';
+import { GetReplyController } from './queries/get-reply/get-reply.controller';
+import { GetReplyHandler } from './queries/get-reply/get-reply.handler';
+import { GetThreadController } from './queries/get-thread/get-thread.controller';
+import { GetThreadHandler } from './queries/get-thread/get-thread.handler';
+import { ListArticlesController } from './queries/list-articles/list-articles.controller';
+import { ListArticlesHandler } from './queries/list-articles/list-articles.handler';
+import { SeedService } from './seed/seed.service';
+import { Aggregates } from './shared/streams';
+
+const commandHandlers = [PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler];
+const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler];
+const controllers = [
+  ListArticlesController,
+  PublishArticleController,
+  GetArticleController,
+  ChangeArticleSettingsController,
+  SubmitReplyController,
+  GetThreadController,
+  GetReplyController,
+  EditReplyController,
+  RetractReplyController,
+];
+
+/** Shared by the API and the worker: config, stores, queues. */
+export const platformModules = [AppConfigModule, MongoModule, RedisModule, QueueModule, EventStoreModule];
+
+@Module({
+  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule],
+  controllers,
+  providers: [Aggregates, SeedService, ...commandHandlers, ...queryHandlers],
+})
+export class ApiModule {}

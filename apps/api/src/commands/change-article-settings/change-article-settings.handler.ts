@@ -1,0 +1,21 @@
+import { Article } from '@app/domain';
+import { ProblemException } from '@app/platform';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { matchesEtag, metadataFor } from '../../shared/request-context';
+import { Aggregates } from '../../shared/streams';
+import { ChangeArticleSettingsCommand } from './change-article-settings.command';
+
+@CommandHandler(ChangeArticleSettingsCommand)
+export class ChangeArticleSettingsHandler implements ICommandHandler<ChangeArticleSettingsCommand> {
+  constructor(private readonly aggregates: Aggregates) {}
+
+  async execute({ articleId, changes, actor, ifMatch }: ChangeArticleSettingsCommand) {
+    const { article, stream } = await this.aggregates.article(articleId);
+    if (!matchesEtag(ifMatch, stream.version)) throw new ProblemException(412, 'the article changed since it was read');
+    article.changeSettings(changes);
+    const events = article.pullEvents();
+    if (events.length === 0) return { settings: article.settings, version: stream.version };
+    const { version } = await this.aggregates.store.append(stream, events, metadataFor(actor));
+    return { settings: (article as Article).settings, version };
+  }
+}

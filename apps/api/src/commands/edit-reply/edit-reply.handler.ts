@@ -1,0 +1,27 @@
+import { Clock, CLOCK, GuestIdentity, ProblemException } from '@app/platform';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { matchesEtag, metadataFor } from '../../shared/request-context';
+import { Aggregates } from '../../shared/streams';
+import { EditReplyCommand } from './edit-reply.command';
+import { authorActor } from './requester';
+
+@CommandHandler(EditReplyCommand)
+export class EditReplyHandler implements ICommandHandler<EditReplyCommand> {
+  constructor(
+    private readonly aggregates: Aggregates,
+    private readonly guests: GuestIdentity,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ replyId, body, requester, ifMatch }: EditReplyCommand) {
+    const { reply, stream } = await this.aggregates.reply(replyId);
+    const actor = authorActor(reply, requester, this.guests);
+    if (!matchesEtag(ifMatch, stream.version)) throw new ProblemException(412, 'the reply changed since it was read; load it again');
+    const { article } = await this.aggregates.article(reply.articleId);
+    reply.edit(actor, body, this.clock(), article);
+    const events = reply.pullEvents();
+    if (events.length === 0) return { version: stream.version };
+    return this.aggregates.store.append(stream, events, metadataFor(actor));
+  }
+}

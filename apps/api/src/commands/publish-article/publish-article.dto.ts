@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ARTICLE_ID } from '../../shared/ids';
+import { ReplySettingsDto } from './reply-settings.dto';
+
+export class PublishArticleDto {
+  @ApiPropertyOptional({ description: 'Defaults to a slug of the title' })
+  @IsOptional() @Matches(ARTICLE_ID, { message: 'id must be lowercase letters, digits and dashes' })
+  id?: string;
+
+  @ApiProperty() @IsString() @Length(1, 300)
+  title: string;
+
+  @ApiProperty() @IsString() @Length(1, 200)
+  author: string;
+
+  @ApiProperty() @IsString() @Length(1, 100)
+  category: string;
+
+  @ApiProperty({ type: [String], description: 'Paragraphs of the article' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsString({ each: true }) @MaxLength(20000, { each: true })
+  body: string[];
+
+  @ApiPropertyOptional({ type: ReplySettingsDto })
+  @IsOptional() @ValidateNested() @Type(() => ReplySettingsDto)
+  settings?: ReplySettingsDto;
+}

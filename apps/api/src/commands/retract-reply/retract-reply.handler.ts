@@ -1,0 +1,25 @@
+import { Clock, CLOCK, GuestIdentity, ProblemException } from '@app/platform';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { matchesEtag, metadataFor } from '../../shared/request-context';
+import { Aggregates } from '../../shared/streams';
+import { authorActor } from '../edit-reply/requester';
+import { RetractReplyCommand } from './retract-reply.command';
+
+@CommandHandler(RetractReplyCommand)
+export class RetractReplyHandler implements ICommandHandler<RetractReplyCommand> {
+  constructor(
+    private readonly aggregates: Aggregates,
+    private readonly guests: GuestIdentity,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ replyId, requester, ifMatch }: RetractReplyCommand) {
+    const { reply, stream } = await this.aggregates.reply(replyId);
+    const actor = authorActor(reply, requester, this.guests);
+    if (!matchesEtag(ifMatch, stream.version)) throw new ProblemException(412, 'the reply changed since it was read; load it again');
+    const { article } = await this.aggregates.article(reply.articleId);
+    reply.retract(actor, this.clock(), article);
+    return this.aggregates.store.append(stream, reply.pullEvents(), metadataFor(actor));
+  }
+}

@@ -1,0 +1,21 @@
+import { Actor } from '@app/domain';
+import { Command } from '@nestjs/cqrs';
+
+export interface SubmittedReply {
+  replyId: string;
+  status: 'published' | 'pending';
+  /** Guests only: proves authorship for edits and retraction. */
+  editToken?: string;
+}
+
+export class SubmitReplyCommand extends Command<SubmittedReply> {
+  constructor(
+    readonly articleId: string,
+    readonly body: string,
+    readonly parentId: string | undefined,
+    readonly author: Actor,
+    readonly idempotencyKey?: string,
+  ) {
+    super();
+  }
+}

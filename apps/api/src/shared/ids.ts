@@ -1,0 +1,21 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+export const ARTICLE_ID = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
+export const REPLY_ID = /^[a-f0-9]{24}$/;
+
+export const newReplyId = (): string => randomBytes(12).toString('hex');
+
+/** A retried submission with the same Idempotency-Key lands on the same reply id. */
+export const idempotentReplyId = (...parts: string[]): string =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+
+export function slugify(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f’']/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/g, '');
+}

@@ -1,0 +1,17 @@
+import { Actor } from '@app/domain';
+import { EventMetadata } from '@app/event-store';
+import { randomUUID } from 'node:crypto';
+
+export const metadataFor = (actor: Actor, correlationId?: string): EventMetadata => ({
+  actor,
+  correlationId: correlationId ?? randomUUID(),
+  causationId: null,
+});
+
+/** Strong ETags carry the stream version. */
+export const etagOf = (version: number) => `"${version}"`;
+
+export function matchesEtag(ifMatch: string | undefined, version: number): boolean {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return true;
+  return ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '')).includes(etagOf(version));
+}

@@ -1,0 +1,78 @@
+import { LogConsumer, SequencerRunner } from '@app/event-store';
+import { AppConfig, JobName, LOG_QUEUE } from '@app/platform';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
+
+type JobHandlers = Record<JobName, () => Promise<unknown>>;
+
+/**
+ * Runs the log's jobs: woken through BullMQ, and polling on timers so a lost wake-up or a
+ * Redis outage only costs delay.
+ */
+@Injectable()
+export class LogWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('worker');
+  private worker: Worker | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  /** Exactly one handler per job name; the type makes a missing one a compile error. */
+  readonly handlers: JobHandlers = {
+    [JobName.SequenceInbox]: () => this.sequence(false),
+    [JobName.CatchUpLog]: () => this.catchUp(),
+  };
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(SEQUENCER_RUNNER) private readonly sequencer: SequencerRunner,
+    @Inject(LOG_CONSUMERS) readonly consumers: LogConsumer[],
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const missing = Object.values(JobName).filter((name) => typeof this.handlers[name] !== 'function');
+    if (missing.length) throw new Error(`no handler for jobs: ${missing.join(', ')}`);
+
+    const connection = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000) });
+    connection.on('error', () => undefined);
+    this.worker = new Worker(LOG_QUEUE, (job) => this.handlers[job.name as JobName]?.() ?? Promise.reject(new Error(`unknown job ${job.name}`)), {
+      connection,
+      prefix: this.config.QUEUE_PREFIX,
+      concurrency: 2,
+    });
+    this.worker.on('error', () => undefined);
+
+    this.every(this.config.POLL_INTERVAL_MS, async () => {
+      await this.sequence(false);
+      await this.catchUp();
+    });
+    this.every(this.config.SWEEP_INTERVAL_MS, () => this.sequence(true));
+  }
+
+  private every(ms: number, work: () => Promise<unknown>): void {
+    const tick = async () => {
+      if (this.stopped) return;
+      await work().catch((error) => this.logger.warn(`poll: ${(error as Error).message}`));
+      if (!this.stopped) this.timers.push(setTimeout(tick, ms));
+    };
+    this.timers.push(setTimeout(tick, ms));
+  }
+
+  async sequence(sweep: boolean): Promise<number> {
+    return this.sequencer.run({ sweep });
+  }
+
+  async catchUp(): Promise<number> {
+    const counts = await Promise.all(this.consumers.map((c) => c.catchUp()));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.timers.forEach(clearTimeout);
+    await this.worker?.close().catch(() => undefined);
+    await this.sequencer.stop();
+    await Promise.all(this.consumers.map((c) => c.stop()));
+  }
+}

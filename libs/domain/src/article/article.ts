@@ -1,0 +1,93 @@
+import { AggregateRoot } from '../shared/aggregate-root';
+import { ConflictError, NotFoundError, RuleViolationError } from '../shared/domain-errors';
+import { ArticleEvent, DEFAULT_REPLY_SETTINGS, ReplySettings } from './article.events';
+
+/** Leaves out keys whose value is undefined, so they never override a setting. */
+const defined = <T extends object>(o: T | undefined): Partial<T> =>
+  Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+export interface PublishArticle {
+  articleId: string;
+  title: string;
+  author: string;
+  category: string;
+  body: string[];
+  settings?: Partial<ReplySettings>;
+}
+
+export class Article extends AggregateRoot<ArticleEvent> {
+  id = '';
+  title = '';
+  settings: ReplySettings = DEFAULT_REPLY_SETTINGS;
+  private published = false;
+
+  static streamId(articleId: string): string {
+    return `article-${articleId}`;
+  }
+
+  static publish(input: PublishArticle, now: Date): Article {
+    const article = new Article();
+    article.record({
+      type: 'article.published',
+      schemaVersion: 1,
+      data: {
+        articleId: input.articleId,
+        title: input.title,
+        author: input.author,
+        category: input.category,
+        body: input.body,
+        publishedAt: now.toISOString(),
+        settings: { ...DEFAULT_REPLY_SETTINGS, ...defined(input.settings) },
+      },
+    });
+    return article;
+  }
+
+  /** Throws unless this article has been published (an empty stream means unknown). */
+  assertExists(articleId: string): this {
+    if (!this.published) throw new NotFoundError(`article ${articleId} not found`);
+    return this;
+  }
+
+  changeSettings(changes: Partial<ReplySettings>): void {
+    const settings = { ...this.settings, ...defined(changes) };
+    const same = (Object.keys(settings) as (keyof ReplySettings)[]).every(
+      (k) => settings[k] === this.settings[k],
+    );
+    if (same) return;
+    this.record({
+      type: 'article.reply-settings-changed',
+      schemaVersion: 1,
+      data: { articleId: this.id, settings, previous: this.settings },
+    });
+  }
+
+  /** The rules a new reply must pass before it is accepted. */
+  assertAcceptsReply(opts: { asGuest: boolean; depth: number }): void {
+    if (!this.settings.open) throw new RuleViolationError('replies are closed on this article');
+    if (opts.asGuest && !this.settings.guestsAllowed) {
+      throw new RuleViolationError('this article does not accept replies from guests; sign in');
+    }
+    if (opts.depth > this.settings.maxDepth) {
+      throw new RuleViolationError(
+        `replies may nest at most ${this.settings.maxDepth} deep on this article`,
+        'parentId',
+      );
+    }
+  }
+
+  protected when(event: ArticleEvent): void {
+    switch (event.type) {
+      case 'article.published':
+        if (this.published) throw new ConflictError('article already published');
+        this.published = true;
+        this.id = event.data.articleId;
+        this.title = event.data.title;
+        this.settings = event.data.settings;
+        break;
+      case 'article.reply-settings-changed':
+        this.settings = event.data.settings;
+        break;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+export * from './shared/domain-event';
+export * from './shared/domain-errors';
+export * from './shared/aggregate-root';
+export * from './article/article.events';
+export * from './article/article';
+export * from './reply/reply.events';
+export * from './reply/reply';

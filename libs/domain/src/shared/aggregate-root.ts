@@ -1,0 +1,41 @@
+import { DomainEvent } from './domain-event';
+
+/**
+ * Event-sourced aggregate: state is rebuilt by applying past events; verbs record new ones.
+ * `version` counts every event ever applied, so it is the stream version to append after.
+ */
+export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
+  private pending: E[] = [];
+  private _version = 0;
+
+  get version(): number {
+    return this._version;
+  }
+
+  /** Version the stream had when this aggregate was loaded: the append's expected version. */
+  get loadedVersion(): number {
+    return this._version - this.pending.length;
+  }
+
+  protected abstract when(event: E): void;
+
+  protected record(event: E): void {
+    this.when(event);
+    this._version += 1;
+    this.pending.push(event);
+  }
+
+  rehydrate(history: Iterable<E>): this {
+    for (const event of history) {
+      this.when(event);
+      this._version += 1;
+    }
+    return this;
+  }
+
+  pullEvents(): E[] {
+    const events = this.pending;
+    this.pending = [];
+    return events;
+  }
+}

@@ -1,0 +1,57 @@
+import { Actor, DomainEvent } from '@app/domain';
+
+export interface EventMetadata {
+  actor: Actor;
+  /** The request or job that started this chain of work. */
+  correlationId: string;
+  /** The event or command that directly caused this commit; null for a user's request. */
+  causationId: string | null;
+}
+
+/** One command's events, inserted once as one document; only the sequencer adds `position`. */
+export interface CommitDocument {
+  _id: string; // `${streamId}:${version}`
+  streamId: string;
+  /** Stream version of the first event in this commit. */
+  version: number;
+  /** `_id` of the stream's previous commit, so the sequencer keeps a stream in order. */
+  previous: string | null;
+  events: DomainEvent[];
+  recordedAt: Date;
+  metadata: EventMetadata;
+  position?: number;
+  sequencedAt?: Date;
+}
+
+/** A commit as it sits in the log: its global position and when it got it. */
+export interface LogEntry {
+  position: number;
+  commitId: string;
+  streamId: string;
+  version: number;
+  events: DomainEvent[];
+  recordedAt: Date;
+  sequencedAt: Date;
+  metadata: EventMetadata;
+}
+
+/** One event read back from a stream, upcast to its current schema. */
+export interface StoredEvent<E extends DomainEvent = DomainEvent> {
+  event: E;
+  streamId: string;
+  version: number;
+  commitId: string;
+  recordedAt: Date;
+  metadata: EventMetadata;
+}
+
+export interface LoadedStream<E extends DomainEvent = DomainEvent> {
+  streamId: string;
+  events: StoredEvent<E>[];
+  /** Version of the last event, 0 for a stream that does not exist yet. */
+  version: number;
+  /** `_id` of the last commit, null for a new stream. */
+  head: string | null;
+}
+
+export const commitId = (streamId: string, version: number): string => `${streamId}:${version}`;

@@ -1,0 +1,92 @@
+import { DomainEvent } from '@app/domain';
+import type { mongo } from 'mongoose';
+import { CommitDocument, commitId, EventMetadata, LoadedStream, StoredEvent } from './commit';
+import { EventStoreCollections } from './collections';
+import { isDuplicateKey, StreamConflictError } from './errors';
+import { AppendResult, EventStore, LogWaker } from './ports';
+import { UpcasterRegistry } from './upcasters';
+
+export interface InboxMarker {
+  _id: string; // the commit's _id
+  recordedAt: Date;
+}
+
+/**
+ * Streams as chains of commit documents keyed `<streamId>:<version>`: loading walks the chain
+ * by `_id`, appending is an insert that fails on a duplicate `_id` when another writer won.
+ */
+export class MongoEventStore implements EventStore {
+  constructor(
+    private readonly db: mongo.Db,
+    private readonly upcasters: UpcasterRegistry,
+    private readonly waker: LogWaker,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  private get commits() {
+    return this.db.collection<CommitDocument>(EventStoreCollections.commits);
+  }
+
+  private get inbox() {
+    return this.db.collection<InboxMarker>(EventStoreCollections.inbox);
+  }
+
+  async load<E extends DomainEvent>(streamId: string): Promise<LoadedStream<E>> {
+    const events: StoredEvent<E>[] = [];
+    let version = 0;
+    let head: string | null = null;
+    for (;;) {
+      const commit = await this.commits.findOne({ _id: commitId(streamId, version + 1) });
+      if (!commit) break;
+      commit.events.forEach((event, i) => {
+        events.push({
+          event: this.upcasters.upcast<E>(event),
+          streamId,
+          version: commit.version + i,
+          commitId: commit._id,
+          recordedAt: commit.recordedAt,
+          metadata: commit.metadata,
+        });
+      });
+      version = commit.version + commit.events.length - 1;
+      head = commit._id;
+    }
+    return { streamId, events, version, head };
+  }
+
+  async append(
+    expected: Pick<LoadedStream, 'streamId' | 'version' | 'head'>,
+    events: DomainEvent[],
+    metadata: EventMetadata,
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('nothing to append');
+    const version = expected.version + 1;
+    const commit: CommitDocument = {
+      _id: commitId(expected.streamId, version),
+      streamId: expected.streamId,
+      version,
+      previous: expected.head,
+      events: events.map(({ type, schemaVersion, data }) => ({ type, schemaVersion, data })),
+      recordedAt: this.clock(),
+      metadata,
+    };
+    try {
+      await this.commits.insertOne(commit);
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new StreamConflictError(expected.streamId, expected.version);
+      throw error;
+    }
+    await this.markForSequencing(commit);
+    return { commitId: commit._id, version: version + events.length - 1 };
+  }
+
+  /** The commit is already safe; a lost marker or wake-up only delays it until the sweep. */
+  protected async markForSequencing(commit: CommitDocument): Promise<void> {
+    try {
+      await this.inbox.insertOne({ _id: commit._id, recordedAt: commit.recordedAt });
+    } catch (error) {
+      if (!isDuplicateKey(error)) return;
+    }
+    void this.waker.commitRecorded(commit._id).catch(() => undefined);
+  }
+}

@@ -1,0 +1,23 @@
+import { Actor } from '@app/domain';
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+
+/**
+ * Who may call an endpoint. `anyone`: no credentials needed. `commenter`: a signed-in user,
+ * or a guest where the article allows it (the handler decides). The rest need a bearer token
+ * with at least that role. An endpoint without a rule is refused.
+ */
+export type Access = 'anyone' | 'commenter' | 'reader' | 'moderator' | 'admin';
+export const ACCESS_KEY = 'reply-section:access';
+export const Allow = (access: Access) => SetMetadata(ACCESS_KEY, access);
+
+export const ROLE_RANK = { reader: 1, moderator: 2, admin: 3 } as const;
+export type Role = keyof typeof ROLE_RANK;
+
+export interface AuthenticatedRequest {
+  actor?: Actor;
+}
+
+/** The signed-in actor, or undefined for a guest. */
+export const CurrentActor = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Actor | undefined => ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor,
+);

@@ -1,0 +1,29 @@
+import { Actor } from '@app/domain';
+import { Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+
+/** Guests are known by a keyed hash of their email; the email itself is never stored. */
+@Injectable()
+export class GuestIdentity {
+  constructor(private readonly config: AppConfig) {}
+
+  hash(purpose: string, value: string): string {
+    return createHmac('sha256', this.config.HASH_KEY).update(`${purpose}\u0000${value}`).digest('base64url');
+  }
+
+  actor(name: string, email: string): Actor {
+    return { kind: 'guest', id: this.hash('email', email.trim().toLowerCase()), name: name.trim() };
+  }
+
+  /** A guest's proof of authorship: derived from the reply id, so nothing is stored. */
+  editToken(replyId: string): string {
+    return this.hash('edit-token', replyId);
+  }
+
+  verifyEditToken(replyId: string, token: string): boolean {
+    const expected = Buffer.from(this.editToken(replyId));
+    const given = Buffer.from(token);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}

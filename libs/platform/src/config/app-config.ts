@@ -1,0 +1,85 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off', ''].includes(String(value).toLowerCase()) ? false : value;
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+
+/** Development default only: the README says to set JWT_SECRET anywhere else. */
+export const DEV_JWT_SECRET = 'dev-only-reply-section-secret-change-me';
+export const DEV_HASH_KEY = 'dev-only-reply-section-hash-key';
+
+/** Everything the processes read from the environment, validated at start. */
+export class AppConfig {
+  @Matches(/^mongodb(\+srv)?:\/\/[^/]+\/[A-Za-z0-9_-]+/, { message: 'MONGO_URL must be a mongodb:// URL naming a database, e.g. mongodb://127.0.0.1:27017/reply_section' })
+  MONGO_URL = 'mongodb://127.0.0.1:27017/reply_section';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL, e.g. redis://127.0.0.1:6379' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(toInt) @IsInt({ message: 'PORT must be an integer' }) @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  JWT_SECRET = DEV_JWT_SECRET;
+
+  @IsOptional() @IsString()
+  JWT_ISSUER?: string;
+
+  @IsOptional() @IsString()
+  JWT_AUDIENCE?: string;
+
+  /** Key for the hashes of emails and network addresses, and for guests' edit tokens. */
+  @IsString() @MinLength(16, { message: 'HASH_KEY must be at least 16 characters' })
+  HASH_KEY = DEV_HASH_KEY;
+
+  /** Express `trust proxy`: false, true, a hop count, or a list of addresses/subnets. */
+  @IsString() @Matches(/^(false|true|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, { message: 'TRUST_PROXY must be false, true, a hop count or a list of addresses' })
+  TRUST_PROXY = 'false';
+
+  /** Redis key prefix for queues and leases; lets several deployments share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'QUEUE_PREFIX may hold letters, digits, _ and - only' })
+  QUEUE_PREFIX = 'reply-section';
+
+  /** How often the worker polls the inbox and the log when no wake-up came. */
+  @Transform(toInt) @IsInt({ message: 'POLL_INTERVAL_MS must be an integer' }) @Min(50)
+  POLL_INTERVAL_MS = 1000;
+
+  /** How often the sequencer looks for commits whose inbox marker was never written. */
+  @Transform(toInt) @IsInt({ message: 'SWEEP_INTERVAL_MS must be an integer' }) @Min(100)
+  SWEEP_INTERVAL_MS = 10_000;
+
+  /** The sweep leaves commits younger than this to their marker. */
+  @Transform(toInt) @IsInt({ message: 'SWEEP_GRACE_MS must be an integer' }) @Min(0)
+  SWEEP_GRACE_MS = 5_000;
+
+  /** Create the fixture article on start (once, however often the system starts). */
+  @Transform(toBool) @IsBoolean({ message: 'SEED_ARTICLE must be true or false' })
+  SEED_ARTICLE = true;
+
+  /** Run the worker's jobs inside the API process too (the local default). */
+  @Transform(toBool) @IsBoolean({ message: 'RUN_WORKER must be true or false' })
+  RUN_WORKER = false;
+
+  get trustProxy(): boolean | number | string {
+    if (this.TRUST_PROXY === 'true') return true;
+    if (this.TRUST_PROXY === 'false') return false;
+    if (/^\d+$/.test(this.TRUST_PROXY)) return Number(this.TRUST_PROXY);
+    return this.TRUST_PROXY;
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Builds the config from `env`; a bad value throws naming the variable. Unset means default. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const given = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  const config = plainToInstance(AppConfig, given);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }));
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+}

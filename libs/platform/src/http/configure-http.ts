@@ -1,0 +1,30 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '../config/app-config';
+import { ProblemFilter } from './problem';
+import { strictValidationPipe } from './validation';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Body limits, validation, problem+json errors, proxy trust and OpenAPI at /docs. */
+export function configureHttp(app: INestApplication, config: AppConfig): void {
+  const express = app as NestExpressApplication;
+  express.set('trust proxy', config.trustProxy);
+  express.disable('x-powered-by');
+  // ETags here are stream versions, set by the handlers for If-Match; no body hashes.
+  express.set('etag', false);
+  // The app is created with bodyParser off so this limit is the only JSON parser.
+  express.useBodyParser('json', { limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'], strict: true });
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Reply section')
+    .setDescription('Replies under news articles: readers, moderators and admins. Errors are application/problem+json.')
+    .setVersion('0.1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+}

@@ -1,0 +1,33 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import mongoose, { Connection } from 'mongoose';
+import { AppConfig } from '../config/app-config';
+
+export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
+export const MONGO_DB = Symbol('MONGO_DB');
+
+const mongoProviders = [
+  {
+    provide: MONGO_CONNECTION,
+    inject: [AppConfig],
+    useFactory: async (config: AppConfig) =>
+      mongoose
+        .createConnection(config.MONGO_URL, {
+          // A store that is down answers 503 quickly instead of holding requests.
+          serverSelectionTimeoutMS: 3_000,
+          autoIndex: false,
+          autoCreate: false,
+        })
+        .asPromise(),
+  },
+  { provide: MONGO_DB, inject: [MONGO_CONNECTION], useFactory: (c: Connection) => c.db },
+];
+
+@Global()
+@Module({ providers: mongoProviders, exports: mongoProviders })
+export class MongoModule implements OnApplicationShutdown {
+  constructor(@Inject(MONGO_CONNECTION) private readonly connection: Connection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}

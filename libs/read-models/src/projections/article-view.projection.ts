@@ -1,0 +1,60 @@
+import { ArticleEvent, ReplyEvent } from '@app/domain';
+import { ViewCollections } from '../versions';
+import { ArticleStats, ArticleView } from './documents';
+import { EventAt, Projection, ProjectionStore } from './projection';
+
+const EMPTY_STATS: ArticleStats = { submitted: 0, published: 0, pending: 0, retracted: 0 };
+
+type Counted = keyof Omit<ArticleStats, 'submitted'>;
+
+/** Articles with their reply settings and reply counts. */
+export class ArticleViewProjection implements Projection {
+  readonly name = 'article-views';
+  readonly collections = [ViewCollections.articles];
+
+  async apply(at: EventAt, store: ProjectionStore): Promise<void> {
+    const event = at.event as ArticleEvent | ReplyEvent;
+    const C = ViewCollections.articles;
+    switch (event.type) {
+      case 'article.published': {
+        const d = event.data;
+        await store.update<ArticleView>(C, d.articleId, at, () => ({
+          _id: d.articleId,
+          articleId: d.articleId,
+          title: d.title,
+          author: d.author,
+          category: d.category,
+          body: d.body,
+          publishedAt: d.publishedAt,
+          settings: d.settings,
+          settingsVersion: at.entry.version + at.index,
+          stats: EMPTY_STATS,
+        }));
+        return;
+      }
+      case 'article.reply-settings-changed':
+        await store.update<ArticleView>(C, event.data.articleId, at, (doc) =>
+          doc && { ...doc, settings: event.data.settings, settingsVersion: at.entry.version + at.index },
+        );
+        return;
+      case 'reply.submitted':
+        await this.count(store, at, event.data.articleId, { submitted: 1, [event.data.status]: 1 });
+        return;
+      case 'reply.retracted':
+        await this.count(store, at, event.data.articleId, {
+          [event.data.previousStatus as Counted]: -1,
+          retracted: 1,
+        });
+        return;
+    }
+  }
+
+  private async count(store: ProjectionStore, at: EventAt, articleId: string, delta: Partial<ArticleStats>) {
+    await store.update<ArticleView>(ViewCollections.articles, articleId, at, (doc) => {
+      if (!doc) return null;
+      const stats = { ...doc.stats };
+      for (const [k, v] of Object.entries(delta) as [keyof ArticleStats, number][]) stats[k] += v;
+      return { ...doc, stats };
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { ReplySettings, ReplyStatus } from '@app/domain';
+import { ViewDocument } from './projection';
+
+export interface ArticleStats {
+  /** Every reply ever accepted. */
+  submitted: number;
+  published: number;
+  pending: number;
+  retracted: number;
+}
+
+export interface ArticleView extends ViewDocument {
+  articleId: string;
+  title: string;
+  author: string;
+  category: string;
+  body: string[];
+  publishedAt: string;
+  settings: ReplySettings;
+  settingsVersion: number;
+  stats: ArticleStats;
+}
+
+export interface ReplySummary {
+  id: string;
+  parentId: string | null;
+  depth: number;
+  author: { kind: string; name: string };
+  /** Emptied when retracted: the thread keeps only a placeholder. */
+  body: string;
+  status: ReplyStatus;
+  submittedAt: string;
+  editedAt: string | null;
+  /** Published replies below this one, at any depth. */
+  replyCount: number;
+  replies: ReplySummary[];
+}
+
+/** One bucket of a thread: up to THREAD_BUCKET_SIZE top-level replies in submission order. */
+export interface ThreadBucket extends ViewDocument {
+  articleId: string;
+  bucket: number;
+  items: ReplySummary[];
+}
+
+export interface TopEntry {
+  id: string;
+  bucket: number;
+  score: number;
+  submittedAt: string;
+}
+
+/** Per article: how many buckets, how full the last one is, and the ranked list for `top`. */
+export interface ThreadMeta extends ViewDocument {
+  articleId: string;
+  lastBucket: number;
+  lastBucketSize: number;
+  top: TopEntry[];
+}
+
+/** Where a reply sits in its thread. */
+export interface ThreadIndexEntry extends ViewDocument {
+  articleId: string;
+  rootId: string;
+  bucket: number;
+}
+
+export interface ReplyHistoryEntry {
+  version: number;
+  type: string;
+  at: string;
+  body?: string;
+  status?: ReplyStatus;
+  actor: { kind: string; name: string };
+}
+
+export interface ReplyDetail extends ViewDocument {
+  articleId: string;
+  parentId: string | null;
+  rootId: string;
+  depth: number;
+  author: { kind: string; id: string; name: string };
+  body: string;
+  status: ReplyStatus;
+  submittedAt: string;
+  editedAt: string | null;
+  /** Stream version: the ETag edits must match. */
+  version: number;
+  history: ReplyHistoryEntry[];
+}
+
+export const threadMetaId = (articleId: string) => articleId;
+export const threadBucketId = (articleId: string, bucket: number) => `${articleId}/${bucket}`;

@@ -1,0 +1,78 @@
+import { LogEntry, LogHandler } from '@app/event-store';
+import type { mongo } from 'mongoose';
+import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
+
+/** Documents of one batch, loaded once by `_id`, changed in memory. */
+export class BatchStore implements ProjectionStore {
+  private readonly docs = new Map<string, ViewDocument | null>();
+  private readonly dirty = new Map<string, Set<string>>();
+
+  constructor(private readonly load: (collection: string, id: string) => Promise<ViewDocument | null>) {}
+
+  async get<T extends ViewDocument>(collection: string, id: string): Promise<T | null> {
+    const key = `${collection}\u0000${id}`;
+    if (!this.docs.has(key)) this.docs.set(key, await this.load(collection, id));
+    return this.docs.get(key) as T | null;
+  }
+
+  async update<T extends ViewDocument>(
+    collection: string,
+    id: string,
+    at: EventAt,
+    change: (doc: T | null) => Omit<T, 'position' | 'eventIndex'> | null,
+  ): Promise<T | null> {
+    const doc = await this.get<T>(collection, id);
+    if (isApplied(doc, at)) return doc;
+    const next = change(doc);
+    if (next === null) return doc;
+    const stamped = { ...next, _id: id, position: at.entry.position, eventIndex: at.index } as T;
+    this.docs.set(`${collection}\u0000${id}`, stamped);
+    if (!this.dirty.has(collection)) this.dirty.set(collection, new Set());
+    this.dirty.get(collection)!.add(id);
+    return stamped;
+  }
+
+  /** Changed documents, collection by collection in the order asked for. */
+  *changes(order: readonly string[]): Generator<[string, ViewDocument]> {
+    for (const collection of order) {
+      for (const id of this.dirty.get(collection) ?? []) {
+        yield [collection, this.docs.get(`${collection}\u0000${id}`)!];
+      }
+    }
+  }
+}
+
+/** Applies a batch of log entries to a projection and writes each changed document once. */
+export class ProjectionRunner implements LogHandler {
+  /** Test hook: runs after the documents are written, before the checkpoint is saved. */
+  afterWrite: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: mongo.Db,
+    private readonly projection: Projection,
+  ) {}
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  async handle(entries: LogEntry[]): Promise<void> {
+    const store = new BatchStore((collection, id) =>
+      this.db.collection<ViewDocument>(collection).findOne({ _id: id }),
+    );
+    await applyEntries(this.projection, entries, store);
+    for (const [collection, doc] of store.changes(this.projection.collections)) {
+      const { _id, ...fields } = doc;
+      await this.db.collection<ViewDocument>(collection).findOneAndUpdate({ _id }, { $set: fields }, { upsert: true });
+    }
+    await this.afterWrite?.();
+  }
+}
+
+export async function applyEntries(projection: Projection, entries: LogEntry[], store: ProjectionStore): Promise<void> {
+  for (const entry of entries) {
+    for (const [index, event] of entry.events.entries()) {
+      await projection.apply({ entry, event, index }, store);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { ReplyEvent } from '@app/domain';
+import { ViewCollections } from '../versions';
+import { ReplyDetail, ReplyHistoryEntry } from './documents';
+import { EventAt, Projection, ProjectionStore } from './projection';
+
+/** One document per reply with its whole history, for authors, moderators and admins. */
+export class ReplyDetailProjection implements Projection {
+  readonly name = 'reply-details';
+  readonly collections = [ViewCollections.replyDetails];
+
+  async apply(at: EventAt, store: ProjectionStore): Promise<void> {
+    const event = at.event as ReplyEvent;
+    if (!event.type.startsWith('reply.')) return;
+    const version = at.entry.version + at.index;
+    const actor = { kind: at.entry.metadata.actor.kind, name: at.entry.metadata.actor.name };
+    const step = (doc: ReplyDetail, entry: Omit<ReplyHistoryEntry, 'version' | 'type' | 'actor'>) => ({
+      ...doc,
+      version,
+      history: [...doc.history, { version, type: event.type, actor, ...entry }],
+    });
+    switch (event.type) {
+      case 'reply.submitted': {
+        const d = event.data;
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, d.replyId, at, () => ({
+          _id: d.replyId,
+          articleId: d.articleId,
+          parentId: d.parentId,
+          rootId: d.rootId,
+          depth: d.depth,
+          author: d.author,
+          body: d.body,
+          status: d.status,
+          submittedAt: d.submittedAt,
+          editedAt: null,
+          version,
+          history: [{ version, type: event.type, actor, at: d.submittedAt, body: d.body, status: d.status }],
+        }));
+        return;
+      }
+      case 'reply.edited':
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) =>
+          doc && { ...step(doc, { at: event.data.editedAt, body: event.data.body }), body: event.data.body, editedAt: event.data.editedAt },
+        );
+        return;
+      case 'reply.retracted':
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) =>
+          doc && { ...step(doc, { at: event.data.retractedAt, status: 'retracted' }), status: 'retracted' },
+        );
+        return;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { mongo } from 'mongoose';
+import { ArticleView, ReplyDetail } from '../projections/documents';
+import { ViewCollections } from '../versions';
+
+export class ViewReader {
+  constructor(private readonly db: mongo.Db) {}
+
+  article(articleId: string): Promise<ArticleView | null> {
+    return this.db.collection<ArticleView>(ViewCollections.articles).findOne({ _id: articleId });
+  }
+
+  /** Articles are few next to replies; a sorted scan is fine here. */
+  articles(limit: number, skip: number): Promise<ArticleView[]> {
+    return this.db
+      .collection<ArticleView>(ViewCollections.articles)
+      .find({}, { projection: { body: 0 } })
+      .sort({ publishedAt: -1, _id: 1 })
+      .skip(skip)
+      .limit(limit)
+      .toArray();
+  }
+
+  reply(replyId: string): Promise<ReplyDetail | null> {
+    return this.db.collection<ReplyDetail>(ViewCollections.replyDetails).findOne({ _id: replyId });
+  }
+}
+
+export async function ensureReadModelIndexes(db: mongo.Db): Promise<void> {
+  // GET /articles: newest articles first.
+  await db.collection(ViewCollections.articles).createIndex({ publishedAt: -1, _id: 1 }, { name: 'articles_newest' });
+}

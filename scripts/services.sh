@@ -1,0 +1,85 @@
+# Sourced by run.sh, test.sh and bench.sh: builds and starts the local services, and stops
+# on exit what it started. Nothing it starts outlives the calling script.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+FERRETDB_BIN="$ROOT/tools/ferretdb/bin/ferretdb"
+STARTED_PIDS=()
+
+stop_services() {
+  for pid in "${STARTED_PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED_PIDS[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+}
+trap stop_services EXIT
+trap 'exit 130' INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() { # host port what
+  for _ in $(seq 1 150); do
+    port_open "$1" "$2" && return 0
+    sleep 0.2
+  done
+  echo "error: $3 did not start listening on $1:$2" >&2
+  return 1
+}
+
+install_node_modules() {
+  if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    echo "==> npm ci"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+build_app() {
+  echo "==> build (swc)"
+  (cd "$ROOT" && rm -rf dist && npx swc apps libs -d dist --config-file .swcrc --quiet)
+}
+
+build_ferretdb() {
+  if ! command -v go >/dev/null 2>&1; then
+    echo "error: Go is needed to build the embedded FerretDB (tools/ferretdb); install Go 1.22 or newer" >&2
+    exit 1
+  fi
+  if [ ! -x "$FERRETDB_BIN" ] || [ -n "$(find "$ROOT/tools/ferretdb" -name '*.go' -newer "$FERRETDB_BIN" -o -name go.mod -newer "$FERRETDB_BIN")" ]; then
+    echo "==> go build tools/ferretdb (first time: downloads modules, about a minute)"
+    (cd "$ROOT/tools/ferretdb" && go build -o bin/ferretdb .)
+  fi
+}
+
+# start_ferretdb PORT DATA_DIR LOG
+start_ferretdb() {
+  if port_open 127.0.0.1 "$1"; then
+    echo "error: port $1 is taken; set FERRETDB_PORT to a free port" >&2
+    exit 1
+  fi
+  mkdir -p "$2"
+  "$FERRETDB_BIN" -listen "127.0.0.1:$1" -dir "$2" >"$3" 2>&1 &
+  STARTED_PIDS+=("$!")
+  wait_port 127.0.0.1 "$1" "FerretDB (log: $3)"
+  echo "==> FerretDB on 127.0.0.1:$1 (data: $2)"
+}
+
+# ensure_redis URL LOG: use the Redis answering at URL, else start redis-server there.
+ensure_redis() {
+  local hostport host port
+  hostport="${1#*://}"; hostport="${hostport##*@}"; hostport="${hostport%%/*}"
+  host="${hostport%%:*}"; port="${hostport##*:}"
+  [ "$port" = "$hostport" ] && port=6379
+  if port_open "$host" "$port"; then
+    echo "==> Redis answering on $host:$port"
+    return 0
+  fi
+  if ! command -v redis-server >/dev/null 2>&1; then
+    echo "error: no Redis answers on $1 and redis-server is not on PATH; install Redis (e.g. apt-get install redis-server) or set REDIS_URL" >&2
+    exit 1
+  fi
+  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --daemonize no --logfile "$2" &
+  STARTED_PIDS+=("$!")
+  wait_port "$host" "$port" "redis-server (log: $2)"
+  echo "==> started redis-server on $host:$port"
+}
