@@ -1,25 +1,30 @@
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true } }];
+const swc = ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true } }];
+// NestJS 12 ships ES modules only; jest (on Node 20) needs them compiled to CommonJS.
+const esm = ['@nestjs'];
+const transformIgnorePatterns = [`/node_modules/(?!(${esm.join('|')})/)`];
 const moduleNameMapper = {
   '^@app/(domain|event-store|moderation|read-models|platform)$': '<rootDir>/libs/$1/src',
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': swc },
+      transform: { '^.+\\.(t|m?j)s$': swc },
+      transformIgnorePatterns,
       moduleNameMapper,
       testEnvironment: 'node',
     },
     {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': swc },
+      transform: { '^.+\\.(t|m?j)s$': swc },
+      transformIgnorePatterns,
       moduleNameMapper,
       testEnvironment: 'node',
-      testTimeout: 60000,
     },
   ],
 };

@@ -15,6 +15,7 @@ type JobHandlers = Record<JobName, () => Promise<unknown>>;
 export class LogWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('worker');
   private worker: Worker | null = null;
+  private connection: Redis | null = null;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
@@ -34,7 +35,7 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     const missing = Object.values(JobName).filter((name) => typeof this.handlers[name] !== 'function');
     if (missing.length) throw new Error(`no handler for jobs: ${missing.join(', ')}`);
 
-    const connection = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000) });
+    const connection = (this.connection = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000) }));
     connection.on('error', () => undefined);
     this.worker = new Worker(LOG_QUEUE, (job) => this.handlers[job.name as JobName]?.() ?? Promise.reject(new Error(`unknown job ${job.name}`)), {
       connection,
@@ -72,6 +73,7 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     this.stopped = true;
     this.timers.forEach(clearTimeout);
     await this.worker?.close().catch(() => undefined);
+    this.connection?.disconnect();
     await this.sequencer.stop();
     await Promise.all(this.consumers.map((c) => c.stop()));
   }

@@ -1,11 +1,13 @@
 import { LOG_WAKER, LogWaker } from '@app/event-store';
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { connectRedis } from '../redis/redis.module';
 import { jobId, JobName, LOG_QUEUE } from './jobs';
 
 export const LOG_QUEUE_TOKEN = Symbol('LOG_QUEUE');
+const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
 
 /** A wake-up that cannot reach Redis quickly is dropped: polling catches up. */
 const WAKE_TIMEOUT_MS = 300;
@@ -29,11 +31,13 @@ export class QueueLogWaker implements LogWaker {
 }
 
 const queueProviders = [
+  // Fails fast while Redis is down, so a wake-up never holds a request.
+  { provide: QUEUE_CONNECTION, inject: [AppConfig], useFactory: (config: AppConfig) => connectRedis(config.REDIS_URL) },
   {
     provide: LOG_QUEUE_TOKEN,
-    inject: [AppConfig],
-    useFactory: (config: AppConfig) => {
-      const queue = new Queue(LOG_QUEUE, { connection: connectRedis(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
+    inject: [AppConfig, QUEUE_CONNECTION],
+    useFactory: (config: AppConfig, connection: Redis) => {
+      const queue = new Queue(LOG_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
       queue.on('error', () => undefined);
       return queue;
     },
@@ -44,9 +48,14 @@ const queueProviders = [
 @Global()
 @Module({ providers: queueProviders, exports: queueProviders })
 export class QueueModule implements OnApplicationShutdown {
-  constructor(@Inject(LOG_QUEUE_TOKEN) private readonly queue: Queue) {}
+  constructor(
+    @Inject(LOG_QUEUE_TOKEN) private readonly queue: Queue,
+    @Inject(QUEUE_CONNECTION) private readonly connection: Redis,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close().catch(() => undefined);
+    // A connection handed to BullMQ is not closed by it.
+    this.connection.disconnect();
   }
 }

@@ -1,0 +1,28 @@
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, JWT_SECRET: DEV_JWT_SECRET, REDIS_URL: 'redis://127.0.0.1:6379', RUN_WORKER: false });
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it('reads and converts given values', () => {
+    const config = loadConfig({ PORT: '8080', TRUST_PROXY: '2', RUN_WORKER: 'true', MONGO_URL: 'mongodb://db:27017/x' });
+    expect(config).toMatchObject({ PORT: 8080, RUN_WORKER: true, MONGO_URL: 'mongodb://db:27017/x' });
+    expect(config.trustProxy).toBe(2);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['MONGO_URL', 'http://localhost'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['JWT_SECRET', 'short'],
+    ['RUN_WORKER', 'maybe'],
+    ['TRUST_PROXY', 'yes please'],
+  ])('stops on a bad %s, naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+});

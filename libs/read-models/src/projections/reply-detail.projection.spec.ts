@@ -1,0 +1,22 @@
+import { ViewCollections } from '../versions';
+import { ReplyDetailProjection } from './reply-detail.projection';
+import { entry, project, resetPositions, submitted } from './testing';
+
+beforeEach(resetPositions);
+
+describe('ReplyDetailProjection', () => {
+  it('given a submission, an edit and a retraction, then the full history and the stream version', async () => {
+    const docs = await project(new ReplyDetailProjection(), [
+      entry('reply-r1', 1, submitted({ replyId: 'r1', body: 'one' })),
+      entry('reply-r1', 2, { type: 'reply.edited', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', body: 'two', previousBody: 'one', editedAt: 'E' } }),
+      entry('reply-r1', 3, { type: 'reply.retracted', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', retractedAt: 'R', previousStatus: 'published' } }),
+    ]);
+    const doc = docs.get(`${ViewCollections.replyDetails}/r1`);
+    expect(doc).toMatchObject({ body: 'two', status: 'retracted', editedAt: 'E', version: 3 });
+    expect((doc as unknown as { history: { type: string; body?: string }[] }).history.map((h) => [h.type, h.body])).toEqual([
+      ['reply.submitted', 'one'],
+      ['reply.edited', 'two'],
+      ['reply.retracted', undefined],
+    ]);
+  });
+});

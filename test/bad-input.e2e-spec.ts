@@ -1,0 +1,124 @@
+import { SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
+
+const A = SEED_ARTICLE_ID;
+let sys: System;
+let reader: string;
+let admin: string;
+
+beforeAll(async () => {
+  sys = await startSystem({ worker: false });
+  reader = `Bearer ${tokenFor(sys.config, 'reader', 'rita', 'Rita')}`;
+  admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
+});
+afterAll(() => sys.stop());
+
+const commitCount = () => sys.db.collection('commits').countDocuments({});
+
+/** Each case must answer `status` as problem+json and leave the event store as it was. */
+async function refused(send: () => Promise<{ status: number; body: { status?: number; errors?: { field: string }[] }; headers: Record<string, string> }>, status: number, field?: string) {
+  const before = await commitCount();
+  const res = await send();
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body.status).toBe(status);
+  if (field) expect(res.body.errors?.map((e) => e.field)).toContain(field);
+  expect(await commitCount()).toBe(before);
+  return res;
+}
+
+/** `auth` '' posts as a guest, with no Authorization header. */
+function post(body: unknown, auth = reader) {
+  const req = sys.http.post(`/articles/${A}/replies`).set('Content-Type', 'application/json');
+  if (auth) req.set('Authorization', auth);
+  return req.send(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+describe('bad input gets a clear error and stores nothing', () => {
+  it('empty and whitespace-only text: 400 naming body', async () => {
+    await refused(() => post({ body: '' }), 400, 'body');
+    await refused(() => post({ body: ' \n\t ' }), 400, 'body');
+  });
+
+  it('a reply over 5,000 characters: 400', async () => {
+    await refused(() => post({ body: 'x'.repeat(5001) }), 400, 'body');
+  });
+
+  it('a request over 64 KiB: 413', async () => {
+    await refused(() => post({ body: 'x'.repeat(70 * 1024) }), 413);
+  });
+
+  it('unknown fields: 400 naming each', async () => {
+    const res = await refused(() => post({ body: 'hi', status: 'published', extra: 1 }), 400, 'status');
+    expect(res.body.errors!.map((e) => e.field)).toContain('extra');
+  });
+
+  it('wrong types: 400', async () => {
+    await refused(() => post({ body: 42 }), 400, 'body');
+    await refused(() => post({ body: ['a'] }), 400, 'body');
+    await refused(() => post({ body: 'ok', parentId: 7 }), 400, 'parentId');
+  });
+
+  it('MongoDB operators inside JSON values or as keys: 400', async () => {
+    await refused(() => post({ body: { $gt: '' } }), 400, 'body');
+    await refused(() => post({ body: 'hi', parentId: { $ne: null } }), 400, 'parentId');
+    await refused(() => post({ body: 'hi', $where: '1' }), 400, '$where');
+    await refused(() => post({ body: 'hi', author: { name: 'x', email: { $regex: '.*' } } }, ''), 400, 'author.email');
+  });
+
+  it('malformed JSON: 400', async () => {
+    await refused(() => post('{"body": "unterminated'), 400);
+  });
+
+  it('invalid ids: 400', async () => {
+    await refused(() => sys.http.post('/articles/NOT_AN_ID!/replies').set('Authorization', reader).send({ body: 'hi' }), 400, 'id');
+    await refused(() => post({ body: 'hi', parentId: 'zzz' }), 400, 'parentId');
+    await refused(() => sys.http.get('/replies/123').send(), 400, 'id');
+  });
+
+  it('unknown article or parent reply: 404', async () => {
+    await refused(() => sys.http.post('/articles/no-such-article/replies').set('Authorization', reader).send({ body: 'hi' }), 404);
+    await refused(() => post({ body: 'hi', parentId: 'a'.repeat(24) }), 404);
+    await refused(() => sys.http.get('/articles/no-such-article/replies').send(), 404);
+  });
+
+  it('a reply to a reply in another article: 400', async () => {
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: 'other-article', title: 'Other', author: 'E', category: 'News', body: ['p'] }).expect(202);
+    const parent = await sys.http.post('/articles/other-article/replies').set('Authorization', reader).send({ body: 'over there' }).expect(202);
+    await refused(() => post({ body: 'here', parentId: parent.body.id }), 400, 'parentId');
+  });
+
+  it('past the maximum depth: 422', async () => {
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: 'shallow', title: 'Shallow', author: 'E', category: 'News', body: ['p'], settings: { maxDepth: 2 } }).expect(202);
+    const one = await sys.http.post('/articles/shallow/replies').set('Authorization', reader).send({ body: 'one' }).expect(202);
+    const two = await sys.http.post('/articles/shallow/replies').set('Authorization', reader).send({ body: 'two', parentId: one.body.id }).expect(202);
+    await refused(() => sys.http.post('/articles/shallow/replies').set('Authorization', reader).send({ body: 'three', parentId: two.body.id }), 422, 'parentId');
+  });
+
+  it('a guest without name and email, or a signed-in reader with them: 400', async () => {
+    await refused(() => post({ body: 'hi' }, ''), 400, 'author');
+    await refused(() => post({ body: 'hi', author: { name: 'x', email: 'not-an-email' } }, ''), 400, 'author.email');
+    await refused(() => post({ body: 'hi', author: { name: 'x', email: 'x@example.org' } }), 400, 'author');
+  });
+
+  it('closed replies and guests where not allowed: 422', async () => {
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: 'closing', title: 'Closing', author: 'E', category: 'News', body: ['p'], settings: { guestsAllowed: false } }).expect(202);
+    await refused(() => sys.http.post('/articles/closing/replies').send({ body: 'hi', author: { name: 'G', email: 'g@example.org' } }), 422);
+    await sys.http.patch('/articles/closing/settings').set('Authorization', admin).send({ open: false }).expect(200);
+    await refused(() => sys.http.post('/articles/closing/replies').set('Authorization', reader).send({ body: 'hi' }), 422);
+  });
+
+  it('credentials: none where needed 401, a bad token 401, the wrong role 403', async () => {
+    await refused(() => sys.http.post('/articles').send({ title: 'x', author: 'x', category: 'x', body: ['x'] }), 401);
+    await refused(() => post({ body: 'hi' }, 'Bearer not.a.token'), 401);
+    const forged = tokenFor({ ...sys.config, JWT_SECRET: 'another-secret-of-enough-length' } as never, 'admin');
+    await refused(() => sys.http.post('/articles').set('Authorization', `Bearer ${forged}`).send({ title: 'x', author: 'x', category: 'x', body: ['x'] }), 401);
+    await refused(() => sys.http.post('/articles').set('Authorization', reader).send({ title: 'x', author: 'x', category: 'x', body: ['x'] }), 403);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', reader).send({ open: false }), 403);
+  });
+
+  it('bad paging parameters: 400', async () => {
+    await refused(() => sys.http.get(`/articles/${A}/replies?sort=best`).send(), 400, 'sort');
+    await refused(() => sys.http.get(`/articles/${A}/replies?limit=0`).send(), 400, 'limit');
+    await refused(() => sys.http.get(`/articles/${A}/replies?cursor=garbage`).send(), 400, 'cursor');
+  });
+});

@@ -1,0 +1,193 @@
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import { eventually, SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
+
+const A = SEED_ARTICLE_ID;
+let sys: System;
+let alice: string;
+let bob: string;
+
+beforeAll(async () => {
+  sys = await startSystem();
+  alice = `Bearer ${tokenFor(sys.config, 'reader', 'alice', 'Alice')}`;
+  bob = `Bearer ${tokenFor(sys.config, 'reader', 'bob', 'Bob')}`;
+});
+afterAll(() => sys.stop());
+
+const thread = async (query = '') => (await sys.http.get(`/articles/${A}/replies${query}`).expect(200)).body;
+
+async function submit(body: string, auth = alice, extra: Record<string, unknown> = {}) {
+  const res = await sys.http.post(`/articles/${A}/replies`).set('Authorization', auth).send({ body, ...extra }).expect(202);
+  return res;
+}
+
+describe('a reader replies', () => {
+  it('submits a reply and sees it in the thread', async () => {
+    const res = await submit('The raid was lawful.');
+    expect(res.body).toEqual({ id: expect.stringMatching(/^[a-f0-9]{24}$/), status: 'published' });
+    expect(res.headers.location).toBe(`/replies/${res.body.id}`);
+    const page = await eventually(async () => {
+      const p = await thread('?sort=newest');
+      expect(p.items.map((i: { id: string }) => i.id)).toContain(res.body.id);
+      return p;
+    });
+    const item = page.items.find((i: { id: string }) => i.id === res.body.id);
+    expect(item).toMatchObject({ body: 'The raid was lawful.', author: { name: 'Alice' }, status: 'published', replies: [] });
+    const detail = await sys.http.get(res.headers.location).expect(200);
+    expect(detail.body).toMatchObject({ id: res.body.id, articleId: A, body: 'The raid was lawful.', version: 1 });
+  });
+
+  it('replies to a reply, nested under it', async () => {
+    const root = await submit('Top-level point');
+    const child = await submit('I disagree', bob, { parentId: root.body.id });
+    const grandchild = await submit('Why?', alice, { parentId: child.body.id });
+    const item = await eventually(async () => {
+      const found = (await thread('?sort=newest&limit=100')).items.find((i: { id: string }) => i.id === root.body.id);
+      expect(found.replies[0].replies[0]?.id).toBe(grandchild.body.id);
+      return found;
+    });
+    expect(item).toMatchObject({ replyCount: 2, replies: [{ id: child.body.id, parentId: root.body.id, body: 'I disagree', replyCount: 1 }] });
+    const ids = (await thread('?limit=100')).items.map((i: { id: string }) => i.id);
+    expect(ids).not.toContain(child.body.id); // nested replies are not top-level items
+  });
+
+  it('a guest submits, then edits and retracts with the edit token', async () => {
+    const res = await sys.http.post(`/articles/${A}/replies`).send({ body: 'guest words', author: { name: 'Gus', email: 'Gus@Example.org' } }).expect(202);
+    const { id, editToken } = res.body;
+    expect(editToken).toEqual(expect.any(String));
+    await sys.http.patch(`/replies/${id}`).send({ body: 'sneaky' }).expect(403);
+    await sys.http.patch(`/replies/${id}`).set('X-Edit-Token', 'wrong').send({ body: 'sneaky' }).expect(403);
+    const edited = await sys.http.patch(`/replies/${id}`).set('X-Edit-Token', editToken).send({ body: 'better words' }).expect(200);
+    expect(edited.headers.etag).toBe('"2"');
+    await eventually(async () => {
+      const item = (await thread('?limit=100')).items.find((i: { id: string }) => i.id === id);
+      expect(item).toMatchObject({ body: 'better words', editedAt: expect.any(String) });
+    });
+    await sys.http.delete(`/replies/${id}`).set('X-Edit-Token', editToken).expect(200);
+    await eventually(async () => {
+      expect((await thread('?limit=100')).items.map((i: { id: string }) => i.id)).not.toContain(id);
+    });
+    const detail = await sys.http.get(`/replies/${id}`).expect(200);
+    expect(detail.body).toMatchObject({ status: 'retracted', body: '' });
+    const staff = await sys.http.get(`/replies/${id}`).set('Authorization', `Bearer ${tokenFor(sys.config, 'moderator')}`).expect(200);
+    expect(staff.body.body).toBe('better words');
+    expect(staff.body.history.map((h: { type: string }) => h.type)).toEqual(['reply.submitted', 'reply.edited', 'reply.retracted']);
+  });
+
+  it('keeps a retracted reply as a placeholder while it has published replies', async () => {
+    const root = await submit('to be retracted');
+    const child = await submit('still here', bob, { parentId: root.body.id });
+    await sys.http.delete(`/replies/${root.body.id}`).set('Authorization', alice).expect(200);
+    await eventually(async () => {
+      const item = (await thread('?limit=100')).items.find((i: { id: string }) => i.id === root.body.id);
+      expect(item).toMatchObject({ status: 'retracted', body: '', author: null, replies: [{ id: child.body.id, body: 'still here' }] });
+    });
+  });
+
+  it('only the author edits; another reader gets 403', async () => {
+    const res = await submit('mine');
+    const problem = await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', bob).send({ body: 'yours' }).expect(403);
+    expect(problem.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('a stale If-Match answers 412 and changes nothing', async () => {
+    const res = await submit('version one');
+    await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).set('If-Match', '"1"').send({ body: 'version two' }).expect(200);
+    await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).set('If-Match', '"1"').send({ body: 'version three' }).expect(412);
+    const detail = await eventually(async () => {
+      const d = await sys.http.get(`/replies/${res.body.id}`).expect(200);
+      expect(d.body.version).toBe(2);
+      return d;
+    });
+    expect(detail.body.body).toBe('version two');
+    expect(detail.headers.etag).toBe('"2"');
+  });
+
+  it('a concurrent conflicting change answers 409', async () => {
+    const res = await submit('racing');
+    const store = sys.app.get<EventStore>(EVENT_STORE);
+    const realLoad = store.load.bind(store);
+    let release!: () => void;
+    const paused = new Promise<void>((r) => (release = r));
+    let loaded!: () => void;
+    const firstLoaded = new Promise<void>((r) => (loaded = r));
+    const spy = jest.spyOn(store, 'load').mockImplementationOnce(async (streamId: string) => {
+      const stream = await realLoad(streamId);
+      loaded();
+      await paused; // the first edit has read version 1 and waits
+      return stream as never;
+    });
+    const slow = sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).send({ body: 'slow edit' }).then((r) => r);
+    await firstLoaded;
+    await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).send({ body: 'fast edit' }).expect(200);
+    release();
+    const conflict = await slow;
+    spy.mockRestore();
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({ status: 409, title: 'Conflict' });
+    const detail = await eventually(async () => {
+      const d = await sys.http.get(`/replies/${res.body.id}`).expect(200);
+      expect(d.body.version).toBe(2);
+      return d;
+    });
+    expect(detail.body.body).toBe('fast edit');
+  });
+
+  it('an Idempotency-Key makes a retry return the first answer and store one reply', async () => {
+    const key = `retry-${Date.now()}`;
+    const first = await sys.http.post(`/articles/${A}/replies`).set('Authorization', alice).set('Idempotency-Key', key).send({ body: 'only once' }).expect(202);
+    const again = await sys.http.post(`/articles/${A}/replies`).set('Authorization', alice).set('Idempotency-Key', key).send({ body: 'only once' }).expect(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.location).toBe(first.headers.location);
+    const commits = await sys.db.collection('commits').countDocuments({ streamId: `reply-${first.body.id}` });
+    expect(commits).toBe(1);
+    // The same key from another reader is another request.
+    const bobs = await sys.http.post(`/articles/${A}/replies`).set('Authorization', bob).set('Idempotency-Key', key).send({ body: 'only once' }).expect(202);
+    expect(bobs.body.id).not.toBe(first.body.id);
+  });
+
+  it('holds replies on a pre-moderated article out of the thread', async () => {
+    const admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: 'held-here', title: 'Held', author: 'Ed', category: 'News', body: ['p'], settings: { moderation: 'pre' } }).expect(202);
+    const res = await sys.http.post('/articles/held-here/replies').set('Authorization', alice).send({ body: 'wait for me' }).expect(202);
+    expect(res.body.status).toBe('pending');
+    await eventually(async () => {
+      const article = (await sys.http.get('/articles/held-here').expect(200)).body;
+      expect(article.stats).toMatchObject({ pending: 1, replies: 0 });
+    });
+    expect((await sys.http.get('/articles/held-here/replies').expect(200)).body.items).toEqual([]);
+  });
+
+  it('pages through 200 replies, every reply exactly once, in both orders', async () => {
+    const admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: 'paging', title: 'Paging', author: 'Ed', category: 'News', body: ['p'] }).expect(202);
+    const submittedIds: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const r = await sys.http.post('/articles/paging/replies').set('Authorization', i % 2 ? alice : bob).send({ body: `reply ${i}` }).expect(202);
+      submittedIds.push(r.body.id);
+    }
+    const readAll = async (sort: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await sys.http
+          .get('/articles/paging/replies')
+          .query({ sort, limit: 33, ...(cursor ? { cursor } : {}) })
+          .expect(200);
+        seen.push(...page.body.items.map((i) => i.id));
+        cursor = page.body.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 20);
+      return seen;
+    };
+    // Every view is built on its own; wait for the thread to hold all 200.
+    await eventually(async () => expect(await readAll('oldest')).toHaveLength(200), 30_000);
+    for (const sort of ['oldest', 'newest', 'top']) {
+      const seen = await readAll(sort);
+      expect({ sort, distinct: new Set(seen).size }).toEqual({ sort, distinct: 200 });
+      expect(seen).toHaveLength(200);
+      if (sort === 'oldest') expect(seen).toEqual(submittedIds);
+      if (sort === 'newest') expect(seen).toEqual([...submittedIds].reverse());
+    }
+  });
+});

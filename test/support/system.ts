@@ -1,0 +1,73 @@
+import { AppConfig, configureHttp, loadConfig, MONGO_DB } from '@app/platform';
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import type { mongo } from 'mongoose';
+import request from 'supertest';
+import { AppModule } from '../../apps/api/src/app.module';
+import { LogWorkerService } from '../../apps/worker/src/log-worker.service';
+
+export const TEST_MONGO_URL = process.env.TEST_MONGO_URL ?? 'mongodb://127.0.0.1:27027';
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface System {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  db: mongo.Db;
+  config: AppConfig;
+  worker: LogWorkerService | null;
+  stop(): Promise<void>;
+}
+
+export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+/** The real API (and worker, unless told not to) on the real store and Redis, in this process. */
+export async function startSystem(opts: { env?: Record<string, string>; database?: string; worker?: boolean } = {}): Promise<System> {
+  const database = opts.database ?? uniqueName('e2e');
+  const config = loadConfig({
+    MONGO_URL: `${TEST_MONGO_URL}/${database}`,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: uniqueName('e2e'),
+    POLL_INTERVAL_MS: '100',
+    SWEEP_INTERVAL_MS: '300',
+    SWEEP_GRACE_MS: '200',
+    SEED_ARTICLE: 'true',
+    RUN_WORKER: String(opts.worker ?? true),
+    ...opts.env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.for(config)] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
+  configureHttp(app, config);
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    db: app.get(MONGO_DB),
+    config,
+    worker: config.RUN_WORKER ? app.get(LogWorkerService) : null,
+    stop: () => app.close(),
+  };
+}
+
+export function tokenFor(config: AppConfig, role: 'reader' | 'moderator' | 'admin', sub = `${role}-1`, name = sub): string {
+  return new JwtService().sign({ sub, name, role }, { secret: config.JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' });
+}
+
+/** Retries `check` until it stops throwing; views are built asynchronously. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export const SEED_ARTICLE_ID = 'showdown-in-los-angeles-mayors-attempt-to-halt-ice-raid-backfires';
