@@ -16,4 +16,8 @@ export TEST_MONGO_URL="mongodb://127.0.0.1:$FERRETDB_PORT"
 ensure_redis "$REDIS_URL" "$ROOT/data/logs/test-redis.log"
 
 npx tsc -p tsconfig.json --noEmit
-npx jest --runInBand "$@"
+status=0
+npx jest --runInBand --json --outputFile="$ROOT/data/jest-results.json" "$@" || status=$?
+# One plain closing line, whatever the runner printed above.
+node -e 'const r = require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$ROOT/data/jest-results.json" || true
+exit "$status"

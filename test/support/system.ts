@@ -2,6 +2,7 @@ import { AppConfig, configureHttp, loadConfig, MONGO_DB } from '@app/platform';
 import { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import request from 'supertest';
@@ -49,8 +50,30 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     db: app.get(MONGO_DB),
     config,
     worker: config.RUN_WORKER ? app.get(LogWorkerService) : null,
-    stop: () => app.close(),
+    stop: async () => {
+      await app.close();
+      await dropRedisKeys(config.REDIS_URL, config.QUEUE_PREFIX);
+    },
   };
+}
+
+/** Leaves the shared Redis as it found it: this run's queues and leases go. */
+async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis may be down on purpose (fault tests); nothing to clean then.
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export function tokenFor(config: AppConfig, role: 'reader' | 'moderator' | 'admin', sub = `${role}-1`, name = sub): string {

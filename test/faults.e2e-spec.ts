@@ -1,0 +1,118 @@
+import { Reply, Article, ArticleEvent } from '@app/domain';
+import { LOG_WAKER, LogWaker, MongoEventStore, UpcasterRegistry } from '@app/event-store';
+import { ProjectionRunner } from '@app/read-models';
+import { OwnRedis } from './support/redis-server';
+import { eventually, SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
+
+const A = SEED_ARTICLE_ID;
+
+const threadIds = async (sys: System, articleId = A) =>
+  ((await sys.http.get(`/articles/${articleId}/replies?limit=100&sort=oldest`).expect(200)).body.items as { id: string }[]).map((i) => i.id);
+
+describe('while Redis is down', () => {
+  let redis: OwnRedis;
+  let sys: System;
+
+  beforeAll(async () => {
+    redis = await OwnRedis.start();
+    sys = await startSystem({ env: { REDIS_URL: redis.url } });
+  });
+  afterAll(async () => {
+    await sys.stop();
+    await redis.down();
+  });
+
+  it('keeps accepting replies, reports Redis down, and shows them once Redis is back', async () => {
+    const auth = `Bearer ${tokenFor(sys.config, 'reader', 'rosa', 'Rosa')}`;
+    const before = await sys.http.post(`/articles/${A}/replies`).set('Authorization', auth).send({ body: 'before the outage' }).expect(202);
+    await eventually(async () => expect(await threadIds(sys)).toContain(before.body.id));
+
+    await redis.down();
+    const during: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      const res = await sys.http.post(`/articles/${A}/replies`).set('Authorization', auth).timeout(5_000).send({ body: `during the outage ${i}` });
+      expect(res.status).toBe(202);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      during.push(res.body.id);
+    }
+    const health = await sys.http.get('/health').timeout(5_000);
+    expect(health.body.details.redis.status).toBe('degraded');
+    expect(health.body.details.mongodb.status).toBe('up');
+    // No lease while Redis is down: nothing is sequenced or projected yet.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await threadIds(sys)).not.toContain(during[0]);
+
+    await redis.up();
+    await eventually(async () => expect(await threadIds(sys)).toEqual(expect.arrayContaining(during)), 30_000);
+    const healthy = await sys.http.get('/health').expect(200);
+    expect(healthy.body.details.redis.status).toBe('up');
+  });
+});
+
+describe('crashes', () => {
+  let sys: System;
+  beforeAll(async () => {
+    sys = await startSystem();
+  });
+  afterAll(() => sys.stop());
+
+  it('a crash between inserting a commit and its inbox marker loses nothing: the sweep sequences it', async () => {
+    /** The store as it is when the process dies right after the commit insert. */
+    class DiesBeforeMarker extends MongoEventStore {
+      protected override async markForSequencing(): Promise<void> {}
+    }
+    const store = new DiesBeforeMarker(sys.db, new UpcasterRegistry(), sys.app.get<LogWaker>(LOG_WAKER));
+    const articleStream = await store.load<ArticleEvent>(Article.streamId(A));
+    const article = new Article().rehydrate(articleStream.events.map((e) => e.event));
+    const reply = Reply.submit({ replyId: 'c0ffee00c0ffee00c0ffee00', article, author: { kind: 'reader', id: 'x', name: 'X' }, body: 'orphaned commit' }, new Date());
+    await store.append({ streamId: Reply.streamId(reply.id), version: 0, head: null }, reply.pullEvents(), {
+      actor: { kind: 'reader', id: 'x', name: 'X' },
+      correlationId: 'crash-test',
+      causationId: null,
+    });
+    expect(await sys.db.collection('inbox').findOne({ _id: `reply-${reply.id}:1` as never })).toBeNull();
+
+    await eventually(async () => expect(await threadIds(sys)).toContain(reply.id));
+    const commit = await sys.db.collection('commits').findOne({ _id: `reply-${reply.id}:1` as never });
+    expect(commit?.position).toEqual(expect.any(Number));
+  });
+
+  it('a projector killed between writing documents and saving its checkpoint doubles nothing', async () => {
+    const admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: 'crashy', title: 'Crashy', author: 'E', category: 'News', body: ['p'] }).expect(202);
+    await eventually(async () => (await sys.http.get('/articles/crashy').expect(200)).body);
+
+    const runners = sys.worker!.consumers.map((c) => c.handler as ProjectionRunner);
+    let killed = 0;
+    for (const runner of runners) {
+      runner.afterWrite = async () => {
+        runner.afterWrite = null;
+        killed += 1;
+        throw new Error('killed after writing, before the checkpoint');
+      };
+    }
+    const auth = `Bearer ${tokenFor(sys.config, 'reader')}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await sys.http.post('/articles/crashy/replies').set('Authorization', auth).send({ body: `r${i}` }).expect(202)).body.id);
+    }
+    const child = (await sys.http.post('/articles/crashy/replies').set('Authorization', auth).send({ body: 'nested', parentId: ids[0] }).expect(202)).body.id;
+
+    await eventually(async () => {
+      const article = (await sys.http.get('/articles/crashy').expect(200)).body;
+      expect(article.stats).toMatchObject({ replies: 6, submitted: 6 });
+      const items = (await sys.http.get('/articles/crashy/replies?sort=oldest').expect(200)).body.items;
+      expect(items.map((i: { id: string }) => i.id)).toEqual(ids);
+      expect(items[0].replies.map((r: { id: string }) => r.id)).toEqual([child]);
+      expect(items[0].replyCount).toBe(1);
+    });
+    expect(killed).toBe(runners.length);
+    // Give a replay the time to double anything, then look again.
+    await new Promise((r) => setTimeout(r, 500));
+    const article = (await sys.http.get('/articles/crashy').expect(200)).body;
+    expect(article.stats).toMatchObject({ replies: 6, submitted: 6 });
+    const detail = (await sys.http.get(`/replies/${ids[0]}`).set('Authorization', admin).expect(200)).body;
+    expect(detail.history).toHaveLength(1);
+  });
+});
