@@ -45,9 +45,10 @@ build_ferretdb() {
     echo "error: Go is needed to build the embedded FerretDB (tools/ferretdb); install Go 1.22 or newer" >&2
     exit 1
   fi
-  if [ ! -x "$FERRETDB_BIN" ] || [ -n "$(find "$ROOT/tools/ferretdb" -name '*.go' -newer "$FERRETDB_BIN" -o -name go.mod -newer "$FERRETDB_BIN")" ]; then
-    echo "==> go build tools/ferretdb (first time: downloads modules, about a minute)"
-    (cd "$ROOT/tools/ferretdb" && go build -o bin/ferretdb .)
+  local dir="$ROOT/tools/ferretdb"
+  if [ ! -x "$FERRETDB_BIN" ] || [ -n "$(find "$dir" -path "$dir/build" -prune -o -path "$dir/bin" -prune -o -type f -newer "$FERRETDB_BIN" -print)" ]; then
+    echo "==> build tools/ferretdb (first time: downloads Go modules, about a minute)"
+    "$dir/build.sh"
   fi
 }
 

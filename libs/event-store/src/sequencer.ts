@@ -86,8 +86,10 @@ export class Sequencer {
     const ordered: CommitDocument[] = [];
     const taken = new Set<string>();
     const done: string[] = [];
-    for (const id of ids) {
-      const commit = await this.commits.findOne({ _id: id });
+    // Lookups by _id in parallel: the store serves them concurrently.
+    const loaded = await Promise.all(ids.map((id) => this.commits.findOne({ _id: id })));
+    for (const [i, id] of ids.entries()) {
+      const commit = loaded[i];
       if (!commit || commit.position !== undefined) {
         done.push(id);
         continue;
@@ -149,9 +151,9 @@ export class Sequencer {
 
   /** Everything after the page write; repeating it is harmless. */
   private async finish(entries: LogEntry[]): Promise<void> {
-    for (const e of entries) {
-      await this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } });
-    }
+    await Promise.all(
+      entries.map((e) => this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } })),
+    );
     const last = entries[entries.length - 1].position;
     await this.saveHead(last);
     await this.inbox.deleteMany({ _id: { $in: entries.map((e) => e.commitId) } });

@@ -47,7 +47,7 @@ export class AppConfig {
 
   /** How often the sequencer looks for commits whose inbox marker was never written. */
   @Transform(toInt) @IsInt({ message: 'SWEEP_INTERVAL_MS must be an integer' }) @Min(100)
-  SWEEP_INTERVAL_MS = 10_000;
+  SWEEP_INTERVAL_MS = 30_000;
 
   /** The sweep leaves commits younger than this to their marker. */
   @Transform(toInt) @IsInt({ message: 'SWEEP_GRACE_MS must be an integer' }) @Min(0)

@@ -6,6 +6,8 @@ import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from '.
 export class BatchStore implements ProjectionStore {
   private readonly docs = new Map<string, ViewDocument | null>();
   private readonly dirty = new Map<string, Set<string>>();
+  /** Documents that did not exist when loaded: inserted, not updated. */
+  private readonly created = new Set<string>();
 
   constructor(private readonly load: (collection: string, id: string) => Promise<ViewDocument | null>) {}
 
@@ -26,17 +28,20 @@ export class BatchStore implements ProjectionStore {
     const next = change(doc);
     if (next === null) return doc;
     const stamped = { ...next, _id: id, position: at.entry.position, eventIndex: at.index } as T;
-    this.docs.set(`${collection}\u0000${id}`, stamped);
+    const key = `${collection}\u0000${id}`;
+    if (doc === null) this.created.add(key);
+    this.docs.set(key, stamped);
     if (!this.dirty.has(collection)) this.dirty.set(collection, new Set());
     this.dirty.get(collection)!.add(id);
     return stamped;
   }
 
   /** Changed documents, collection by collection in the order asked for. */
-  *changes(order: readonly string[]): Generator<[string, ViewDocument]> {
+  *changes(order: readonly string[]): Generator<[string, ViewDocument, 'insert' | 'update']> {
     for (const collection of order) {
       for (const id of this.dirty.get(collection) ?? []) {
-        yield [collection, this.docs.get(`${collection}\u0000${id}`)!];
+        const key = `${collection}\u0000${id}`;
+        yield [collection, this.docs.get(key)!, this.created.has(key) ? 'insert' : 'update'];
       }
     }
   }
@@ -61,9 +66,18 @@ export class ProjectionRunner implements LogHandler {
       this.db.collection<ViewDocument>(collection).findOne({ _id: id }),
     );
     await applyEntries(this.projection, entries, store);
-    for (const [collection, doc] of store.changes(this.projection.collections)) {
-      const { _id, ...fields } = doc;
-      await this.db.collection<ViewDocument>(collection).findOneAndUpdate({ _id }, { $set: fields }, { upsert: true });
+    // Collection by collection, in the projection's order; new documents in one insertMany.
+    for (const collection of this.projection.collections) {
+      const inserts: ViewDocument[] = [];
+      const col = this.db.collection<ViewDocument>(collection);
+      for (const [, doc, kind] of store.changes([collection])) {
+        if (kind === 'insert') inserts.push(doc);
+        else {
+          const { _id, ...fields } = doc;
+          await col.updateOne({ _id }, { $set: fields });
+        }
+      }
+      if (inserts.length) await col.insertMany(inserts, { ordered: true });
     }
     await this.afterWrite?.();
   }

@@ -1,0 +1,148 @@
+/* npm run bench: figures for docs/benchmarks.md, from one run on this machine. */
+import { JwtService } from '@nestjs/jwt';
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+
+const MONGO = process.env.BENCH_MONGO_URL ?? 'mongodb://127.0.0.1:27037';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PORT = Number(process.env.BENCH_PORT ?? 3099);
+const BASE = `http://127.0.0.1:${PORT}`;
+const SECRET = 'bench-secret-bench-secret';
+const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
+const RAW_OPS = 2_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+async function rawStore() {
+  const conn = await mongoose.createConnection(`${MONGO}/bench_raw`).asPromise();
+  const col = conn.db!.collection<{ _id: string }>('raw');
+  const doc = (i: number) => ({ _id: `reply-${i}:1`, streamId: `reply-${i}`, version: 1, previous: null, events: [{ type: 'reply.submitted', schemaVersion: 1, data: { body: 'x'.repeat(300) } }], recordedAt: new Date() });
+  let t = performance.now();
+  for (let i = 0; i < RAW_OPS; i++) await col.insertOne(doc(i));
+  const insertsPerSec = RAW_OPS / ((performance.now() - t) / 1000);
+  t = performance.now();
+  for (let i = 0; i < RAW_OPS; i++) await col.findOne({ _id: `reply-${(i * 7919) % RAW_OPS}:1` });
+  const lookupsPerSec = RAW_OPS / ((performance.now() - t) / 1000);
+  await conn.close();
+  return { insertsPerSec, lookupsPerSec };
+}
+
+function startApi(): ChildProcess {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
+    env: { ...process.env, MONGO_URL: `${MONGO}/bench_app`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+async function waitUp() {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return;
+    } catch {
+      // not yet
+    }
+    await sleep(100);
+  }
+  throw new Error('api did not start');
+}
+
+async function json(method: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(`${BASE}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> };
+}
+
+async function main() {
+  const jwt = new JwtService();
+  const admin = jwt.sign({ sub: 'bench-admin', name: 'Admin', role: 'admin' }, { secret: SECRET, algorithm: 'HS256' });
+  const reader = jwt.sign({ sub: 'bench-reader', name: 'Reader', role: 'reader' }, { secret: SECRET, algorithm: 'HS256' });
+
+  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  const raw = await rawStore();
+  console.log(`store raw: ${round(raw.insertsPerSec)} inserts/s, ${round(raw.lookupsPerSec)} _id lookups/s (sequential, one client)`);
+
+  const api = startApi();
+  try {
+    await waitUp();
+    for (const id of ['bench-big', 'bench-latency']) {
+      await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
+    }
+
+    // 1. Accepted submissions per second, filling a 10,000-reply thread.
+    const run = await autocannon({
+      url: `${BASE}/articles/bench-big/replies`,
+      method: 'POST',
+      connections: 16,
+      amount: THREAD_SIZE,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` },
+      body: JSON.stringify({ body: 'A reply of ordinary length, about as long as a thoughtful comment under a news story tends to be.' }),
+    });
+    const accepted = run['2xx'];
+    const acceptedPerSec = accepted / (run.duration as number);
+    console.log(`submissions: ${accepted} accepted, ${run.non2xx} refused, ${round(acceptedPerSec)}/s over HTTP (16 connections); ratio to raw inserts ${round(acceptedPerSec / raw.insertsPerSec, 3)}`);
+
+    const conn = await mongoose.createConnection(`${MONGO}/bench_app`).asPromise();
+    const started = performance.now();
+    for (;;) {
+      const meta = await conn.db!.collection<{ _id: string; lastBucket: number; lastBucketSize: number }>('thread_meta__v1').findOne({ _id: 'bench-big' });
+      if (meta && meta.lastBucket * 200 + meta.lastBucketSize >= accepted) break;
+      await sleep(200);
+    }
+    console.log(`projection caught up with ${accepted} replies ${round((performance.now() - started) / 1000)} s after the last was accepted`);
+    await conn.close();
+
+    // 2. First page of the 10,000-reply thread.
+    const pageTimes: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      const res = await fetch(`${BASE}/articles/bench-big/replies?sort=newest&limit=20`);
+      await res.json();
+      pageTimes.push(performance.now() - t);
+    }
+    pageTimes.sort((a, b) => a - b);
+    console.log(`first page of a ${accepted}-reply thread: p50 ${round(pct(pageTimes, 50))} ms, p99 ${round(pct(pageTimes, 99))} ms (200 sequential reads)`);
+
+    // 3. Submit-to-visible latency at a fixed offered load.
+    const rate = Number(process.env.BENCH_RATE ?? 20);
+    const count = rate * 10;
+    const sentAt = new Map<string, number>();
+    const visibleAt = new Map<string, number>();
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const res = await fetch(`${BASE}/articles/bench-latency/replies?sort=newest&limit=100`);
+        const now = performance.now();
+        const page = (await res.json()) as { items: { id: string }[] };
+        for (const item of page.items) if (!visibleAt.has(item.id)) visibleAt.set(item.id, now);
+        await sleep(10);
+      }
+    })();
+    const submissions: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const t = performance.now();
+      submissions.push(json('POST', '/articles/bench-latency/replies', reader, { body: `latency probe ${i}` }).then((r) => void sentAt.set(String(r.body.id), t)));
+      await sleep(1000 / rate);
+    }
+    await Promise.all(submissions);
+    const deadline = Date.now() + 60_000;
+    while ([...sentAt.keys()].some((id) => !visibleAt.has(id)) && Date.now() < deadline) await sleep(50);
+    polling = false;
+    await poller;
+    const latencies = [...sentAt].filter(([id]) => visibleAt.has(id)).map(([id, t]) => visibleAt.get(id)! - t).sort((a, b) => a - b);
+    console.log(`submit-to-visible at ${rate} submissions/s: p50 ${round(pct(latencies, 50))} ms, p99 ${round(pct(latencies, 99))} ms (${latencies.length}/${count} seen; thread polled every ~10 ms)`);
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+  }
+}
+
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
