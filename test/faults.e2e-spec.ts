@@ -1,6 +1,7 @@
 import { Reply, Article, ArticleEvent } from '@app/domain';
 import { LOG_WAKER, LogWaker, MongoEventStore, UpcasterRegistry } from '@app/event-store';
 import { ProjectionRunner } from '@app/read-models';
+import { OwnFerretDb } from './support/own-ferretdb';
 import { OwnRedis } from './support/redis-server';
 import { eventually, SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
 
@@ -47,6 +48,40 @@ describe('while Redis is down', () => {
     await eventually(async () => expect(await threadIds(sys)).toEqual(expect.arrayContaining(during)), 30_000);
     const healthy = await sys.http.get('/health').expect(200);
     expect(healthy.body.details.redis.status).toBe('up');
+  });
+});
+
+describe('while the store is down', () => {
+  let store: OwnFerretDb;
+  let sys: System;
+
+  beforeAll(async () => {
+    store = await OwnFerretDb.start();
+    sys = await startSystem({ env: { MONGO_URL: `${store.url}/outage` } });
+  });
+  afterAll(async () => {
+    await sys.stop();
+    await store.remove();
+  });
+
+  it('answers 503 with Retry-After, reports MongoDB down, and serves again once it is back', async () => {
+    const auth = `Bearer ${tokenFor(sys.config, 'reader')}`;
+    await store.down();
+    const refused = await sys.http.post(`/articles/${A}/replies`).set('Authorization', auth).timeout(15_000).send({ body: 'into the void' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.headers['retry-after']).toBeDefined();
+    const health = await sys.http.get('/health').timeout(15_000);
+    expect(health.status).toBe(503);
+    expect(health.body.details.mongodb.status).toBe('down');
+
+    await store.up();
+    const accepted = await eventually(async () => {
+      const res = await sys.http.post(`/articles/${A}/replies`).set('Authorization', auth).send({ body: 'back again' });
+      expect(res.status).toBe(202);
+      return res;
+    }, 30_000);
+    await eventually(async () => expect(await threadIds(sys)).toEqual([accepted.body.id]), 30_000);
   });
 });
 

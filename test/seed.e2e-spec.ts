@@ -18,6 +18,8 @@ describe('the seed article', () => {
       const article = (await second.http.get(`/articles/${SEED_ARTICLE_ID}`).expect(200)).body;
       expect(article.body.length).toBeGreaterThan(20);
       expect((await second.http.get(`/articles/${SEED_ARTICLE_ID}/replies`).expect(200)).body).toEqual({ items: [], nextCursor: null });
+      const openApi = (await second.http.get('/docs-json').expect(200)).body;
+      expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/articles', '/articles/{id}/replies', '/replies/{id}', '/health']));
     } finally {
       await Promise.all([second.stop(), third.stop()]);
     }

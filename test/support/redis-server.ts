@@ -18,7 +18,7 @@ export class OwnRedis {
 
   async up(): Promise<void> {
     this.process = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(() => canConnect(this.port), 5_000);
+    await waitForPort(this.port, 5_000);
   }
 
   async down(): Promise<void> {
@@ -51,10 +51,10 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
+export async function waitForPort(port: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('redis-server did not start');
+  while (!(await canConnect(port))) {
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -2,6 +2,7 @@ import { LogConsumer, SequencerRunner } from '@app/event-store';
 import { AppConfig, JobName, LOG_QUEUE } from '@app/platform';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
+import { writeFile } from 'node:fs/promises';
 import Redis from 'ioredis';
 import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
 
@@ -45,8 +46,9 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     this.worker.on('error', () => undefined);
 
     this.every(this.config.POLL_INTERVAL_MS, async () => {
-      await this.sequence(false);
-      await this.catchUp();
+      // Side by side: a long sequencing round must not starve the projectors.
+      await Promise.all([this.sequence(false), this.catchUp()]);
+      if (this.config.WORKER_HEARTBEAT_FILE) await writeFile(this.config.WORKER_HEARTBEAT_FILE, new Date().toISOString());
     });
     this.every(this.config.SWEEP_INTERVAL_MS, () => this.sequence(true));
   }

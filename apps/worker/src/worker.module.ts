@@ -12,7 +12,7 @@ const workerProviders = [
     provide: SEQUENCER_RUNNER,
     inject: [MONGO_DB, LEASES, LOG_WAKER, AppConfig, CLOCK],
     useFactory: (db: mongo.Db, leases: Leases, waker: LogWaker, config: AppConfig, clock: Clock) =>
-      new SequencerRunner(new Sequencer(db, { batchSize: 200, sweepGraceMs: config.SWEEP_GRACE_MS }, clock), leases, waker),
+      new SequencerRunner(new Sequencer(db, { batchSize: 500, sweepGraceMs: config.SWEEP_GRACE_MS }, clock), leases, waker),
   },
   {
     provide: LOG_CONSUMERS,

@@ -22,18 +22,17 @@ export class SequencerRunner {
   private async round(sweep: boolean): Promise<number> {
     if (!(await this.holdLease())) return 0;
     let total = 0;
-    let head = 0;
     for (;;) {
       const batch = sweep ? await this.sequencer.sweep() : await this.sequencer.sequenceInbox();
-      head = batch.head;
       total += batch.sequenced;
       if (batch.sequenced === 0) break;
+      // Consumers start on each batch, not after a flood ends.
+      await this.waker.logAdvanced(batch.head).catch(() => undefined);
       if (!(await this.lease!.renew())) {
         this.lease = null;
         break;
       }
     }
-    if (total > 0) await this.waker.logAdvanced(head).catch(() => undefined);
     return total;
   }
 

@@ -61,6 +61,10 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean({ message: 'RUN_WORKER must be true or false' })
   RUN_WORKER = false;
 
+  /** The worker touches this file after every poll round: a container health check reads its age. */
+  @IsOptional() @IsString()
+  WORKER_HEARTBEAT_FILE?: string;
+
   get trustProxy(): boolean | number | string {
     if (this.TRUST_PROXY === 'true') return true;
     if (this.TRUST_PROXY === 'false') return false;

@@ -22,7 +22,12 @@ export interface Problem {
   status: number;
   detail: string;
   errors?: ProblemField[];
+  /** Extension members, e.g. the health report of a failed readiness check. */
+  [extension: string]: unknown;
 }
+
+/** Terminus reports which indicator failed in these members; they survive as extensions. */
+const HEALTH_MEMBERS = ['info', 'error', 'details'] as const;
 
 /** An HTTP error that already knows its problem body. */
 export class ProblemException extends HttpException {
@@ -81,7 +86,12 @@ export function toProblem(error: unknown): { problem: Problem; headers?: Record<
     const status = error.getStatus();
     const body = error.getResponse() as string | { detail?: string; message?: string | string[]; errors?: ProblemField[] };
     const detail = typeof body === 'string' ? body : body.detail ?? (Array.isArray(body.message) ? body.message.join('; ') : body.message) ?? error.message;
-    return { problem: make(status, detail, typeof body === 'object' ? body.errors : undefined), headers: (error as ProblemException).headers };
+    const problem = make(status, detail, typeof body === 'object' ? body.errors : undefined);
+    if (typeof body === 'object' && 'details' in body) {
+      for (const k of HEALTH_MEMBERS) problem[k] = (body as Record<string, unknown>)[k];
+      problem.detail = 'not ready: a store is down';
+    }
+    return { problem, headers: (error as ProblemException).headers };
   }
   // body-parser's own errors carry `type` and `status`.
   const bodyError = error as { type?: string; status?: number; limit?: number };
