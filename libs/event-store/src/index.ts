@@ -9,3 +9,4 @@ export * from './sequencer';
 export * from './redis-leases';
 export * from './log-consumer';
 export * from './sequencer-runner';
+export * from './held-lease';

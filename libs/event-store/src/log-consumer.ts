@@ -1,7 +1,8 @@
 import type { mongo } from 'mongoose';
 import { LogEntry } from './commit';
 import { EventStoreCollections } from './collections';
-import { Lease, Leases, LogReader } from './ports';
+import { HeldLease } from './held-lease';
+import { Leases, LogReader } from './ports';
 
 export interface CheckpointDocument {
   _id: string;
@@ -25,16 +26,20 @@ export interface ConsumerOptions {
  * the two replays that batch, which the handler skips by position.
  */
 export class LogConsumer {
-  private lease: Lease | null = null;
+  private readonly lease: HeldLease;
   private running: Promise<number> | null = null;
+  /** A wake-up came during a run: look again before ending it. */
+  private again = false;
 
   constructor(
     private readonly db: mongo.Db,
     private readonly reader: LogReader,
-    private readonly leases: Leases,
+    leases: Leases,
     readonly handler: LogHandler,
     private readonly options: ConsumerOptions = { batchSize: 100, leaseTtlMs: 10_000 },
-  ) {}
+  ) {
+    this.lease = new HeldLease(leases, `consumer:${handler.name}`, options.leaseTtlMs);
+  }
 
   private get checkpoints() {
     return this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints);
@@ -46,22 +51,24 @@ export class LogConsumer {
 
   /** Catch up to the head of the log; concurrent calls share one run. Returns entries handled. */
   catchUp(): Promise<number> {
+    if (this.running) this.again = true;
     this.running ??= this.run().finally(() => (this.running = null));
     return this.running;
   }
 
   private async run(): Promise<number> {
-    if (!(await this.holdLease())) return 0;
+    if (!(await this.lease.hold())) return 0;
     let handled = 0;
     for (;;) {
       const from = await this.checkpoint();
+      this.again = false;
       const entries = await this.reader.readAfter(from, this.options.batchSize);
-      if (entries.length === 0) return handled;
-      await this.handler.handle(entries);
-      if (!(await this.lease!.renew())) {
-        this.lease = null;
+      if (entries.length === 0) {
+        if (this.again) continue;
         return handled;
       }
+      await this.handler.handle(entries);
+      if (!(await this.lease.renew())) return handled;
       await this.saveCheckpoint(entries[entries.length - 1].position);
       handled += entries.length;
     }
@@ -71,20 +78,8 @@ export class LogConsumer {
     await this.checkpoints.findOneAndUpdate({ _id: this.handler.name }, { $set: { position } }, { upsert: true });
   }
 
-  private async holdLease(): Promise<boolean> {
-    try {
-      if (this.lease && (await this.lease.renew())) return true;
-      this.lease = await this.leases.acquire(`consumer:${this.handler.name}`, this.options.leaseTtlMs);
-      return this.lease !== null;
-    } catch {
-      this.lease = null;
-      return false;
-    }
-  }
-
   async stop(): Promise<void> {
     await this.running?.catch(() => undefined);
-    await this.lease?.release();
-    this.lease = null;
+    await this.lease.release();
   }
 }

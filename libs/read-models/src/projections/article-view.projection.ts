@@ -20,13 +20,7 @@ export class ArticleViewProjection implements Projection {
         const d = event.data;
         await store.update<ArticleView>(C, d.articleId, at, () => ({
           _id: d.articleId,
-          articleId: d.articleId,
-          title: d.title,
-          author: d.author,
-          category: d.category,
-          body: d.body,
-          publishedAt: d.publishedAt,
-          settings: d.settings,
+          ...d,
           settingsVersion: at.entry.version + at.index,
           stats: EMPTY_STATS,
         }));

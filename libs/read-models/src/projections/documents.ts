@@ -1,4 +1,4 @@
-import { ReplySettings, ReplyStatus } from '@app/domain';
+import { ArticlePublished, ReplyStatus } from '@app/domain';
 import { ViewDocument } from './projection';
 
 export interface ArticleStats {
@@ -9,14 +9,10 @@ export interface ArticleStats {
   retracted: number;
 }
 
-export interface ArticleView extends ViewDocument {
-  articleId: string;
-  title: string;
-  author: string;
-  category: string;
-  body: string[];
-  publishedAt: string;
-  settings: ReplySettings;
+type PublishedArticle = ArticlePublished['data'];
+
+/** The article as published, with its current settings and reply counts. */
+export interface ArticleView extends ViewDocument, PublishedArticle {
   settingsVersion: number;
   stats: ArticleStats;
 }
