@@ -37,7 +37,7 @@ install_node_modules() {
 
 build_app() {
   echo "==> build (swc)"
-  (cd "$ROOT" && rm -rf dist && npx swc apps libs -d dist --config-file .swcrc --quiet)
+  (cd "$ROOT" && npm run -s build)
 }
 
 build_ferretdb() {

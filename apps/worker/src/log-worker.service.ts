@@ -20,10 +20,14 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
-  /** Exactly one handler per job name; the type makes a missing one a compile error. */
+  /**
+   * Exactly one handler per job name; the type makes a missing one a compile error. A job only
+   * starts the work: the runners serialize themselves, and a job slot held while a long round
+   * runs would delay the other kind of wake-up.
+   */
   readonly handlers: JobHandlers = {
-    [JobName.SequenceInbox]: () => this.sequence(false),
-    [JobName.CatchUpLog]: () => this.catchUp(),
+    [JobName.SequenceInbox]: async () => void this.background(this.sequence()),
+    [JobName.CatchUpLog]: async () => void this.background(this.catchUp()),
   };
 
   constructor(
@@ -47,10 +51,10 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
 
     this.every(this.config.POLL_INTERVAL_MS, async () => {
       // Side by side: a long sequencing round must not starve the projectors.
-      await Promise.all([this.sequence(false), this.catchUp()]);
+      await Promise.all([this.sequence(), this.catchUp()]);
       if (this.config.WORKER_HEARTBEAT_FILE) await writeFile(this.config.WORKER_HEARTBEAT_FILE, new Date().toISOString());
     });
-    this.every(this.config.SWEEP_INTERVAL_MS, () => this.sequence(true));
+    this.every(this.config.SWEEP_INTERVAL_MS, () => this.sequencer.sweep());
   }
 
   private every(ms: number, work: () => Promise<unknown>): void {
@@ -62,8 +66,12 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     this.timers.push(setTimeout(tick, ms));
   }
 
-  async sequence(sweep: boolean): Promise<number> {
-    return this.sequencer.run({ sweep });
+  sequence(): Promise<number> {
+    return this.sequencer.run();
+  }
+
+  private background(work: Promise<unknown>): void {
+    work.catch((error) => this.logger.warn(`wake-up: ${(error as Error).message}`));
   }
 
   async catchUp(): Promise<number> {

@@ -18,26 +18,35 @@ export class SequencerRunner {
     this.lease = new HeldLease(leases, 'sequencer', leaseTtlMs, () => sequencer.recover());
   }
 
-  /** Sequences the inbox until it is empty; with `sweep`, also commits whose marker was lost. */
-  run(opts: { sweep?: boolean } = {}): Promise<number> {
+  /** Sequences the inbox until it is empty. */
+  run(): Promise<number> {
     if (this.running) this.again = true;
-    this.running ??= this.round(opts.sweep ?? false).finally(() => (this.running = null));
+    this.running ??= this.round().finally(() => (this.running = null));
     return this.running;
   }
 
-  private async round(sweep: boolean): Promise<number> {
+  /** Finds commits whose marker was lost (a slow scan, outside the writer's turn), then sequences them in it. */
+  async sweep(): Promise<number> {
+    if (!(await this.lease.hold())) return 0; // a standby worker need not scan
+    const lost = await this.sequencer.findLost();
+    if (lost.length === 0) return 0;
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.round(lost).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async round(lost?: string[]): Promise<number> {
     if (!(await this.lease.hold())) return 0;
     let total = 0;
     for (;;) {
       this.again = false;
-      const batch = sweep ? await this.sequencer.sweep() : await this.sequencer.sequenceInbox();
+      const batch = lost ? await this.sequencer.sequenceLost(lost) : await this.sequencer.sequenceInbox();
+      lost = undefined;
       total += batch.sequenced;
-      if (batch.sequenced === 0) {
-        if (this.again && !sweep) continue;
-        break;
-      }
       // Consumers start on each batch, not after a flood ends.
-      await this.waker.logAdvanced(batch.head).catch(() => undefined);
+      if (batch.sequenced > 0) await this.waker.logAdvanced(batch.head).catch(() => undefined);
+      else if (this.again) continue;
+      else break;
       if (!(await this.lease.renew())) break;
     }
     return total;

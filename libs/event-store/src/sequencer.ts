@@ -70,15 +70,27 @@ export class Sequencer {
     return this.sequence(markers.map((m) => m._id));
   }
 
-  /** Finds commits whose marker was never written (a crash or an outage) and sequences them. */
-  async sweep(): Promise<SequencedBatch> {
+  /**
+   * Commits whose marker was never written (a crash or an outage). Read-only, so it may run
+   * outside the writer's turn: on FerretDB it scans every commit.
+   */
+  async findLost(): Promise<string[]> {
     const before = new Date(this.clock().getTime() - this.options.sweepGraceMs);
     const lost = await this.commits
-      .find({ position: { $exists: false }, recordedAt: { $lt: before } })
+      .find({ position: { $exists: false }, recordedAt: { $lt: before } }, { projection: { _id: 1 } })
       .sort({ recordedAt: 1, _id: 1 })
       .limit(this.options.batchSize)
       .toArray();
-    return this.sequence(lost.map((c) => c._id));
+    return lost.map((c) => c._id);
+  }
+
+  /** Sequences the commits `findLost` found; ones sequenced meanwhile are skipped. */
+  async sequenceLost(ids: string[]): Promise<SequencedBatch> {
+    return this.sequence(ids);
+  }
+
+  async sweep(): Promise<SequencedBatch> {
+    return this.sequenceLost(await this.findLost());
   }
 
   private async sequence(ids: string[]): Promise<SequencedBatch> {
