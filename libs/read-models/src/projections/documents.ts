@@ -46,11 +46,16 @@ export interface TopEntry {
   submittedAt: string;
 }
 
-/** Per article: how many buckets, how full the last one is, and the ranked list for `top`. */
+/** Per article: how many buckets there are and how full the last one is. Small: written per root. */
 export interface ThreadMeta extends ViewDocument {
   articleId: string;
   lastBucket: number;
   lastBucketSize: number;
+}
+
+/** Per article: the ranked list `sort=top` pages through; written only when the ranking changes. */
+export interface ThreadTop extends ViewDocument {
+  articleId: string;
   top: TopEntry[];
 }
 
@@ -86,4 +91,5 @@ export interface ReplyDetail extends ViewDocument {
 }
 
 export const threadMetaId = (articleId: string) => articleId;
+export const threadTopId = (articleId: string) => articleId;
 export const threadBucketId = (articleId: string, bucket: number) => `${articleId}/${bucket}`;

@@ -1,11 +1,12 @@
 import { THREAD_BUCKET_SIZE, ViewCollections } from '../versions';
-import { ThreadBucket, ThreadMeta } from './documents';
+import { ThreadBucket, ThreadMeta, ThreadTop } from './documents';
 import { entry, project, resetPositions, submitted } from './testing';
 import { ThreadProjection } from './thread.projection';
 
 const projection = new ThreadProjection();
 const bucket = (docs: Map<string, unknown>, n: number) => docs.get(`${ViewCollections.threadBuckets}/a1/${n}`) as ThreadBucket;
 const meta = (docs: Map<string, unknown>) => docs.get(`${ViewCollections.threadMeta}/a1`) as ThreadMeta;
+const top = (docs: Map<string, unknown>) => (docs.get(`${ViewCollections.threadTop}/a1`) as ThreadTop | undefined)?.top ?? [];
 
 beforeEach(resetPositions);
 
@@ -24,7 +25,7 @@ describe('ThreadProjection', () => {
     ]);
     const [root] = bucket(docs, 0).items;
     expect(root).toMatchObject({ id: 'r1', replyCount: 2, replies: [{ id: 'r2', replyCount: 1, replies: [{ id: 'r3', replyCount: 0 }] }] });
-    expect(meta(docs).top).toEqual([expect.objectContaining({ id: 'r1', score: 2 })]);
+    expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 2 })]);
   });
 
   it('given an edit and a retraction, then the summary shows the new text and a bodiless retracted reply', async () => {
@@ -36,7 +37,7 @@ describe('ThreadProjection', () => {
     ]);
     const [root] = bucket(docs, 0).items;
     expect(root).toMatchObject({ body: 'new', editedAt: 'E', replyCount: 0, replies: [{ id: 'r2', body: '', status: 'retracted' }] });
-    expect(meta(docs).top).toEqual([expect.objectContaining({ id: 'r1', score: 0 })]);
+    expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 0 })]);
   });
 
   it('given more top-level replies than a bucket holds, then a second bucket starts', async () => {
@@ -63,9 +64,22 @@ describe('ThreadProjection', () => {
     expect(replayed).toEqual(done);
   });
 
+  it('given replies beneath roots, then top ranks by them, older first among equals', async () => {
+    const docs = await project(projection, [
+      entry('reply-r1', 1, submitted({ replyId: 'r1', submittedAt: '2026-01-01T00:00:01.000Z' })),
+      entry('reply-r2', 1, submitted({ replyId: 'r2', submittedAt: '2026-01-01T00:00:02.000Z' })),
+      entry('reply-r3', 1, submitted({ replyId: 'r3', submittedAt: '2026-01-01T00:00:03.000Z' })),
+      entry('reply-r4', 1, submitted({ replyId: 'r4', submittedAt: '2026-01-01T00:00:04.000Z' })),
+      entry('reply-c1', 1, submitted({ replyId: 'c1', parentId: 'r3', rootId: 'r3' })),
+      entry('reply-c2', 1, submitted({ replyId: 'c2', parentId: 'c1', rootId: 'r3', depth: 3 })),
+      entry('reply-c3', 1, submitted({ replyId: 'c3', parentId: 'r2', rootId: 'r2' })),
+    ]);
+    expect(top(docs).map((t) => [t.id, t.score])).toEqual([['r3', 2], ['r2', 1], ['r1', 0], ['r4', 0]]);
+  });
+
   it('given a held reply, then it is kept but not ranked', async () => {
     const docs = await project(projection, [entry('reply-r1', 1, submitted({ replyId: 'r1', status: 'pending' }))]);
     expect(bucket(docs, 0).items[0].status).toBe('pending');
-    expect(meta(docs).top).toEqual([]);
+    expect(top(docs)).toEqual([]);
   });
 });

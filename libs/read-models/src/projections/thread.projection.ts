@@ -5,9 +5,11 @@ import {
   ThreadBucket,
   ThreadIndexEntry,
   ThreadMeta,
+  ThreadTop,
   TopEntry,
   threadBucketId,
   threadMetaId,
+  threadTopId,
 } from './documents';
 import { EventAt, Projection, ProjectionStore } from './projection';
 
@@ -52,11 +54,15 @@ function summaryOf(d: ReplySubmitted['data']): ReplySummary {
   };
 }
 
+/** Most published replies beneath first; among equals the older, which had longer to draw them. */
 export function rankTop(top: TopEntry[]): TopEntry[] {
   return [...top]
-    .sort((a, b) => b.score - a.score || b.submittedAt.localeCompare(a.submittedAt) || a.id.localeCompare(b.id))
+    .sort((a, b) => b.score - a.score || a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id))
     .slice(0, TOP_LIST_SIZE);
 }
+
+const sameRanking = (a: TopEntry[], b: TopEntry[]) =>
+  a.length === b.length && a.every((t, i) => t.id === b[i].id && t.score === b[i].score);
 
 /**
  * The thread under an article, in buckets of top-level replies (nested replies inside their
@@ -65,7 +71,7 @@ export function rankTop(top: TopEntry[]): TopEntry[] {
  */
 export class ThreadProjection implements Projection {
   readonly name = 'thread';
-  readonly collections = [ViewCollections.threadIndex, ViewCollections.threadBuckets, ViewCollections.threadMeta];
+  readonly collections = [ViewCollections.threadIndex, ViewCollections.threadBuckets, ViewCollections.threadTop, ViewCollections.threadMeta];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
     const event = at.event as ReplyEvent;
@@ -100,16 +106,13 @@ export class ThreadProjection implements Projection {
       bucket,
       items: [...(doc?.items ?? []), summaryOf(d)],
     }));
-    await store.update<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(d.articleId), at, (doc) => {
-      const top = doc?.top ?? [];
-      return {
-        _id: threadMetaId(d.articleId),
-        articleId: d.articleId,
-        lastBucket: bucket,
-        lastBucketSize: bucket === doc?.lastBucket ? doc.lastBucketSize + 1 : 1,
-        top: visible(d.status) ? rankTop([...top, { id: d.replyId, bucket, score: 0, submittedAt: d.submittedAt }]) : top,
-      };
-    });
+    if (visible(d.status)) await this.rank(at, d.articleId, { id: d.replyId, bucket, score: 0, submittedAt: d.submittedAt }, store);
+    await store.update<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(d.articleId), at, (doc) => ({
+      _id: threadMetaId(d.articleId),
+      articleId: d.articleId,
+      lastBucket: bucket,
+      lastBucketSize: bucket === doc?.lastBucket ? doc.lastBucketSize + 1 : 1,
+    }));
   }
 
   private async addNested(at: EventAt, d: ReplySubmitted['data'], store: ProjectionStore): Promise<void> {
@@ -155,8 +158,8 @@ export class ThreadProjection implements Projection {
     });
     if (wasVisible === nowVisible) return;
     if (where.rootId === replyId) {
-      await store.update<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(where.articleId), at, (meta) =>
-        meta && { ...meta, top: meta.top.filter((t) => t.id !== replyId) },
+      await store.update<ThreadTop>(ViewCollections.threadTop, threadTopId(where.articleId), at, (doc) =>
+        doc && { ...doc, top: doc.top.filter((t) => t.id !== replyId) },
       );
     } else {
       await this.rescore(at, where.articleId, where.rootId, where.bucket, store);
@@ -180,10 +183,16 @@ export class ThreadProjection implements Projection {
     const doc = await store.get<ThreadBucket>(ViewCollections.threadBuckets, threadBucketId(articleId, bucket));
     const root = doc?.items.find((i) => i.id === rootId);
     if (!root || !visible(root.status)) return;
-    await store.update<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(articleId), at, (meta) => {
-      if (!meta) return null;
-      const others = meta.top.filter((t) => t.id !== rootId);
-      return { ...meta, top: rankTop([...others, { id: rootId, bucket, score: root.replyCount, submittedAt: root.submittedAt }]) };
+    await this.rank(at, articleId, { id: rootId, bucket, score: root.replyCount, submittedAt: root.submittedAt }, store);
+  }
+
+  /** Sets one root's entry in the ranked list; the document is written only if the ranking moved. */
+  private async rank(at: EventAt, articleId: string, entry: TopEntry, store: ProjectionStore): Promise<void> {
+    await store.update<ThreadTop>(ViewCollections.threadTop, threadTopId(articleId), at, (doc) => {
+      const before = doc?.top ?? [];
+      const top = rankTop([...before.filter((t) => t.id !== entry.id), entry]);
+      if (doc && sameRanking(before, top)) return null;
+      return { _id: threadTopId(articleId), articleId, top };
     });
   }
 }

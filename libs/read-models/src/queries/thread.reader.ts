@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { ReplySummary, ThreadBucket, ThreadMeta, threadBucketId, threadMetaId } from '../projections/documents';
+import { ReplySummary, ThreadBucket, ThreadMeta, ThreadTop, threadBucketId, threadMetaId, threadTopId } from '../projections/documents';
 import { ViewCollections } from '../versions';
 
 export type ThreadSort = 'newest' | 'oldest' | 'top';
@@ -80,12 +80,10 @@ export class ThreadReader {
   async page(articleId: string, sort: ThreadSort, limit: number, rawCursor?: string): Promise<ThreadPage> {
     const cursor = decode(rawCursor);
     if (sort === 'oldest') return this.oldest(articleId, limit, cursor ?? { b: 0, i: 0 });
-    const meta = await this.meta(articleId);
-    if (!meta) return { items: [], nextCursor: null };
-    if (sort === 'newest') {
-      return this.newest(articleId, limit, cursor ?? { b: meta.lastBucket, i: meta.lastBucketSize - 1 });
-    }
-    return this.top(articleId, meta, limit, cursor?.i ?? 0);
+    if (sort === 'top') return this.top(articleId, limit, cursor?.i ?? 0);
+    const meta = cursor ? null : await this.meta(articleId);
+    if (!cursor && !meta) return { items: [], nextCursor: null };
+    return this.newest(articleId, limit, cursor ?? { b: meta!.lastBucket, i: meta!.lastBucketSize - 1 });
   }
 
   private async oldest(articleId: string, limit: number, from: Cursor): Promise<ThreadPage> {
@@ -121,8 +119,10 @@ export class ThreadReader {
     return { items, nextCursor: null };
   }
 
-  private async top(articleId: string, meta: ThreadMeta, limit: number, offset: number): Promise<ThreadPage> {
-    const ranked = meta.top.slice(offset, offset + limit);
+  private async top(articleId: string, limit: number, offset: number): Promise<ThreadPage> {
+    const doc = await this.db.collection<ThreadTop>(ViewCollections.threadTop).findOne({ _id: threadTopId(articleId) });
+    const all = doc?.top ?? [];
+    const ranked = all.slice(offset, offset + limit);
     const buckets = new Map<number, Promise<ThreadBucket | null>>();
     for (const t of ranked) if (!buckets.has(t.bucket)) buckets.set(t.bucket, this.bucket(articleId, t.bucket));
     const items: ThreadItem[] = [];
@@ -132,7 +132,7 @@ export class ThreadReader {
       const item = summary && visibleTree(summary);
       if (item) items.push(item);
     }
-    const next = offset + limit < meta.top.length ? encode({ b: 0, i: offset + limit }) : null;
+    const next = offset + limit < all.length ? encode({ b: 0, i: offset + limit }) : null;
     return { items, nextCursor: next };
   }
 }
