@@ -109,7 +109,9 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<HttpResponse>();
     const { problem, headers } = toProblem(error);
-    if (problem.status >= 500) this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    // Unexpected errors get their stack; a store that is down is reported, not a bug.
+    if (problem.status === 500) this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    else if (problem.status >= 500) this.logger.warn(problem.detail);
     if (response.headersSent) return;
     for (const [k, v] of Object.entries(headers ?? {})) response.setHeader(k, v);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
