@@ -57,6 +57,15 @@ describe('event store', () => {
     expect((await db.collection<CommitDocument>('commits').findOne({ _id: 's-1:3' }))?.previous).toBe('s-1:1');
   });
 
+  it('loads only the events after a given position, as from a snapshot', async () => {
+    const first = await store.append({ streamId: 's-4', version: 0, head: null }, [ev(1), ev(2)], meta);
+    await store.append({ streamId: 's-4', version: 2, head: first.commitId }, [ev(3)], meta);
+    const after = await store.load('s-4', { version: 2, head: first.commitId });
+    expect(after.events.map((e) => e.version)).toEqual([3]);
+    expect(after).toMatchObject({ version: 3, head: 's-4:3' });
+    expect(await store.load('s-4', { version: 3, head: 's-4:3' })).toMatchObject({ events: [], version: 3, head: 's-4:3' });
+  });
+
   it('refuses an append at a version another writer took', async () => {
     const stale = await store.load('s-2');
     await store.append(stale, [ev(1)], meta);

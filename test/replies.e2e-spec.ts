@@ -157,6 +157,29 @@ describe('a reader replies', () => {
     expect((await sys.http.get('/articles/held-here/replies').expect(200)).body.items).toEqual([]);
   });
 
+  it('a long article stream loads from its snapshot and keeps its version', async () => {
+    const admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: 'often-changed', title: 'Often', author: 'Ed', category: 'News', body: ['p'] }).expect(202);
+    let etag = '"1"';
+    for (let i = 1; i <= 25; i++) {
+      const res = await sys.http.patch('/articles/often-changed/settings').set('Authorization', admin).set('If-Match', etag).send({ editWindowMinutes: 10 + i }).expect(200);
+      etag = res.headers.etag;
+    }
+    expect(etag).toBe('"26"');
+    const snapshot = await eventually(async () => {
+      const s = await sys.db.collection('snapshots').findOne({ _id: 'article-often-changed' as never });
+      expect(s?.version).toBeGreaterThanOrEqual(20);
+      return s!;
+    });
+    expect(snapshot.state).toMatchObject({ id: 'often-changed' });
+    // Loaded from the snapshot plus the events after it: the version and settings are whole.
+    await sys.http.patch('/articles/often-changed/settings').set('Authorization', admin).set('If-Match', '"25"').send({ open: false }).expect(412);
+    const closed = await sys.http.patch('/articles/often-changed/settings').set('Authorization', admin).set('If-Match', etag).send({ open: false }).expect(200);
+    expect(closed.headers.etag).toBe('"27"');
+    expect(closed.body.settings).toMatchObject({ open: false, editWindowMinutes: 35 });
+    await sys.http.post('/articles/often-changed/replies').set('Authorization', alice).send({ body: 'too late' }).expect(422);
+  });
+
   it('pages through 200 replies, every reply exactly once, in both orders', async () => {
     const admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
     await sys.http.post('/articles').set('Authorization', admin).send({ id: 'paging', title: 'Paging', author: 'Ed', category: 'News', body: ['p'] }).expect(202);

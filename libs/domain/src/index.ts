@@ -5,3 +5,6 @@ export * from './article/article.events';
 export * from './article/article';
 export * from './reply/reply.events';
 export * from './reply/reply';
+
+/** Bump when an aggregate's snapshot state changes shape: older snapshots are then ignored. */
+export const SNAPSHOT_SCHEMA = 1;

@@ -8,6 +8,7 @@ export const EventStoreCollections = {
   log: 'log',
   sequencer: 'sequencer',
   checkpoints: 'checkpoints',
+  snapshots: 'snapshots',
 } as const;
 
 /** Positions per log page: a consumer reads this many commits in one lookup. */

@@ -3,7 +3,7 @@ import type { mongo } from 'mongoose';
 import { CommitDocument, commitId, EventMetadata, LoadedStream, StoredEvent } from './commit';
 import { EventStoreCollections } from './collections';
 import { isDuplicateKey, StreamConflictError } from './errors';
-import { AppendResult, EventStore, LogWaker } from './ports';
+import { AppendResult, EventStore, LogWaker, Snapshot, SnapshotStore, StreamPosition } from './ports';
 import { UpcasterRegistry } from './upcasters';
 
 export interface InboxMarker {
@@ -31,10 +31,10 @@ export class MongoEventStore implements EventStore {
     return this.db.collection<InboxMarker>(EventStoreCollections.inbox);
   }
 
-  async load<E extends DomainEvent>(streamId: string): Promise<LoadedStream<E>> {
+  async load<E extends DomainEvent>(streamId: string, from?: StreamPosition): Promise<LoadedStream<E>> {
     const events: StoredEvent<E>[] = [];
-    let version = 0;
-    let head: string | null = null;
+    let version = from?.version ?? 0;
+    let head: string | null = from?.head ?? null;
     for (;;) {
       const commit = await this.commits.findOne({ _id: commitId(streamId, version + 1) });
       if (!commit) break;
@@ -88,5 +88,18 @@ export class MongoEventStore implements EventStore {
       if (!isDuplicateKey(error)) return;
     }
     void this.waker.commitRecorded(commit._id).catch(() => undefined);
+  }
+}
+
+/** Snapshots by stream id. Any process may write one: last write wins, and any is valid. */
+export class MongoSnapshotStore implements SnapshotStore {
+  constructor(private readonly db: mongo.Db) {}
+
+  get(streamId: string): Promise<Snapshot | null> {
+    return this.db.collection<Snapshot>(EventStoreCollections.snapshots).findOne({ _id: streamId });
+  }
+
+  async put({ _id, ...fields }: Snapshot): Promise<void> {
+    await this.db.collection<Snapshot>(EventStoreCollections.snapshots).findOneAndUpdate({ _id }, { $set: fields }, { upsert: true });
   }
 }

@@ -13,13 +13,32 @@ export interface AppendResult {
 }
 
 export interface EventStore {
-  load<E extends DomainEvent>(streamId: string): Promise<LoadedStream<E>>;
+  /** The stream's events, or only those after `from` (a snapshot's version and commit). */
+  load<E extends DomainEvent>(streamId: string, from?: StreamPosition): Promise<LoadedStream<E>>;
   /** Appends after `expected`; throws StreamConflictError if the stream moved on. */
   append(
     expected: Pick<LoadedStream, 'streamId' | 'version' | 'head'>,
     events: DomainEvent[],
     metadata: EventMetadata,
   ): Promise<AppendResult>;
+}
+
+export type StreamPosition = Pick<LoadedStream, 'version' | 'head'>;
+
+export const SNAPSHOTS = Symbol('SNAPSHOTS');
+
+/** An aggregate's state at a version: a disposable cache that saves reading a long stream. */
+export interface Snapshot {
+  _id: string; // the stream id
+  version: number;
+  head: string | null;
+  schema: number;
+  state: unknown;
+}
+
+export interface SnapshotStore {
+  get(streamId: string): Promise<Snapshot | null>;
+  put(snapshot: Snapshot): Promise<void>;
 }
 
 export interface LogReader {

@@ -1,21 +1,43 @@
-import { Article, ArticleEvent, Reply, ReplyEvent } from '@app/domain';
-import { EVENT_STORE, EventStore, LoadedStream } from '@app/event-store';
-import { Inject, Injectable } from '@nestjs/common';
+import { AggregateRoot, Article, ArticleEvent, DomainEvent, Reply, ReplyEvent, SNAPSHOT_SCHEMA } from '@app/domain';
+import { EVENT_STORE, EventStore, LoadedStream, SNAPSHOTS, SnapshotStore } from '@app/event-store';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
-/** Loads aggregates from their streams; the stream comes back too, for the append. */
+/** Events read past the snapshot before a new one is taken. */
+export const SNAPSHOT_EVERY = 20;
+
+/** Loads aggregates from their streams, starting from a snapshot when one exists. */
 @Injectable()
 export class Aggregates {
-  constructor(@Inject(EVENT_STORE) readonly store: EventStore) {}
+  private readonly logger = new Logger('snapshots');
+
+  constructor(
+    @Inject(EVENT_STORE) readonly store: EventStore,
+    @Inject(SNAPSHOTS) private readonly snapshots: SnapshotStore,
+  ) {}
 
   async article(articleId: string): Promise<{ article: Article; stream: LoadedStream<ArticleEvent> }> {
-    const stream = await this.store.load<ArticleEvent>(Article.streamId(articleId));
-    const article = new Article().rehydrate(stream.events.map((e) => e.event)).assertExists(articleId);
-    return { article, stream };
+    const { aggregate, stream } = await this.load<ArticleEvent, Article>(Article.streamId(articleId), () => new Article());
+    return { article: aggregate.assertExists(articleId), stream };
   }
 
   async reply(replyId: string): Promise<{ reply: Reply; stream: LoadedStream<ReplyEvent> }> {
-    const stream = await this.store.load<ReplyEvent>(Reply.streamId(replyId));
-    const reply = new Reply().rehydrate(stream.events.map((e) => e.event)).assertExists(replyId);
-    return { reply, stream };
+    const { aggregate, stream } = await this.load<ReplyEvent, Reply>(Reply.streamId(replyId), () => new Reply());
+    return { reply: aggregate.assertExists(replyId), stream };
+  }
+
+  private async load<E extends DomainEvent, A extends AggregateRoot<E>>(streamId: string, create: () => A) {
+    const found = await this.snapshots.get(streamId);
+    const snapshot = found?.schema === SNAPSHOT_SCHEMA ? found : null;
+    const aggregate = snapshot ? create().restore(snapshot) : create();
+    const stream = await this.store.load<E>(streamId, snapshot ?? undefined);
+    aggregate.rehydrate(stream.events.map((e) => e.event));
+    if (stream.events.length >= SNAPSHOT_EVERY) {
+      const { version, state } = aggregate.snapshot();
+      // A cache: a failed write only means the next load reads a little more.
+      void this.snapshots
+        .put({ _id: streamId, version, head: stream.head, schema: SNAPSHOT_SCHEMA, state })
+        .catch((error) => this.logger.warn(`${streamId}: ${(error as Error).message}`));
+    }
+    return { aggregate, stream };
   }
 }

@@ -76,6 +76,15 @@ export class Article extends AggregateRoot<ArticleEvent> {
     }
   }
 
+  protected toState() {
+    return { id: this.id, title: this.title, settings: this.settings, published: this.published };
+  }
+
+  protected fromState(state: unknown): void {
+    const s = state as ReturnType<Article['toState']>;
+    Object.assign(this, { id: s.id, title: s.title, settings: s.settings, published: s.published });
+  }
+
   protected when(event: ArticleEvent): void {
     switch (event.type) {
       case 'article.published':

@@ -131,6 +131,16 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     return text;
   }
 
+  protected toState() {
+    const { id, articleId, parentId, rootId, depth, author, body, status, submitted } = this;
+    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, submittedAt: this.submittedAt.toISOString() };
+  }
+
+  protected fromState(state: unknown): void {
+    const s = state as ReturnType<Reply['toState']>;
+    Object.assign(this, { ...s, submittedAt: new Date(s.submittedAt) });
+  }
+
   protected when(event: ReplyEvent): void {
     switch (event.type) {
       case 'reply.submitted': {

@@ -19,6 +19,22 @@ export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
 
   protected abstract when(event: E): void;
 
+  /** The state as plain data, for a snapshot: a cache, so its shape may change with `SNAPSHOT_SCHEMA`. */
+  protected abstract toState(): unknown;
+  protected abstract fromState(state: unknown): void;
+
+  snapshot(): { version: number; state: unknown } {
+    if (this.pending.length > 0) throw new Error('snapshot only what is stored');
+    return { version: this._version, state: this.toState() };
+  }
+
+  /** Starts from a snapshot; `rehydrate` then applies the events after it. */
+  restore(snapshot: { version: number; state: unknown }): this {
+    this.fromState(snapshot.state);
+    this._version = snapshot.version;
+    return this;
+  }
+
   protected record(event: E): void {
     this.when(event);
     this._version += 1;

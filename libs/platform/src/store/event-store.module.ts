@@ -7,6 +7,8 @@ import {
   LogWaker,
   MongoEventStore,
   MongoLogReader,
+  MongoSnapshotStore,
+  SNAPSHOTS,
   RedisLeases,
   UpcasterRegistry,
 } from '@app/event-store';
@@ -33,6 +35,7 @@ const eventStoreProviders = [
     inject: [MONGO_DB, UpcasterRegistry],
     useFactory: (db: mongo.Db, up: UpcasterRegistry) => new MongoLogReader(db, up),
   },
+  { provide: SNAPSHOTS, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new MongoSnapshotStore(db) },
   {
     provide: LEASES,
     inject: [REDIS, AppConfig],
