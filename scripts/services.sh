@@ -55,7 +55,7 @@ build_ferretdb() {
 # start_ferretdb PORT DATA_DIR LOG
 start_ferretdb() {
   if port_open 127.0.0.1 "$1"; then
-    echo "error: port $1 is taken; set FERRETDB_PORT to a free port" >&2
+    echo "error: port $1 is taken; stop what listens there or choose another port (FERRETDB_PORT for npm start, TEST_FERRETDB_PORT for npm test)" >&2
     exit 1
   fi
   mkdir -p "$2"
