@@ -155,6 +155,12 @@ describe('a reader replies', () => {
       expect(article.stats).toMatchObject({ pending: 1, replies: 0 });
     });
     expect((await sys.http.get('/articles/held-here/replies').expect(200)).body.items).toEqual([]);
+    // Its text is for its author and the moderators until it is approved.
+    expect((await sys.http.get(`/replies/${res.body.id}`).expect(200)).body).toMatchObject({ status: 'pending', body: '' });
+    expect((await sys.http.get(`/replies/${res.body.id}`).set('Authorization', bob).expect(200)).body.body).toBe('');
+    expect((await sys.http.get(`/replies/${res.body.id}`).set('Authorization', alice).expect(200)).body.body).toBe('wait for me');
+    const mod = `Bearer ${tokenFor(sys.config, 'moderator')}`;
+    expect((await sys.http.get(`/replies/${res.body.id}`).set('Authorization', mod).expect(200)).body.body).toBe('wait for me');
   });
 
   it('a long article stream loads from its snapshot and keeps its version', async () => {

@@ -13,6 +13,12 @@ describe('loadConfig', () => {
     expect(config.trustProxy).toBe(2);
   });
 
+  it('refuses the development secrets in production, naming them', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', HASH_KEY: 'a-real-hash-key-of-length' })).toThrow(/JWT_SECRET must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length' })).toThrow(/HASH_KEY must be set in production/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length' }).JWT_SECRET).toBe('a-real-secret-of-length');
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],

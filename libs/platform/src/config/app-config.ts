@@ -81,9 +81,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const given = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   const config = plainToInstance(AppConfig, given);
   const errors = validateSync(config, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((e) => Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }));
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  const lines = errors.flatMap((e) => Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }));
+  // Development defaults are public: a production process must bring its own.
+  if (env.NODE_ENV === 'production') {
+    if (config.JWT_SECRET === DEV_JWT_SECRET) lines.push('JWT_SECRET must be set in production (the default is for development only)');
+    if (config.HASH_KEY === DEV_HASH_KEY) lines.push('HASH_KEY must be set in production (the default is for development only)');
   }
+  if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   return config;
 }

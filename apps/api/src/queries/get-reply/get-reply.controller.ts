@@ -1,8 +1,8 @@
 import { Actor } from '@app/domain';
-import { Allow, CurrentActor, ROLE_RANK } from '@app/platform';
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Allow, CurrentActor, GuestIdentity, ROLE_RANK } from '@app/platform';
+import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ReplyIdParam } from '../../shared/id-params';
 import { etagOf } from '../../shared/request-context';
 import { GetReplyQuery } from './get-reply.query';
@@ -10,14 +10,30 @@ import { GetReplyQuery } from './get-reply.query';
 @ApiTags('replies')
 @Controller('replies')
 export class GetReplyController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly guests: GuestIdentity,
+  ) {}
 
-  /** Anyone sees a reply; retracted text and the edit history are for moderators and admins. */
+  /**
+   * Anyone sees a published reply. The text of a held or retracted one is for its author and
+   * for moderators and admins; the edit history for moderators and admins.
+   */
   @Get(':id')
   @Allow('anyone')
-  async get(@Param() { id }: ReplyIdParam, @CurrentActor() actor: Actor | undefined, @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void }) {
+  @ApiHeader({ name: 'X-Edit-Token', required: false, description: "A guest's edit token, to see their own held reply" })
+  async get(
+    @Param() { id }: ReplyIdParam,
+    @CurrentActor() actor: Actor | undefined,
+    @Headers('x-edit-token') editToken: string | undefined,
+    @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
+  ) {
     const r = await this.queries.execute(new GetReplyQuery(id));
     const staff = actor !== undefined && (ROLE_RANK as Record<string, number>)[actor.kind] >= ROLE_RANK.moderator;
+    const author =
+      (actor !== undefined && actor.id === r.author.id && r.author.kind !== 'guest') ||
+      (editToken !== undefined && this.guests.verifyEditToken(r._id, editToken));
+    const showText = r.status === 'published' || staff || (author && r.status !== 'retracted');
     res.setHeader('ETag', etagOf(r.version));
     return {
       id: r._id,
@@ -25,7 +41,7 @@ export class GetReplyController {
       parentId: r.parentId,
       depth: r.depth,
       author: { name: r.author.name },
-      body: r.status === 'retracted' && !staff ? '' : r.body,
+      body: showText ? r.body : '',
       status: r.status,
       submittedAt: r.submittedAt,
       editedAt: r.editedAt,
