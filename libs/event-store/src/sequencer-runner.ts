@@ -40,7 +40,7 @@ export class SequencerRunner {
     let total = 0;
     for (;;) {
       this.again = false;
-      const batch = lost ? await this.sequencer.sequenceLost(lost) : await this.sequencer.sequenceInbox();
+      const batch = lost ? await this.sequencer.sequence(lost) : await this.sequencer.sequenceInbox();
       lost = undefined;
       total += batch.sequenced;
       // Consumers start on each batch, not after a flood ends.

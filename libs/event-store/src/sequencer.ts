@@ -84,16 +84,12 @@ export class Sequencer {
     return lost.map((c) => c._id);
   }
 
-  /** Sequences the commits `findLost` found; ones sequenced meanwhile are skipped. */
-  async sequenceLost(ids: string[]): Promise<SequencedBatch> {
-    return this.sequence(ids);
-  }
-
   async sweep(): Promise<SequencedBatch> {
-    return this.sequenceLost(await this.findLost());
+    return this.sequence(await this.findLost());
   }
 
-  private async sequence(ids: string[]): Promise<SequencedBatch> {
+  /** Sequences these commits (and unsequenced ones before them); ones already sequenced are skipped. */
+  async sequence(ids: string[]): Promise<SequencedBatch> {
     const head = this.head ?? (await this.recover());
     const ordered: CommitDocument[] = [];
     const taken = new Set<string>();
