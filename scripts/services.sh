@@ -42,7 +42,7 @@ build_app() {
 
 build_ferretdb() {
   if ! command -v go >/dev/null 2>&1; then
-    echo "error: Go is needed to build the embedded FerretDB (tools/ferretdb); install Go 1.22 or newer" >&2
+    echo "error: Go is needed to build the embedded FerretDB (tools/ferretdb); install Go 1.24 or newer" >&2
     exit 1
   fi
   local dir="$ROOT/tools/ferretdb"
