@@ -17,7 +17,8 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('worker');
   private worker: Worker | null = null;
   private connection: Redis | null = null;
-  private timers: NodeJS.Timeout[] = [];
+  /** One pending timer per loop, replaced on every tick. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
 
   /**
@@ -49,21 +50,21 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     });
     this.worker.on('error', () => undefined);
 
-    this.every(this.config.POLL_INTERVAL_MS, async () => {
+    this.every('poll', this.config.POLL_INTERVAL_MS, async () => {
       // Side by side: a long sequencing round must not starve the projectors.
       await Promise.all([this.sequence(), this.catchUp()]);
       if (this.config.WORKER_HEARTBEAT_FILE) await writeFile(this.config.WORKER_HEARTBEAT_FILE, new Date().toISOString());
     });
-    this.every(this.config.SWEEP_INTERVAL_MS, () => this.sequencer.sweep());
+    this.every('sweep', this.config.SWEEP_INTERVAL_MS, () => this.sequencer.sweep());
   }
 
-  private every(ms: number, work: () => Promise<unknown>): void {
+  private every(name: string, ms: number, work: () => Promise<unknown>): void {
     const tick = async () => {
       if (this.stopped) return;
-      await work().catch((error) => this.logger.warn(`poll: ${(error as Error).message}`));
-      if (!this.stopped) this.timers.push(setTimeout(tick, ms));
+      await work().catch((error) => this.logger.warn(`${name}: ${(error as Error).message}`));
+      if (!this.stopped) this.timers.set(name, setTimeout(tick, ms));
     };
-    this.timers.push(setTimeout(tick, ms));
+    this.timers.set(name, setTimeout(tick, ms));
   }
 
   sequence(): Promise<number> {
@@ -81,7 +82,7 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.timers.forEach(clearTimeout);
+    for (const timer of this.timers.values()) clearTimeout(timer);
     await this.worker?.close().catch(() => undefined);
     this.connection?.disconnect();
     await this.sequencer.stop();
