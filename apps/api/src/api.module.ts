@@ -1,4 +1,4 @@
-import { AppConfigModule, AuthModule, EventStoreModule, HealthModule, MongoModule, QueueModule, RedisModule } from '@app/platform';
+import { AuthModule, HealthModule, platformModules } from '@app/platform';
 import { ReadModelsModule } from '@app/read-models';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -36,9 +36,6 @@ const controllers = [
   EditReplyController,
   RetractReplyController,
 ];
-
-/** Shared by the API and the worker: config, stores, queues. */
-export const platformModules = [AppConfigModule, MongoModule, RedisModule, QueueModule, EventStoreModule];
 
 @Module({
   imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule],

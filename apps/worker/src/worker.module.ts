@@ -1,9 +1,8 @@
 import { LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
-import { AppConfig, Clock, CLOCK, MONGO_DB } from '@app/platform';
+import { AppConfig, Clock, CLOCK, MONGO_DB, platformModules } from '@app/platform';
 import { ProjectionRunner } from '@app/read-models';
 import { Module } from '@nestjs/common';
 import type { mongo } from 'mongoose';
-import { platformModules } from '../../api/src/api.module';
 import { LogWorkerService } from './log-worker.service';
 import { liveProjections, LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
 

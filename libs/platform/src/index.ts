@@ -13,3 +13,4 @@ export * from './http/problem';
 export * from './http/validation';
 export * from './http/configure-http';
 export * from './health/health.module';
+export * from './platform-modules';

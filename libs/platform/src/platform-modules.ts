@@ -1,0 +1,8 @@
+import { AppConfigModule } from './config/config.module';
+import { MongoModule } from './mongo/mongo.module';
+import { QueueModule } from './queues/queue.module';
+import { RedisModule } from './redis/redis.module';
+import { EventStoreModule } from './store/event-store.module';
+
+/** What both the API and the worker stand on: config, the stores, the queue and the event store. */
+export const platformModules = [AppConfigModule, MongoModule, RedisModule, QueueModule, EventStoreModule];
