@@ -23,6 +23,12 @@ export interface CommitDocument {
   sequencedAt?: Date;
 }
 
+/** Written right after a commit: tells the sequencer there is something to sequence. */
+export interface InboxMarker {
+  _id: string; // the commit's _id
+  recordedAt: Date;
+}
+
 /** A commit as it sits in the log: its global position and when it got it. */
 export interface LogEntry {
   position: number;

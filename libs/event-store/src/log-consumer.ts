@@ -59,8 +59,9 @@ export class LogConsumer {
   private async run(): Promise<number> {
     if (!(await this.lease.hold())) return 0;
     let handled = 0;
+    // Read once per run: while we hold the lease, only we move it.
+    let from = await this.checkpoint();
     for (;;) {
-      const from = await this.checkpoint();
       this.again = false;
       const entries = await this.reader.readAfter(from, this.options.batchSize);
       if (entries.length === 0) {
@@ -69,7 +70,8 @@ export class LogConsumer {
       }
       await this.handler.handle(entries);
       if (!(await this.lease.renew())) return handled;
-      await this.saveCheckpoint(entries[entries.length - 1].position);
+      from = entries[entries.length - 1].position;
+      await this.saveCheckpoint(from);
       handled += entries.length;
     }
   }

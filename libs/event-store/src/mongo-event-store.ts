@@ -1,15 +1,10 @@
 import { DomainEvent } from '@app/domain';
 import type { mongo } from 'mongoose';
-import { CommitDocument, commitId, EventMetadata, LoadedStream, StoredEvent } from './commit';
+import { CommitDocument, commitId, EventMetadata, InboxMarker, LoadedStream, StoredEvent } from './commit';
 import { EventStoreCollections } from './collections';
 import { isDuplicateKey, StreamConflictError } from './errors';
 import { AppendResult, EventStore, LogWaker, Snapshot, SnapshotStore, StreamPosition } from './ports';
 import { UpcasterRegistry } from './upcasters';
-
-export interface InboxMarker {
-  _id: string; // the commit's _id
-  recordedAt: Date;
-}
 
 /**
  * Streams as chains of commit documents keyed `<streamId>:<version>`: loading walks the chain

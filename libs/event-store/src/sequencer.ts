@@ -1,7 +1,6 @@
 import type { mongo } from 'mongoose';
-import { CommitDocument, LogEntry } from './commit';
+import { CommitDocument, InboxMarker, LogEntry } from './commit';
 import { EventStoreCollections, LOG_PAGE_SIZE, LogPageDocument, logPageId } from './collections';
-import { InboxMarker } from './mongo-event-store';
 
 interface SequencerState {
   _id: 'head';
@@ -120,8 +119,7 @@ export class Sequencer {
       metadata: c.metadata,
     }));
     await this.writePages(entries);
-    await this.finish(entries);
-    if (done.length) await this.inbox.deleteMany({ _id: { $in: done } });
+    await this.finish(entries, done);
     return { head: this.head!, sequenced: entries.length };
   }
 
@@ -157,14 +155,15 @@ export class Sequencer {
     }
   }
 
-  /** Everything after the page write; repeating it is harmless. */
-  private async finish(entries: LogEntry[]): Promise<void> {
+  /** Everything after the page write; repeating it is harmless. `alsoDone`: stale markers. */
+  private async finish(entries: LogEntry[], alsoDone: string[] = []): Promise<void> {
     await Promise.all(
       entries.map((e) => this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } })),
     );
     const last = entries[entries.length - 1].position;
     await this.saveHead(last);
-    await this.inbox.deleteMany({ _id: { $in: entries.map((e) => e.commitId) } });
+    // One delete: on FerretDB every delete that is not by a single _id scans the inbox.
+    await this.inbox.deleteMany({ _id: { $in: [...entries.map((e) => e.commitId), ...alsoDone] } });
   }
 
   private async saveHead(position: number): Promise<void> {
