@@ -66,8 +66,8 @@ const sameRanking = (a: TopEntry[], b: TopEntry[]) =>
 
 /**
  * The thread under an article, in buckets of top-level replies (nested replies inside their
- * root), plus a meta document per article that decides bucket placement and ranks `top`.
- * The meta document is written last, so a crash replays its decisions identically.
+ * root), a ranked list for `top`, and a meta document per article that decides bucket
+ * placement. The meta document is written last, so a crash replays its decisions identically.
  */
 export class ThreadProjection implements Projection {
   readonly name = 'thread';
@@ -90,7 +90,7 @@ export class ThreadProjection implements Projection {
   }
 
   private async addRoot(at: EventAt, d: ReplySubmitted['data'], store: ProjectionStore): Promise<void> {
-    const meta = (await store.get<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(d.articleId))) ?? null;
+    const meta = await store.get<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(d.articleId));
     const full = meta !== null && meta.lastBucketSize >= THREAD_BUCKET_SIZE;
     const bucket = meta === null ? 0 : full ? meta.lastBucket + 1 : meta.lastBucket;
 

@@ -13,13 +13,16 @@ export class GetThreadHandler implements IQueryHandler<GetThreadQuery> {
   ) {}
 
   async execute({ articleId, sort, limit, cursor }: GetThreadQuery) {
-    // The view can trail the log by a moment; the stream says whether the article exists.
-    if (!(await this.views.article(articleId))) await this.aggregates.article(articleId);
+    let page;
     try {
-      return await this.threads.page(articleId, sort, limit, cursor);
+      page = await this.threads.page(articleId, sort, limit, cursor);
     } catch (error) {
       if (error instanceof InvalidCursorError) throw new InvalidCommandError(error.message, 'cursor');
       throw error;
     }
+    // Only an empty page asks whether the article exists (the view, then the stream, which
+    // the view can trail by a moment): a busy thread's page stays its own lookups.
+    if (page.items.length === 0 && !(await this.views.article(articleId))) await this.aggregates.article(articleId);
+    return page;
   }
 }
