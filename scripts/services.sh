@@ -84,3 +84,17 @@ ensure_redis() {
   wait_port "$host" "$port" "redis-server (log: $2)"
   echo "==> started redis-server on $host:$port"
 }
+
+# start_scratch_system NAME PORT: installs and builds, then a FerretDB with an empty data
+# folder data/NAME-ferretdb on PORT, and Redis. Sets SCRATCH_MONGO_URL (no database part).
+start_scratch_system() {
+  mkdir -p "$ROOT/data/logs"
+  export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+  install_node_modules
+  build_app
+  build_ferretdb
+  rm -rf "$ROOT/data/$1-ferretdb"
+  start_ferretdb "$2" "$ROOT/data/$1-ferretdb" "$ROOT/data/logs/$1-ferretdb.log"
+  SCRATCH_MONGO_URL="mongodb://127.0.0.1:$2"
+  ensure_redis "$REDIS_URL" "$ROOT/data/logs/$1-redis.log"
+}
