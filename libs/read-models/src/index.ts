@@ -1,5 +1,6 @@
 export * from './versions';
 export * from './projections/projection';
+export * from './projections/errors';
 export * from './projections/documents';
 export * from './projections/article-view.projection';
 export * from './projections/reply-detail.projection';
