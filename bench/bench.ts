@@ -1,5 +1,5 @@
 /* npm run bench: figures for docs/benchmarks.md, from one run on this machine. */
-import { THREAD_BUCKET_SIZE, ThreadMeta, ViewCollections } from '@app/read-models';
+import { liveViewNames, THREAD_BUCKET_SIZE, ThreadMeta, ViewCollections } from '@app/read-models';
 import { JwtService } from '@nestjs/jwt';
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -90,7 +90,7 @@ async function main() {
     const conn = await mongoose.createConnection(`${MONGO}/bench_app`).asPromise();
     const started = performance.now();
     for (;;) {
-      const meta = await conn.db!.collection<ThreadMeta>(ViewCollections.threadMeta).findOne({ _id: 'bench-big' });
+      const meta = await conn.db!.collection<ThreadMeta>(liveViewNames().collection(ViewCollections.threadMeta)).findOne({ _id: 'bench-big' });
       if (meta && meta.lastBucket * THREAD_BUCKET_SIZE + meta.lastBucketSize >= accepted) break;
       await sleep(200);
     }

@@ -1,8 +1,13 @@
 import {
   CommitDocument,
   EventStoreCollections,
+  InjectedStoreFault,
+  LogChunkDocument,
   LogEntry,
   LogPageDocument,
+  LogPositionTakenError,
+  NthCallFault,
+  withFaults,
   LogWaker,
   MongoEventStore,
   MongoLogReader,
@@ -124,12 +129,101 @@ describe('event store', () => {
     expect(await db.collection(EventStoreCollections.inbox).countDocuments({})).toBe(0);
   });
 
-  it('keeps the log in pages, one document per block of positions', async () => {
+  it('keeps the log in immutable chunks that never cross a block, and copies each complete block to a page', async () => {
     for (let i = 0; i < 150; i++) await store.append({ streamId: `p-${i}`, version: 0, head: null }, [ev(i)], meta);
-    const sequencer = new Sequencer(db, { batchSize: 1000, sweepGraceMs: 0 });
-    await sequencer.sequenceInbox();
-    const pages = await db.collection<LogPageDocument>(EventStoreCollections.log).find({}).sort({ _id: 1 }).toArray();
-    expect(pages.map((p) => [p._id, p.entries.length])).toEqual([[logPageId(1), 100], [logPageId(101), 50]]);
-    expect((await reader.readAfter(95, 10)).map((e) => e.position)).toEqual([96, 97, 98, 99, 100, 101, 102, 103, 104, 105]);
+    const sequencer = new Sequencer(db, { batchSize: 70, sweepGraceMs: 0 });
+    while ((await sequencer.sequenceInbox()).sequenced > 0);
+    const chunks = await db.collection<LogChunkDocument>(EventStoreCollections.logChunks).find({}).sort({ _id: 1 }).toArray();
+    expect(chunks.map((c) => [c.first, c.last])).toEqual([[1, 70], [71, 100], [101, 140], [141, 150]]);
+    const pages = await db.collection<LogPageDocument>(EventStoreCollections.logPages).find({}).toArray();
+    expect(pages.map((p) => [p._id, p.entries.map((e) => e.position)])).toEqual([[logPageId(1), Array.from({ length: 100 }, (_, i) => i + 1)]]);
+    // Any starting position reads the same entries, inside a chunk or at its edge.
+    for (const from of [0, 3, 69, 70, 95, 100, 120, 145, 150]) {
+      const read = await new MongoLogReader(db, new UpcasterRegistry()).readAfter(from, 10);
+      expect(read[0]?.position).toBe(from < 150 ? from + 1 : undefined);
+      expect(read.map((e) => e.position)).toEqual(Array.from({ length: read.length }, (_, i) => from + i + 1));
+      expect(read.length).toBeGreaterThanOrEqual(Math.min(10, 150 - from));
+    }
+  });
+});
+
+describe('the log under faults', () => {
+  const positions = (log: LogEntry[]) => log.map((e) => e.position);
+  const dense = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+  async function appendMany(prefix: string, n: number) {
+    for (let i = 0; i < n; i++) await store.append({ streamId: `${prefix}-${i}`, version: 0, head: null }, [ev(i)], meta);
+  }
+
+  async function expectEveryCommitOnce() {
+    const log = await readWholeLog();
+    expect(positions(log)).toEqual(dense(log.length));
+    const commits = await db.collection<CommitDocument>(EventStoreCollections.commits).find({}).toArray();
+    expect(log.map((e) => e.commitId).sort()).toEqual(commits.map((c) => c._id).sort());
+    for (const c of commits) expect(log.find((e) => e.commitId === c._id)?.position).toBe(c.position);
+    return log;
+  }
+
+  it('a store error after the chunk insert, at any later step of the round, never rewrites or repeats a position', async () => {
+    // The steps after the chunk: commit positions, inbox delete, head; before and after each lands.
+    for (const [i, timing] of [0, 1, 2, 3, 4].flatMap((n) => [[n, 'before'], [n, 'after']] as const)) {
+      await appendMany(`f${i}${timing}`, 3);
+      const fault = new NthCallFault(i, timing, (step) => !step.startsWith('log_chunks') && !step.endsWith('findOne'));
+      const sequencer = new Sequencer(withFaults(db, fault), { batchSize: 100, sweepGraceMs: 0 });
+      await sequencer.recover();
+      const before = await readWholeLog();
+      // The round's chunk goes in, then one of the following calls fails.
+      await expect(sequencer.sequenceInbox()).rejects.toBeInstanceOf(InjectedStoreFault);
+      expect(fault.fired).not.toBeNull();
+      const written = await readWholeLog();
+      await appendMany(`g${i}${timing}`, 2);
+      while ((await sequencer.sequenceInbox()).sequenced > 0);
+      const after = await expectEveryCommitOnce();
+      // Entries once read are never rewritten.
+      expect(after.slice(0, written.length)).toEqual(written);
+      expect(after.length).toBe(before.length + 5);
+    }
+    expect(await db.collection(EventStoreCollections.inbox).countDocuments({})).toBe(0);
+  });
+
+  it('two sequencers at once (one paused past its lease) never write one position twice nor a commit twice', async () => {
+    await appendMany('a', 5);
+    const one = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    const two = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    await one.recover();
+    await two.recover();
+    // `one` read the inbox and was paused before its insert; `two` took over and sequenced it.
+    await two.sequenceInbox();
+    await appendMany('b', 3);
+    await expect(one.sequenceInbox()).rejects.toBeInstanceOf(LogPositionTakenError);
+    // Resumed, `one` recovers from the log and carries on without repeating anything.
+    await one.sequenceInbox();
+    await appendMany('c', 2);
+    await Promise.allSettled([one.sequenceInbox(), two.sequenceInbox()]);
+    while ((await one.sequenceInbox().catch(() => ({ sequenced: 1 }))).sequenced > 0);
+    const log = await expectEveryCommitOnce();
+    expect(log).toHaveLength(10);
+  });
+
+  it('sequencedAt never goes backwards along the log, even when a clock does', async () => {
+    await appendMany('t', 2);
+    const late = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 }, () => new Date('2030-01-01T00:00:00Z'));
+    await late.sequenceInbox();
+    await appendMany('u', 2);
+    const behind = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 }, () => new Date('2020-01-01T00:00:00Z'));
+    await behind.sequenceInbox();
+    const times = (await readWholeLog()).map((e) => new Date(e.sequencedAt).getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[3]).toBe(new Date('2030-01-01T00:00:00Z').getTime());
+  });
+
+  it('puts a commit after the commits it depends on, even when their markers were lost', async () => {
+    await store.append({ streamId: 'article-x', version: 0, head: null }, [ev(0)], meta);
+    await store.append({ streamId: 'reply-p', version: 0, head: null }, [ev(1)], meta, { dependsOn: ['article-x:1'] });
+    await store.append({ streamId: 'reply-c', version: 0, head: null }, [ev(2)], meta, { dependsOn: ['article-x:1', 'reply-p:1'] });
+    // The article's and the parent's markers are lost: only the child is in the inbox.
+    await db.collection(EventStoreCollections.inbox).deleteMany({ _id: { $in: ['article-x:1', 'reply-p:1'] } as never });
+    await new Sequencer(db, { batchSize: 100, sweepGraceMs: 60_000 }).sequenceInbox();
+    expect((await readWholeLog()).map((e) => e.commitId)).toEqual(['article-x:1', 'reply-p:1', 'reply-c:1']);
   });
 });

@@ -1,4 +1,4 @@
-import { EventStoreCollections, LogPageDocument } from '@app/event-store';
+import { EventStoreCollections, LogChunkDocument } from '@app/event-store';
 import { eventually, startSystem, System, tokenFor, uniqueName } from './support/system';
 
 describe('two API-and-worker instances on one store and one Redis', () => {
@@ -32,8 +32,8 @@ describe('two API-and-worker instances on one store and one Redis', () => {
       expect(items.map((i) => i.id).sort()).toEqual([...ids].sort());
     }, 30_000);
 
-    const pages = await one.db.collection<LogPageDocument>(EventStoreCollections.log).find({}).toArray();
-    const positions = pages.flatMap((p) => p.entries.map((e) => e.position)).sort((a, b) => a - b);
+    const chunks = await one.db.collection<LogChunkDocument>(EventStoreCollections.logChunks).find({}).toArray();
+    const positions = chunks.flatMap((p) => p.entries.map((e) => e.position)).sort((a, b) => a - b);
     expect(positions).toEqual(Array.from({ length: positions.length }, (_, i) => i + 1));
     const commits = await one.db.collection(EventStoreCollections.commits).countDocuments({});
     expect(positions).toHaveLength(commits);

@@ -41,7 +41,7 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     .overrideProvider(AppConfig)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] });
   configureHttp(app, config);
   await app.init();
   return {

@@ -1,26 +1,52 @@
 import type { mongo } from 'mongoose';
+import type { LogEntry } from './commit';
 
 type Db = mongo.Db;
 
 export const EventStoreCollections = {
   commits: 'commits',
   inbox: 'inbox',
-  log: 'log',
+  /** Immutable chunks, one per sequencing round and block: the log's truth. */
+  logChunks: 'log_chunks',
+  /** Immutable copies of complete blocks, so a long read takes one lookup per block. */
+  logPages: 'log_pages',
   sequencer: 'sequencer',
   checkpoints: 'checkpoints',
+  deadLetters: 'dead_letters',
+  deadLetterRetries: 'dead_letter_retries',
   snapshots: 'snapshots',
 } as const;
 
-/** Positions per log page: a consumer reads this many commits in one lookup. */
+/** Positions per block: a chunk never crosses a block's end, and a complete block becomes a page. */
 export const LOG_PAGE_SIZE = 100;
 
-export const logPageId = (position: number): string =>
-  String(Math.floor((position - 1) / LOG_PAGE_SIZE)).padStart(12, '0');
+const pad = (n: number) => String(n).padStart(12, '0');
 
+/** `_id` of the chunk whose first entry is at `position`. */
+export const logChunkId = (position: number): string => pad(position);
+/** `_id` of the page holding `position`. */
+export const logPageId = (position: number): string => pad(Math.floor((position - 1) / LOG_PAGE_SIZE));
+/** The first position of the block holding `position`. */
+export const blockStart = (position: number): number => Math.floor((position - 1) / LOG_PAGE_SIZE) * LOG_PAGE_SIZE + 1;
+export const blockEnd = (position: number): number => blockStart(position) + LOG_PAGE_SIZE - 1;
+
+/**
+ * One sequencing round's entries within one block, inserted once and never changed. Its `_id`
+ * is its first position, so a second writer for that position fails on the insert (11000).
+ */
+export interface LogChunkDocument {
+  _id: string;
+  first: number;
+  last: number;
+  entries: LogEntry[];
+  /** Fencing token of the sequencer that wrote it, for the record. */
+  fence: number;
+}
+
+/** A complete block of LOG_PAGE_SIZE entries, copied from its chunks; also insert-only. */
 export interface LogPageDocument {
   _id: string;
-  /** entries[i] holds position block * LOG_PAGE_SIZE + i + 1. */
-  entries: import('./commit').LogEntry[];
+  entries: LogEntry[];
 }
 
 export async function ensureEventStoreIndexes(db: Db): Promise<void> {

@@ -16,6 +16,8 @@ export interface CommitDocument {
   version: number;
   /** `_id` of the stream's previous commit, so the sequencer keeps a stream in order. */
   previous: string | null;
+  /** Commits of other streams that must come before this one in the log. */
+  dependsOn?: string[];
   events: DomainEvent[];
   recordedAt: Date;
   metadata: EventMetadata;

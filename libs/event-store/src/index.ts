@@ -10,3 +10,4 @@ export * from './redis-leases';
 export * from './log-consumer';
 export * from './sequencer-runner';
 export * from './held-lease';
+export * from './fault-injection';

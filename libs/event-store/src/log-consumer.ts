@@ -1,32 +1,82 @@
 import type { mongo } from 'mongoose';
 import { LogEntry } from './commit';
 import { EventStoreCollections } from './collections';
-import { HeldLease } from './held-lease';
+import { isTransient } from './errors';
+import { DEFAULT_LEASE_TIMING, HeldLease, LeaseTiming, WriteGuard } from './held-lease';
 import { Leases, LogReader } from './ports';
 
+/** A partition set aside after an entry of it kept failing; its later entries wait behind it. */
+export interface ParkedPartition {
+  partition: string;
+  /** The failing entry: the replay of the partition starts here. */
+  position: number;
+  deadLetterId: string;
+  attempts: number;
+}
+
+/** A consumer's state, written only by its lease holder and stamped with its fencing token. */
 export interface CheckpointDocument {
   _id: string;
   position: number;
+  fence: number;
+  parked: ParkedPartition[];
 }
+
+export interface DeadLetterDocument {
+  _id: string; // `${consumer}.${position}`, e.g. thread@1.42
+  consumer: string;
+  partition: string;
+  position: number;
+  commitId: string;
+  error: string;
+  /** Failed tries so far, counting retries an admin asked for. */
+  attempts: number;
+  status: 'parked' | 'resolved';
+  parkedAt: Date;
+  updatedAt: Date;
+}
+
+/** An admin's request to retry a dead letter; `_id` is `${deadLetterId}/${attempts}`, so one per attempt. */
+export interface DeadLetterRetryDocument {
+  _id: string;
+  requestedAt: Date;
+  requestedBy: string;
+}
+
+export const deadLetterId = (consumer: string, position: number) => `${consumer}.${position}`;
+export const retryRequestId = (dl: Pick<DeadLetterDocument, '_id' | 'attempts'>) => `${dl._id}/${dl.attempts}`;
 
 /** What a consumer does with a batch of log entries; must be idempotent by position. */
 export interface LogHandler {
+  /** `name@version`: the key of its lease, checkpoint and dead letters. */
   readonly name: string;
-  handle(entries: LogEntry[]): Promise<void>;
+  handle(entries: LogEntry[], guard: WriteGuard): Promise<void>;
+  /** The partition an entry belongs to (its article): a failing entry parks only its partition. */
+  partitionOf(entry: LogEntry): string;
 }
 
 export interface ConsumerOptions {
   batchSize: number;
-  leaseTtlMs: number;
+  timing: LeaseTiming;
+  /** Tries of a failing entry before its partition is parked, with a doubling pause between. */
+  attempts: number;
+  backoffMs: number;
 }
 
+export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { batchSize: 100, timing: DEFAULT_LEASE_TIMING, attempts: 3, backoffMs: 200 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const message = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2_000);
+
 /**
- * Runs one handler over the log from its checkpoint, under a lease so exactly one process
- * writes its documents. The checkpoint is saved after the handler's writes: a crash between
- * the two replays that batch, which the handler skips by position.
+ * Runs one handler over the log from its checkpoint. One holder writes its documents at a
+ * time, as far as its lease and fencing token can make sure (see HeldLease); the checkpoint
+ * is saved after the handler's writes, so a crash between the two replays that batch, which
+ * the handler skips by position. An entry that keeps failing is parked with its partition;
+ * a store or lease fault only ends the run, to be retried from the checkpoint.
  */
 export class LogConsumer {
-  private readonly lease: HeldLease;
+  readonly lease: HeldLease;
   private running: Promise<number> | null = null;
   /** A wake-up came during a run: look again before ending it. */
   private again = false;
@@ -36,17 +86,30 @@ export class LogConsumer {
     private readonly reader: LogReader,
     leases: Leases,
     readonly handler: LogHandler,
-    private readonly options: ConsumerOptions = { batchSize: 100, leaseTtlMs: 10_000 },
+    private readonly options: ConsumerOptions = DEFAULT_CONSUMER_OPTIONS,
   ) {
-    this.lease = new HeldLease(leases, `consumer:${handler.name}`, options.leaseTtlMs);
+    this.lease = new HeldLease(leases, `consumer:${handler.name}`, options.timing, {
+      floor: async () => (await this.readState()).fence,
+    });
   }
 
   private get checkpoints() {
     return this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints);
   }
+  private get deadLetters() {
+    return this.db.collection<DeadLetterDocument>(EventStoreCollections.deadLetters);
+  }
+  private get retries() {
+    return this.db.collection<DeadLetterRetryDocument>(EventStoreCollections.deadLetterRetries);
+  }
+
+  private async readState(): Promise<CheckpointDocument> {
+    const doc = await this.checkpoints.findOne({ _id: this.handler.name });
+    return { _id: this.handler.name, position: 0, fence: 0, parked: [], ...doc };
+  }
 
   async checkpoint(): Promise<number> {
-    return (await this.checkpoints.findOne({ _id: this.handler.name }))?.position ?? 0;
+    return (await this.readState()).position;
   }
 
   /** Catch up to the head of the log; concurrent calls share one run. Returns entries handled. */
@@ -59,25 +122,118 @@ export class LogConsumer {
   private async run(): Promise<number> {
     if (!(await this.lease.hold())) return 0;
     let handled = 0;
-    // Read once per run: while we hold the lease, only we move it.
-    let from = await this.checkpoint();
     for (;;) {
       this.again = false;
-      const entries = await this.reader.readAfter(from, this.options.batchSize);
+      // Read every batch: a newer holder's token here means this one must stop.
+      const state = await this.lease.call(() => this.readState());
+      this.lease.meet(state.fence);
+      await this.retryParked(state);
+      const entries = await this.reader.readAfter(state.position, this.options.batchSize);
       if (entries.length === 0) {
         if (this.again) continue;
         return handled;
       }
-      await this.handler.handle(entries);
-      if (!(await this.lease.renew())) return handled;
-      from = entries[entries.length - 1].position;
-      await this.saveCheckpoint(from);
+      await this.apply(state, entries);
       handled += entries.length;
+      if (!(await this.lease.renew())) return handled;
     }
   }
 
-  protected async saveCheckpoint(position: number): Promise<void> {
-    await this.checkpoints.findOneAndUpdate({ _id: this.handler.name }, { $set: { position } }, { upsert: true });
+  /** Applies a batch, skipping parked partitions; on a failure that is not transient, entry by entry. */
+  private async apply(state: CheckpointDocument, entries: LogEntry[]): Promise<void> {
+    const live = this.notParked(state, entries);
+    try {
+      if (live.length) await this.handler.handle(live, this.lease);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      for (const entry of live) {
+        if (!this.notParked(state, [entry]).length) continue;
+        const failure = await this.tryEntry(entry);
+        if (failure) await this.park(state, entry, failure);
+      }
+    }
+    await this.save({ ...state, position: entries[entries.length - 1].position });
+    state.position = entries[entries.length - 1].position;
+  }
+
+  private notParked(state: CheckpointDocument, entries: LogEntry[]): LogEntry[] {
+    if (state.parked.length === 0) return entries;
+    const parked = new Set(state.parked.map((p) => p.partition));
+    return entries.filter((e) => !parked.has(this.handler.partitionOf(e)));
+  }
+
+  /** The error if the entry still fails after its tries; transient errors end the run. */
+  private async tryEntry(entry: LogEntry): Promise<unknown> {
+    let failure: unknown = null;
+    for (let attempt = 0; attempt < this.options.attempts; attempt++) {
+      if (attempt > 0) await sleep(this.options.backoffMs * 2 ** (attempt - 1));
+      try {
+        await this.handler.handle([entry], this.lease);
+        return null;
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        failure = error;
+      }
+    }
+    return failure;
+  }
+
+  private async park(state: CheckpointDocument, entry: LogEntry, error: unknown): Promise<void> {
+    const id = deadLetterId(this.handler.name, entry.position);
+    const now = new Date();
+    const existing = await this.lease.call(() => this.deadLetters.findOne({ _id: id }));
+    const letter: DeadLetterDocument = {
+      _id: id,
+      consumer: this.handler.name,
+      partition: this.handler.partitionOf(entry),
+      position: entry.position,
+      commitId: entry.commitId,
+      error: message(error),
+      attempts: (existing?.attempts ?? 0) + this.options.attempts,
+      status: 'parked',
+      parkedAt: existing?.parkedAt ?? now,
+      updatedAt: now,
+    };
+    await this.lease.call(() => this.deadLetters.findOneAndUpdate({ _id: id }, { $set: letter }, { upsert: true }));
+    state.parked = [...state.parked, { partition: letter.partition, position: entry.position, deadLetterId: id, attempts: letter.attempts }];
+  }
+
+  /** Replays each parked partition an admin asked to retry, from its failing entry to the checkpoint. */
+  private async retryParked(state: CheckpointDocument): Promise<void> {
+    for (const parked of [...state.parked]) {
+      const letter = await this.lease.call(() => this.deadLetters.findOne({ _id: parked.deadLetterId }));
+      const attemptsBefore = letter?.attempts ?? parked.attempts;
+      const request = await this.lease.call(() => this.retries.findOne({ _id: retryRequestId({ _id: parked.deadLetterId, attempts: attemptsBefore }) }));
+      if (!request) continue;
+      let failure: unknown = null;
+      let from = parked.position - 1;
+      while (from < state.position && !failure) {
+        const batch = (await this.reader.readAfter(from, this.options.batchSize)).filter((e) => e.position <= state.position);
+        if (batch.length === 0) break;
+        for (const entry of batch.filter((e) => this.handler.partitionOf(e) === parked.partition)) {
+          failure = await this.tryEntry(entry);
+          if (failure) break;
+        }
+        from = batch[batch.length - 1].position;
+      }
+      const now = new Date();
+      const attempts = attemptsBefore + (failure ? this.options.attempts : 0);
+      await this.lease.call(() =>
+        this.deadLetters.findOneAndUpdate(
+          { _id: parked.deadLetterId },
+          { $set: failure ? { attempts, error: message(failure), updatedAt: now } : { status: 'resolved', updatedAt: now } },
+        ),
+      );
+      state.parked = failure
+        ? state.parked.map((p) => (p.partition === parked.partition ? { ...p, attempts } : p))
+        : state.parked.filter((p) => p.partition !== parked.partition);
+      await this.save(state);
+    }
+  }
+
+  private async save(state: CheckpointDocument): Promise<void> {
+    const { _id, ...fields } = state;
+    await this.lease.call(() => this.checkpoints.findOneAndUpdate({ _id }, { $set: { ...fields, fence: this.lease.token } }, { upsert: true }));
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@ import type { mongo } from 'mongoose';
 import { CommitDocument, commitId, EventMetadata, InboxMarker, LoadedStream, StoredEvent } from './commit';
 import { EventStoreCollections } from './collections';
 import { isDuplicateKey, StreamConflictError } from './errors';
-import { AppendResult, EventStore, LogWaker, Snapshot, SnapshotStore, StreamPosition } from './ports';
+import { AppendOptions, AppendResult, EventStore, LogWaker, Snapshot, SnapshotStore, StreamPosition } from './ports';
 import { UpcasterRegistry } from './upcasters';
 
 /**
@@ -53,6 +53,7 @@ export class MongoEventStore implements EventStore {
     expected: Pick<LoadedStream, 'streamId' | 'version' | 'head'>,
     events: DomainEvent[],
     metadata: EventMetadata,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('nothing to append');
     const version = expected.version + 1;
@@ -61,6 +62,7 @@ export class MongoEventStore implements EventStore {
       streamId: expected.streamId,
       version,
       previous: expected.head,
+      ...(options.dependsOn?.length ? { dependsOn: options.dependsOn } : {}),
       events: events.map(({ type, schemaVersion, data }) => ({ type, schemaVersion, data })),
       recordedAt: this.clock(),
       metadata,

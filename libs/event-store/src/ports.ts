@@ -20,7 +20,13 @@ export interface EventStore {
     expected: Pick<LoadedStream, 'streamId' | 'version' | 'head'>,
     events: DomainEvent[],
     metadata: EventMetadata,
+    options?: AppendOptions,
   ): Promise<AppendResult>;
+}
+
+export interface AppendOptions {
+  /** Commits of other streams this one needs before it in the log (the article's publication, the parent reply). */
+  dependsOn?: string[];
 }
 
 export type StreamPosition = Pick<LoadedStream, 'version' | 'head'>;
@@ -42,9 +48,12 @@ export interface SnapshotStore {
 }
 
 export interface LogReader {
-  /** Log entries after `position`, in order, at most `max` of them. */
+  /**
+   * Log entries after `position`, in order: whole chunks until at least `max` entries (so a
+   * batch may hold up to a block more), or fewer at the end of the log.
+   */
   readAfter(position: number, max: number): Promise<LogEntry[]>;
-  /** The last position sequenced. */
+  /** The last position the sequencer recorded as its head: a hint that may trail the log. */
   head(): Promise<number>;
 }
 
@@ -56,11 +65,19 @@ export interface LogWaker {
 
 /** A lease held in Redis so one process at a time writes a partition. */
 export interface Leases {
-  acquire(name: string, ttlMs: number): Promise<Lease | null>;
+  /**
+   * Takes the lease if it is free. `floor` is the highest fencing token found in the store:
+   * tokens stay above it even when Redis lost its counter (a restart without persistence).
+   */
+  acquire(name: string, ttlMs: number, floor?: number): Promise<Lease | null>;
 }
 
 export interface Lease {
   readonly name: string;
+  /** Fencing token of this acquisition: higher than every earlier holder's. */
+  readonly token: number;
+  /** The previous holder released the lease itself, so none of its writes can still be in flight. */
+  readonly previousReleased: boolean;
   /** False once the lease is lost; the holder must stop writing. */
   renew(): Promise<boolean>;
   release(): Promise<void>;

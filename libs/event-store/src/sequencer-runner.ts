@@ -1,10 +1,14 @@
-import { HeldLease } from './held-lease';
+import { DEFAULT_LEASE_TIMING, HeldLease, LeaseTiming } from './held-lease';
 import { Leases, LogWaker } from './ports';
 import { Sequencer } from './sequencer';
 
-/** Runs the sequencer while this process holds its lease; rounds never overlap. */
+/**
+ * Runs the sequencer while this process holds its lease; rounds never overlap. The lease
+ * only keeps a second sequencer idle: what keeps the log right when one is paused past its
+ * lease is that positions are claimed by inserts (see Sequencer).
+ */
 export class SequencerRunner {
-  private readonly lease: HeldLease;
+  readonly lease: HeldLease;
   private running: Promise<number> | null = null;
   /** A wake-up came during a round: look at the inbox again before ending it. */
   private again = false;
@@ -13,9 +17,13 @@ export class SequencerRunner {
     private readonly sequencer: Sequencer,
     leases: Leases,
     private readonly waker: LogWaker,
-    leaseTtlMs = 10_000,
+    timing: LeaseTiming = DEFAULT_LEASE_TIMING,
   ) {
-    this.lease = new HeldLease(leases, 'sequencer', leaseTtlMs, () => sequencer.recover());
+    this.lease = new HeldLease(leases, 'sequencer', timing, {
+      floor: () => sequencer.fenceFloor(),
+      onTaken: () => sequencer.recover(),
+    });
+    sequencer.fenceWith(this.lease);
   }
 
   /** Sequences the inbox until it is empty. */

@@ -1,10 +1,23 @@
 import type { mongo } from 'mongoose';
 import { CommitDocument, InboxMarker, LogEntry } from './commit';
-import { EventStoreCollections, LOG_PAGE_SIZE, LogPageDocument, logPageId } from './collections';
+import {
+  blockEnd,
+  blockStart,
+  EventStoreCollections,
+  LOG_PAGE_SIZE,
+  LogChunkDocument,
+  logChunkId,
+  LogPageDocument,
+  logPageId,
+} from './collections';
+import { isDuplicateKey } from './errors';
+import { UNFENCED, WriteGuard } from './held-lease';
 
 interface SequencerState {
   _id: 'head';
+  /** A hint: the last position this or an earlier sequencer finished. The chunks are the truth. */
   position: number;
+  fence: number;
 }
 
 export interface SequencerOptions {
@@ -17,22 +30,54 @@ export interface SequencerOptions {
 export interface SequencedBatch {
   head: number;
   sequenced: number;
+  /** Commits left in the inbox because something they depend on cannot be found. */
+  deferred: number;
+}
+
+/** Another sequencer holds a position this one meant to write: its round stops and it recovers. */
+export class LogPositionTakenError extends Error {
+  constructor(position: number) {
+    super(`log position ${position} was taken by another sequencer`);
+    this.name = 'LogPositionTakenError';
+  }
+}
+
+/** Commit ids known to be in the log, so dependencies are not looked up again and again. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max: number) {}
+  has(id: string) {
+    return this.ids.has(id);
+  }
+  add(id: string) {
+    if (this.ids.size >= this.max) this.ids.delete(this.ids.values().next().value!);
+    this.ids.add(id);
+  }
 }
 
 /**
- * Gives commits their dense global positions. Must run as the single writer of the log
- * (the caller holds the sequencer lease). Each round is crash-safe: the log page is written
- * first and is the truth; commit positions, the head and inbox markers follow, and
- * `recover()` finishes whatever a crash left after the page write.
+ * Gives commits their dense global positions. The log is written only by inserts of
+ * immutable chunks keyed by their first position, so a second sequencer (a paused holder
+ * whose lease expired) can never overwrite or duplicate a position: its insert fails with
+ * 11000. After the chunk, the round records positions on the commits, removes the markers
+ * and moves the head hint; any error drops what the round holds in memory and the next
+ * round recovers from the chunks, finishing what the failed one left.
  */
 export class Sequencer {
-  private head: number | null = null;
+  private head: { position: number; sequencedAt: Date } | null = null;
+  private readonly known = new RecentIds(50_000);
 
   constructor(
     private readonly db: mongo.Db,
     private readonly options: SequencerOptions = { batchSize: 200, sweepGraceMs: 5_000 },
     private readonly clock: () => Date = () => new Date(),
+    private guard: WriteGuard = UNFENCED,
   ) {}
+
+  /** The lease this sequencer writes under. */
+  fenceWith(guard: WriteGuard): void {
+    this.guard = guard;
+  }
 
   private get commits() {
     return this.db.collection<CommitDocument>(EventStoreCollections.commits);
@@ -40,32 +85,69 @@ export class Sequencer {
   private get inbox() {
     return this.db.collection<InboxMarker>(EventStoreCollections.inbox);
   }
-  private get log() {
-    return this.db.collection<LogPageDocument>(EventStoreCollections.log);
+  private get chunks() {
+    return this.db.collection<LogChunkDocument>(EventStoreCollections.logChunks);
+  }
+  private get pages() {
+    return this.db.collection<LogPageDocument>(EventStoreCollections.logPages);
   }
   private get state() {
     return this.db.collection<SequencerState>(EventStoreCollections.sequencer);
   }
 
-  /** Call when the lease is (re)taken: brings head, commits and inbox in line with the log. */
+  /** The highest fencing token recorded in the store, for the next lease's floor. */
+  async fenceFloor(): Promise<number> {
+    return (await this.state.findOne({ _id: 'head' }))?.fence ?? 0;
+  }
+
+  /**
+   * Finds the end of the log by following the chunks from the block before the head hint, and
+   * finishes (positions, markers, hint) every entry past the hint. Call when the lease is
+   * (re)taken and after any failed round.
+   */
   async recover(): Promise<number> {
-    const saved = await this.state.findOne({ _id: 'head' });
-    let head = saved?.position ?? 0;
+    this.head = null;
+    const saved = await this.guard.call(() => this.state.findOne({ _id: 'head' }));
+    this.guard.meet(saved?.fence);
+    const hint = saved?.position ?? 0;
+    // A block boundary at or below the hint is a chunk boundary; step back if the log is shorter.
+    let end = hint === 0 ? 0 : blockStart(hint) - 1;
+    while (end > 0 && !(await this.guard.call(() => this.chunks.findOne({ _id: logChunkId(blockStart(end)) })))) end -= LOG_PAGE_SIZE;
+    let last: LogEntry | null = end > 0 ? await this.entryAt(end) : null;
+    const unfinished: LogEntry[] = [];
     for (;;) {
-      const page = await this.log.findOne({ _id: logPageId(head + 1) });
-      const beyond = (page?.entries ?? []).filter((e) => e.position > head);
-      if (beyond.length === 0) break;
-      await this.finish(beyond);
-      head = beyond[beyond.length - 1].position;
+      const chunk = await this.guard.call(() => this.chunks.findOne({ _id: logChunkId(end + 1) }));
+      if (!chunk) break;
+      this.guard.meet(chunk.fence);
+      unfinished.push(...chunk.entries.filter((e) => e.position > hint));
+      end = chunk.last;
+      last = chunk.entries[chunk.entries.length - 1];
+      if (end % LOG_PAGE_SIZE === 0) await this.compact(end);
     }
-    if (head !== (saved?.position ?? 0)) await this.saveHead(head);
-    this.head = head;
-    return head;
+    if (unfinished.length) await this.finish(unfinished);
+    else if (end !== hint) await this.saveHead(end);
+    this.head = { position: end, sequencedAt: last?.sequencedAt ?? new Date(0) };
+    return end;
+  }
+
+  /** The entry at a block's last position, from its page or its chunks. */
+  private async entryAt(position: number): Promise<LogEntry | null> {
+    const page = await this.guard.call(() => this.pages.findOne({ _id: logPageId(position) }));
+    if (page) return page.entries.find((e) => e.position === position) ?? null;
+    let next = blockStart(position);
+    for (;;) {
+      const chunk = await this.guard.call(() => this.chunks.findOne({ _id: logChunkId(next) }));
+      if (!chunk) return null;
+      if (chunk.last >= position) return chunk.entries.find((e) => e.position === position) ?? null;
+      next = chunk.last + 1;
+    }
   }
 
   /** Sequences what the inbox holds, oldest first. */
   async sequenceInbox(): Promise<SequencedBatch> {
-    const markers = await this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.options.batchSize).toArray();
+    const markers = await this.guard.call(() =>
+      this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.options.batchSize).toArray(),
+    );
     return this.sequence(markers.map((m) => m._id));
   }
 
@@ -87,29 +169,43 @@ export class Sequencer {
     return this.sequence(await this.findLost());
   }
 
-  /** Sequences these commits (and unsequenced ones before them); ones already sequenced are skipped. */
+  /** Sequences these commits, after what they depend on; ones already sequenced are skipped. */
   async sequence(ids: string[]): Promise<SequencedBatch> {
-    const head = this.head ?? (await this.recover());
+    try {
+      return await this.round(ids);
+    } catch (error) {
+      // Whatever this round believed may be wrong now: the next one starts from the log.
+      this.head = null;
+      throw error;
+    }
+  }
+
+  private async round(ids: string[]): Promise<SequencedBatch> {
+    if (!this.head) await this.recover();
+    const head = this.head!;
     const ordered: CommitDocument[] = [];
     const taken = new Set<string>();
     const done: string[] = [];
+    let deferred = 0;
     // Lookups by _id in parallel: the store serves them concurrently.
-    const loaded = await Promise.all(ids.map((id) => this.commits.findOne({ _id: id })));
+    const loaded = await this.guard.call(() => Promise.all(ids.map((id) => this.commits.findOne({ _id: id }))));
     for (const [i, id] of ids.entries()) {
       const commit = loaded[i];
-      if (!commit || commit.position !== undefined) {
+      if (!commit || commit.position !== undefined || this.known.has(id)) {
         done.push(id);
         continue;
       }
-      await this.takeWithPredecessors(commit, ordered, taken);
+      if (!(await this.take(commit, ordered, taken, new Set()))) deferred += 1;
     }
     if (ordered.length === 0) {
-      if (done.length) await this.inbox.deleteMany({ _id: { $in: done } });
-      return { head, sequenced: 0 };
+      if (done.length) await this.guard.call(() => this.inbox.deleteMany({ _id: { $in: done } }));
+      return { head: head.position, sequenced: 0, deferred };
     }
-    const sequencedAt = this.clock();
+    // Clocks differ between processes: a round never stamps a time before the last one's.
+    const now = this.clock();
+    const sequencedAt = now < head.sequencedAt ? head.sequencedAt : now;
     const entries: LogEntry[] = ordered.map((c, i) => ({
-      position: head + i + 1,
+      position: head.position + i + 1,
       commitId: c._id,
       streamId: c.streamId,
       version: c.version,
@@ -118,56 +214,94 @@ export class Sequencer {
       sequencedAt,
       metadata: c.metadata,
     }));
-    await this.writePages(entries);
+    for (const chunk of this.chunksOf(entries)) {
+      try {
+        await this.guard.call(() => this.chunks.insertOne(chunk));
+      } catch (error) {
+        if (isDuplicateKey(error)) throw new LogPositionTakenError(chunk.first);
+        throw error;
+      }
+      this.head = { position: chunk.last, sequencedAt };
+      if (chunk.last % LOG_PAGE_SIZE === 0) await this.compact(chunk.last);
+    }
     await this.finish(entries, done);
-    return { head: this.head!, sequenced: entries.length };
+    return { head: this.head!.position, sequenced: entries.length, deferred };
   }
 
-  /** A stream's commits enter the log in version order, even if a marker was lost. */
-  private async takeWithPredecessors(commit: CommitDocument, out: CommitDocument[], taken: Set<string>): Promise<void> {
-    if (taken.has(commit._id)) return;
-    const chain: CommitDocument[] = [commit];
-    let previousId = commit.previous;
-    while (previousId && !taken.has(previousId)) {
-      const previous = await this.commits.findOne({ _id: previousId });
-      if (!previous || previous.position !== undefined) break;
-      chain.unshift(previous);
-      previousId = previous.previous;
+  /**
+   * Takes a commit after the commits it depends on: its stream's previous commit (a lost
+   * marker must not reorder a stream) and `dependsOn` (the article, the parent reply). False
+   * when a dependency cannot be found: the commit stays in the inbox for a later round.
+   */
+  private async take(commit: CommitDocument, out: CommitDocument[], taken: Set<string>, visiting: Set<string>): Promise<boolean> {
+    if (taken.has(commit._id)) return true;
+    if (visiting.has(commit._id)) return false;
+    visiting.add(commit._id);
+    for (const dep of [commit.previous, ...(commit.dependsOn ?? [])]) {
+      if (!dep || taken.has(dep) || this.known.has(dep)) continue;
+      const found = await this.guard.call(() => this.commits.findOne({ _id: dep }));
+      if (!found) return false;
+      if (found.position !== undefined) {
+        this.known.add(dep);
+        continue;
+      }
+      if (!(await this.take(found, out, taken, visiting))) return false;
     }
-    for (const c of chain) {
-      taken.add(c._id);
-      out.push(c);
-    }
+    taken.add(commit._id);
+    out.push(commit);
+    return true;
   }
 
-  private async writePages(entries: LogEntry[]): Promise<void> {
-    const byPage = new Map<string, LogEntry[]>();
+  /** One chunk per block the entries touch, so every block starts a chunk. */
+  private chunksOf(entries: LogEntry[]): LogChunkDocument[] {
+    const out: LogChunkDocument[] = [];
+    let current: LogEntry[] = [];
     for (const e of entries) {
-      const id = logPageId(e.position);
-      byPage.set(id, [...(byPage.get(id) ?? []), e]);
+      current.push(e);
+      if (e.position === blockEnd(e.position)) (out.push(this.chunk(current)), (current = []));
     }
-    for (const [id, added] of byPage) {
-      const page = await this.log.findOne({ _id: id });
-      const kept = (page?.entries ?? []).filter((e) => e.position < added[0].position);
-      const all = [...kept, ...added];
-      if (all.length > LOG_PAGE_SIZE) throw new Error(`log page ${id} overflows`);
-      await this.log.findOneAndUpdate({ _id: id }, { $set: { entries: all } }, { upsert: true });
+    if (current.length) out.push(this.chunk(current));
+    return out;
+  }
+
+  private chunk(entries: LogEntry[]): LogChunkDocument {
+    const first = entries[0].position;
+    return { _id: logChunkId(first), first, last: entries[entries.length - 1].position, entries, fence: this.guard.token };
+  }
+
+  /** Copies a complete block into one page; a page that exists already holds the same entries. */
+  private async compact(last: number): Promise<void> {
+    const entries: LogEntry[] = [];
+    let next = blockStart(last);
+    while (next <= last) {
+      const chunk = await this.guard.call(() => this.chunks.findOne({ _id: logChunkId(next) }));
+      if (!chunk) return;
+      entries.push(...chunk.entries);
+      next = chunk.last + 1;
+    }
+    try {
+      await this.guard.call(() => this.pages.insertOne({ _id: logPageId(last), entries }));
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 
-  /** Everything after the page write; repeating it is harmless. `alsoDone`: stale markers. */
+  /** Everything after the chunk inserts; repeating it is harmless. `alsoDone`: stale markers. */
   private async finish(entries: LogEntry[], alsoDone: string[] = []): Promise<void> {
-    await Promise.all(
-      entries.map((e) => this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } })),
+    await this.guard.call(() =>
+      Promise.all(
+        entries.map((e) => this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } })),
+      ),
     );
-    const last = entries[entries.length - 1].position;
-    await this.saveHead(last);
     // One delete: on FerretDB every delete that is not by a single _id scans the inbox.
-    await this.inbox.deleteMany({ _id: { $in: [...entries.map((e) => e.commitId), ...alsoDone] } });
+    await this.guard.call(() => this.inbox.deleteMany({ _id: { $in: [...entries.map((e) => e.commitId), ...alsoDone] } }));
+    await this.saveHead(entries[entries.length - 1].position);
+    for (const e of entries) this.known.add(e.commitId);
   }
 
   private async saveHead(position: number): Promise<void> {
-    await this.state.findOneAndUpdate({ _id: 'head' }, { $set: { position } }, { upsert: true });
-    this.head = position;
+    await this.guard.call(() =>
+      this.state.findOneAndUpdate({ _id: 'head' }, { $set: { position, fence: this.guard.token } }, { upsert: true }),
+    );
   }
 }

@@ -1,4 +1,5 @@
 export * from './versions';
+export * from './view-names';
 export * from './projections/projection';
 export * from './projections/errors';
 export * from './projections/documents';
@@ -6,6 +7,8 @@ export * from './projections/article-view.projection';
 export * from './projections/reply-detail.projection';
 export * from './projections/thread.projection';
 export * from './projections/projection-runner';
+export * from './live-projections';
+export * from './verify';
 export * from './queries/thread.reader';
 export * from './queries/view.reader';
 export * from './read-models.module';

@@ -1,20 +1,26 @@
 import { MONGO_DB } from '@app/platform';
 import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { mongo } from 'mongoose';
+import { liveViewNames } from './live-projections';
 import { ThreadReader } from './queries/thread.reader';
 import { ensureReadModelIndexes, ViewReader } from './queries/view.reader';
+import { ViewNames } from './view-names';
 
 const readModelProviders = [
-  { provide: ThreadReader, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ThreadReader(db) },
-  { provide: ViewReader, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ViewReader(db) },
+  { provide: ViewNames, useFactory: liveViewNames },
+  { provide: ThreadReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ThreadReader(db, names) },
+  { provide: ViewReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ViewReader(db, names) },
 ];
 
 @Global()
 @Module({ providers: readModelProviders, exports: readModelProviders })
 export class ReadModelsModule implements OnModuleInit {
-  constructor(@Inject(MONGO_DB) private readonly db: mongo.Db) {}
+  constructor(
+    @Inject(MONGO_DB) private readonly db: mongo.Db,
+    private readonly names: ViewNames,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await ensureReadModelIndexes(this.db);
+    await ensureReadModelIndexes(this.db, this.names);
   }
 }

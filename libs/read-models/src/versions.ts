@@ -1,11 +1,14 @@
-/** Read-model collection names carry their projector version, so a rebuild writes beside them. */
+/**
+ * Logical names of the view collections. Where each one lives is the ViewNames resolver's
+ * answer: `<name>__v<projector version>` for the live views, a scratch prefix for `verify`.
+ */
 export const ViewCollections = {
-  articles: 'article_views__v1',
-  threadMeta: 'thread_meta__v1',
-  threadTop: 'thread_top__v1',
-  threadBuckets: 'thread_buckets__v1',
-  threadIndex: 'thread_index__v1',
-  replyDetails: 'reply_details__v1',
+  articles: 'article_views',
+  threadMeta: 'thread_meta',
+  threadTop: 'thread_top',
+  threadBuckets: 'thread_buckets',
+  threadIndex: 'thread_index',
+  replyDetails: 'reply_details',
 } as const;
 
 /** Top-level replies per thread bucket: one lookup serves a page. */

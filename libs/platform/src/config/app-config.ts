@@ -53,6 +53,22 @@ export class AppConfig {
   @Transform(toInt) @IsInt({ message: 'SWEEP_GRACE_MS must be an integer' }) @Min(0)
   SWEEP_GRACE_MS = 5_000;
 
+  /**
+   * How long the sequencer's and each projector's lease lasts without renewal. A worker
+   * that dies hands its work over after this; a new holder waits it out once more (plus
+   * STORE_TIMEOUT_MS) when the previous one did not release.
+   */
+  @Transform(toInt) @IsInt({ message: 'LEASE_TTL_MS must be an integer' }) @Min(500)
+  LEASE_TTL_MS = 10_000;
+
+  /** A lease holder starts no write later than this before its lease runs out. */
+  @Transform(toInt) @IsInt({ message: 'LEASE_MARGIN_MS must be an integer' }) @Min(100)
+  LEASE_MARGIN_MS = 3_000;
+
+  /** A lease holder gives up on a store call after this; must be below LEASE_MARGIN_MS. */
+  @Transform(toInt) @IsInt({ message: 'STORE_TIMEOUT_MS must be an integer' }) @Min(50)
+  STORE_TIMEOUT_MS = 2_000;
+
   /** Create the fixture article on start (once, however often the system starts). */
   @Transform(toBool) @IsBoolean({ message: 'SEED_ARTICLE must be true or false' })
   SEED_ARTICLE = true;
@@ -64,6 +80,10 @@ export class AppConfig {
   /** The worker touches this file after every poll round: a container health check reads its age. */
   @IsOptional() @IsString()
   WORKER_HEARTBEAT_FILE?: string;
+
+  get leaseTiming(): { ttlMs: number; marginMs: number; storeTimeoutMs: number } {
+    return { ttlMs: this.LEASE_TTL_MS, marginMs: this.LEASE_MARGIN_MS, storeTimeoutMs: this.STORE_TIMEOUT_MS };
+  }
 
   get trustProxy(): boolean | number | string {
     if (this.TRUST_PROXY === 'true') return true;
@@ -86,6 +106,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (env.NODE_ENV === 'production') {
     if (config.JWT_SECRET === DEV_JWT_SECRET) lines.push('JWT_SECRET must be set in production (the default is for development only)');
     if (config.HASH_KEY === DEV_HASH_KEY) lines.push('HASH_KEY must be set in production (the default is for development only)');
+  }
+  if (!(config.STORE_TIMEOUT_MS < config.LEASE_MARGIN_MS && config.LEASE_MARGIN_MS < config.LEASE_TTL_MS)) {
+    lines.push('STORE_TIMEOUT_MS < LEASE_MARGIN_MS < LEASE_TTL_MS must hold, so a write started in time ends before the lease');
   }
   if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   return config;

@@ -1,6 +1,7 @@
 import { ArticleEvent, ReplyEvent } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { ArticleStats, ArticleView } from './documents';
+import { UnappliableEventError } from './errors';
 import { EventAt, Projection, ProjectionStore } from './projection';
 
 const EMPTY_STATS: ArticleStats = { submitted: 0, published: 0, pending: 0, retracted: 0 };
@@ -10,6 +11,7 @@ type Counted = keyof Omit<ArticleStats, 'submitted'>;
 /** Articles with their reply settings and reply counts. */
 export class ArticleViewProjection implements Projection {
   readonly name = 'article-views';
+  readonly version = 1;
   readonly collections = [ViewCollections.articles];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
@@ -27,9 +29,11 @@ export class ArticleViewProjection implements Projection {
         return;
       }
       case 'article.reply-settings-changed':
-        await store.update<ArticleView>(C, event.data.articleId, at, (doc) =>
-          doc && { ...doc, settings: event.data.settings, settingsVersion: at.entry.version + at.index },
-        );
+        await store.update<ArticleView>(C, event.data.articleId, at, (doc) => ({
+          ...this.existing(doc, at),
+          settings: event.data.settings,
+          settingsVersion: at.entry.version + at.index,
+        }));
         return;
       case 'reply.submitted':
         await this.count(store, at, event.data.articleId, { submitted: 1, [event.data.status]: 1 });
@@ -44,11 +48,17 @@ export class ArticleViewProjection implements Projection {
   }
 
   private async count(store: ProjectionStore, at: EventAt, articleId: string, delta: Partial<ArticleStats>) {
-    await store.update<ArticleView>(ViewCollections.articles, articleId, at, (doc) => {
-      if (!doc) return null;
+    await store.update<ArticleView>(ViewCollections.articles, articleId, at, (found) => {
+      const doc = this.existing(found, at);
       const stats = { ...doc.stats };
       for (const [k, v] of Object.entries(delta) as [keyof ArticleStats, number][]) stats[k] += v;
       return { ...doc, stats };
     });
+  }
+
+  /** Replies and settings changes are sequenced after their article's publication. */
+  private existing(doc: ArticleView | null, at: EventAt): ArticleView {
+    if (!doc) throw new UnappliableEventError(at, 'the article is not in the view');
+    return doc;
   }
 }

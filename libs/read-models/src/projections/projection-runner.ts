@@ -1,5 +1,6 @@
-import { LogEntry, LogHandler } from '@app/event-store';
+import { LogEntry, LogHandler, UNFENCED, WriteGuard } from '@app/event-store';
 import type { mongo } from 'mongoose';
+import { ViewNames } from '../view-names';
 import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
 
 /** Documents of one batch, loaded once by `_id`, changed in memory. */
@@ -47,37 +48,54 @@ export class BatchStore implements ProjectionStore {
   }
 }
 
-/** Applies a batch of log entries to a projection and writes each changed document once. */
+/** The partition of an entry: its article, so one failing article never stops the others. */
+export function articleOf(entry: LogEntry): string {
+  const data = entry.events[0]?.data as { articleId?: unknown } | undefined;
+  return typeof data?.articleId === 'string' ? data.articleId : entry.streamId;
+}
+
+/**
+ * Applies a batch of log entries to a projection and writes each changed document once,
+ * under the consumer's lease: every store call through its guard, every document stamped
+ * with its fencing token, and a document carrying a newer token stops the batch.
+ */
 export class ProjectionRunner implements LogHandler {
   /** Test hook: runs after the documents are written, before the checkpoint is saved. */
   afterWrite: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly db: mongo.Db,
-    private readonly projection: Projection,
+    readonly projection: Projection,
+    private readonly names: ViewNames = ViewNames.of([projection]),
   ) {}
 
   get name(): string {
-    return this.projection.name;
+    return `${this.names.prefix}${this.projection.name}@${this.projection.version}`;
   }
 
-  async handle(entries: LogEntry[]): Promise<void> {
-    const store = new BatchStore((collection, id) =>
-      this.db.collection<ViewDocument>(collection).findOne({ _id: id }),
-    );
+  partitionOf(entry: LogEntry): string {
+    return articleOf(entry);
+  }
+
+  async handle(entries: LogEntry[], guard: WriteGuard = UNFENCED): Promise<void> {
+    const store = new BatchStore(async (collection, id) => {
+      const doc = await guard.call(() => this.db.collection<ViewDocument>(this.names.collection(collection)).findOne({ _id: id }));
+      guard.meet(doc?.fence);
+      return doc;
+    });
     await applyEntries(this.projection, entries, store);
     // Collection by collection, in the projection's order; new documents in one insertMany.
     for (const collection of this.projection.collections) {
       const inserts: ViewDocument[] = [];
-      const col = this.db.collection<ViewDocument>(collection);
+      const col = this.db.collection<ViewDocument>(this.names.collection(collection));
       for (const [, doc, kind] of store.changes([collection])) {
-        if (kind === 'insert') inserts.push(doc);
+        if (kind === 'insert') inserts.push({ ...doc, fence: guard.token });
         else {
           const { _id, ...fields } = doc;
-          await col.updateOne({ _id }, { $set: fields });
+          await guard.call(() => col.updateOne({ _id }, { $set: { ...fields, fence: guard.token } }));
         }
       }
-      if (inserts.length) await col.insertMany(inserts, { ordered: true });
+      if (inserts.length) await guard.call(() => col.insertMany(inserts, { ordered: true }));
     }
     await this.afterWrite?.();
   }

@@ -7,6 +7,8 @@ export interface ViewDocument {
   position: number;
   /** Index of that event inside its commit. */
   eventIndex: number;
+  /** Fencing token of the projector that wrote it: a holder that meets a newer one stops. */
+  fence?: number;
 }
 
 export interface EventAt {
@@ -32,6 +34,8 @@ export interface ProjectionStore {
 
 export interface Projection {
   readonly name: string;
+  /** Bumped when what it writes changes: a new version writes new collections from position 0. */
+  readonly version: number;
   /** Collections in the order they are written: a document others' decisions depend on goes last. */
   readonly collections: readonly string[];
   apply(at: EventAt, store: ProjectionStore): Promise<void>;

@@ -1,11 +1,13 @@
 import { ReplyEvent } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { ReplyDetail, ReplyHistoryEntry } from './documents';
+import { UnappliableEventError } from './errors';
 import { EventAt, Projection, ProjectionStore } from './projection';
 
 /** One document per reply with its whole history, for authors, moderators and admins. */
 export class ReplyDetailProjection implements Projection {
   readonly name = 'reply-details';
+  readonly version = 1;
   readonly collections = [ViewCollections.replyDetails];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
@@ -13,6 +15,11 @@ export class ReplyDetailProjection implements Projection {
     if (!event.type.startsWith('reply.')) return;
     const version = at.entry.version + at.index;
     const actor = { kind: at.entry.metadata.actor.kind, name: at.entry.metadata.actor.name };
+    // A stream's events are sequenced in version order: the submission is always there first.
+    const existing = (doc: ReplyDetail | null) => {
+      if (!doc) throw new UnappliableEventError(at, 'the reply is not in the view');
+      return doc;
+    };
     const step = (doc: ReplyDetail, entry: Omit<ReplyHistoryEntry, 'version' | 'type' | 'actor'>) => ({
       ...doc,
       version,
@@ -38,14 +45,17 @@ export class ReplyDetailProjection implements Projection {
         return;
       }
       case 'reply.edited':
-        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) =>
-          doc && { ...step(doc, { at: event.data.editedAt, body: event.data.body }), body: event.data.body, editedAt: event.data.editedAt },
-        );
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => ({
+          ...step(existing(doc), { at: event.data.editedAt, body: event.data.body }),
+          body: event.data.body,
+          editedAt: event.data.editedAt,
+        }));
         return;
       case 'reply.retracted':
-        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) =>
-          doc && { ...step(doc, { at: event.data.retractedAt, status: 'retracted' }), status: 'retracted' },
-        );
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => ({
+          ...step(existing(doc), { at: event.data.retractedAt, status: 'retracted' }),
+          status: 'retracted',
+        }));
         return;
     }
   }

@@ -71,6 +71,7 @@ const sameRanking = (a: TopEntry[], b: TopEntry[]) =>
  */
 export class ThreadProjection implements Projection {
   readonly name = 'thread';
+  readonly version = 1;
   readonly collections = [ViewCollections.threadIndex, ViewCollections.threadBuckets, ViewCollections.threadTop, ViewCollections.threadMeta];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {

@@ -1,6 +1,7 @@
 import type { mongo } from 'mongoose';
 import { ReplySummary, ThreadBucket, ThreadMeta, ThreadTop, threadBucketId, threadMetaId, threadTopId } from '../projections/documents';
 import { ViewCollections } from '../versions';
+import { ViewNames } from '../view-names';
 
 export type ThreadSort = 'newest' | 'oldest' | 'top';
 
@@ -67,14 +68,17 @@ export function visibleTree(s: ReplySummary): ThreadItem | null {
 
 /** Reads a page of a thread from its bucket documents, each one `_id` lookup. */
 export class ThreadReader {
-  constructor(private readonly db: mongo.Db) {}
+  constructor(
+    private readonly db: mongo.Db,
+    private readonly names: ViewNames,
+  ) {}
 
   private bucket(articleId: string, b: number): Promise<ThreadBucket | null> {
-    return this.db.collection<ThreadBucket>(ViewCollections.threadBuckets).findOne({ _id: threadBucketId(articleId, b) });
+    return this.db.collection<ThreadBucket>(this.names.collection(ViewCollections.threadBuckets)).findOne({ _id: threadBucketId(articleId, b) });
   }
 
   private meta(articleId: string): Promise<ThreadMeta | null> {
-    return this.db.collection<ThreadMeta>(ViewCollections.threadMeta).findOne({ _id: threadMetaId(articleId) });
+    return this.db.collection<ThreadMeta>(this.names.collection(ViewCollections.threadMeta)).findOne({ _id: threadMetaId(articleId) });
   }
 
   async page(articleId: string, sort: ThreadSort, limit: number, rawCursor?: string): Promise<ThreadPage> {
@@ -120,7 +124,7 @@ export class ThreadReader {
   }
 
   private async top(articleId: string, limit: number, offset: number): Promise<ThreadPage> {
-    const doc = await this.db.collection<ThreadTop>(ViewCollections.threadTop).findOne({ _id: threadTopId(articleId) });
+    const doc = await this.db.collection<ThreadTop>(this.names.collection(ViewCollections.threadTop)).findOne({ _id: threadTopId(articleId) });
     const all = doc?.top ?? [];
     const ranked = all.slice(offset, offset + limit);
     const buckets = new Map<number, Promise<ThreadBucket | null>>();

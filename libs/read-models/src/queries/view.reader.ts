@@ -1,18 +1,22 @@
 import type { mongo } from 'mongoose';
 import { ArticleView, ReplyDetail } from '../projections/documents';
 import { ViewCollections } from '../versions';
+import { ViewNames } from '../view-names';
 
 export class ViewReader {
-  constructor(private readonly db: mongo.Db) {}
+  constructor(
+    private readonly db: mongo.Db,
+    private readonly names: ViewNames,
+  ) {}
 
   article(articleId: string): Promise<ArticleView | null> {
-    return this.db.collection<ArticleView>(ViewCollections.articles).findOne({ _id: articleId });
+    return this.db.collection<ArticleView>(this.names.collection(ViewCollections.articles)).findOne({ _id: articleId });
   }
 
   /** Articles are few next to replies; a sorted scan is fine here. */
   articles(limit: number, skip: number): Promise<ArticleView[]> {
     return this.db
-      .collection<ArticleView>(ViewCollections.articles)
+      .collection<ArticleView>(this.names.collection(ViewCollections.articles))
       .find({}, { projection: { body: 0 } })
       .sort({ publishedAt: -1, _id: 1 })
       .skip(skip)
@@ -21,11 +25,11 @@ export class ViewReader {
   }
 
   reply(replyId: string): Promise<ReplyDetail | null> {
-    return this.db.collection<ReplyDetail>(ViewCollections.replyDetails).findOne({ _id: replyId });
+    return this.db.collection<ReplyDetail>(this.names.collection(ViewCollections.replyDetails)).findOne({ _id: replyId });
   }
 }
 
-export async function ensureReadModelIndexes(db: mongo.Db): Promise<void> {
+export async function ensureReadModelIndexes(db: mongo.Db, names: ViewNames): Promise<void> {
   // GET /articles: newest articles first.
-  await db.collection(ViewCollections.articles).createIndex({ publishedAt: -1, _id: 1 }, { name: 'articles_newest' });
+  await db.collection(names.collection(ViewCollections.articles)).createIndex({ publishedAt: -1, _id: 1 }, { name: 'articles_newest' });
 }

@@ -1,5 +1,5 @@
-import { InvalidCommandError, Reply } from '@app/domain';
-import { StreamConflictError } from '@app/event-store';
+import { Article, InvalidCommandError, Reply } from '@app/domain';
+import { commitId, StreamConflictError } from '@app/event-store';
 import { Clock, CLOCK, GuestIdentity } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -25,7 +25,9 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
       : newReplyId();
     const reply = Reply.submit({ replyId, article, parent, author, body }, this.clock());
     try {
-      await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(author));
+      // The log must hold the article and the parent before the reply, whatever markers are lost.
+      const dependsOn = [commitId(Article.streamId(articleId), 1), ...(parent ? [commitId(Reply.streamId(parent.id), 1)] : [])];
+      await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(author), { dependsOn });
     } catch (error) {
       if (!(error instanceof StreamConflictError) || !idempotencyKey) throw error;
       return this.firstAnswer(replyId, command);

@@ -1,0 +1,11 @@
+import { ArticleViewProjection } from './projections/article-view.projection';
+import { Projection } from './projections/projection';
+import { ReplyDetailProjection } from './projections/reply-detail.projection';
+import { ThreadProjection } from './projections/thread.projection';
+import { ViewNames } from './view-names';
+
+/** The projections the worker keeps live, each one consumer with its own checkpoint and lease. */
+export const liveProjections = (): Projection[] => [new ThreadProjection(), new ArticleViewProjection(), new ReplyDetailProjection()];
+
+/** Where readers find the live views. */
+export const liveViewNames = (): ViewNames => ViewNames.of(liveProjections());
