@@ -10,6 +10,8 @@ import { PublishArticleController } from './commands/publish-article/publish-art
 import { PublishArticleHandler } from './commands/publish-article/publish-article.handler';
 import { RetractReplyController } from './commands/retract-reply/retract-reply.controller';
 import { RetractReplyHandler } from './commands/retract-reply/retract-reply.handler';
+import { RetryDeadLetterController } from './commands/retry-dead-letter/retry-dead-letter.controller';
+import { RetryDeadLetterHandler } from './commands/retry-dead-letter/retry-dead-letter.handler';
 import { SubmitReplyController } from './commands/submit-reply/submit-reply.controller';
 import { SubmitReplyHandler } from './commands/submit-reply/submit-reply.handler';
 import { GetArticleController } from './queries/get-article/get-article.controller';
@@ -20,11 +22,13 @@ import { GetThreadController } from './queries/get-thread/get-thread.controller'
 import { GetThreadHandler } from './queries/get-thread/get-thread.handler';
 import { ListArticlesController } from './queries/list-articles/list-articles.controller';
 import { ListArticlesHandler } from './queries/list-articles/list-articles.handler';
+import { ListDeadLettersController } from './queries/list-dead-letters/list-dead-letters.controller';
+import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
 import { Aggregates } from './shared/streams';
 
-const commandHandlers = [PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler];
-const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler];
+const commandHandlers = [PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
+const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, ListDeadLettersHandler];
 const controllers = [
   ListArticlesController,
   PublishArticleController,
@@ -35,6 +39,8 @@ const controllers = [
   GetReplyController,
   EditReplyController,
   RetractReplyController,
+  ListDeadLettersController,
+  RetryDeadLetterController,
 ];
 
 @Module({

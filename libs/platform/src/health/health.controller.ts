@@ -2,13 +2,37 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
-import type { Connection } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
+import { CheckpointDocument, EventStoreCollections } from '@app/event-store';
 import { Allow } from '../auth/access';
 import { MONGO_CONNECTION } from '../mongo/mongo.module';
 import { REDIS } from '../redis/redis.module';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+
+interface ConsumerReport {
+  position: number;
+  /** Positions between the sequencer's head and this consumer's checkpoint. */
+  lag: number;
+  parked: { partition: string; position: number; deadLetterId: string }[];
+}
+
+/** Every log consumer's checkpoint against the log's head; the collections are a few documents. */
+async function consumerHealth(db: mongo.Db): Promise<Record<string, ConsumerReport>> {
+  const head = (await db.collection<{ _id: string; position: number }>(EventStoreCollections.sequencer).findOne({ _id: 'head' }))?.position ?? 0;
+  const checkpoints = await db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).find({}).toArray();
+  return Object.fromEntries(
+    checkpoints.map((c) => [
+      c._id,
+      {
+        position: c.position,
+        lag: Math.max(0, head - c.position),
+        parked: (c.parked ?? []).map(({ partition, position, deadLetterId }) => ({ partition, position, deadLetterId })),
+      },
+    ]),
+  );
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -22,7 +46,8 @@ export class HealthController {
 
   /**
    * Liveness is the answer itself. MongoDB down makes the service not ready (503). Redis down
-   * only degrades it: replies are still accepted and flow on once Redis is back.
+   * only degrades it: replies are still accepted and flow on once Redis is back. A consumer with
+   * a parked partition (dead letter) degrades it too, with every consumer's lag.
    */
   @Get()
   @Allow('anyone')
@@ -37,6 +62,16 @@ export class HealthController {
           return mongo.up();
         } catch (error) {
           return mongo.down({ message: (error as Error).message });
+        }
+      },
+      async () => {
+        const consumers = this.indicators.check('consumers');
+        try {
+          const report = await withTimeout(consumerHealth(this.mongo.db!), 2_000);
+          const parked = Object.values(report).filter((c) => c.parked.length > 0);
+          return parked.length ? consumers.degraded(report) : consumers.up(report);
+        } catch (error) {
+          return consumers.degraded({ message: (error as Error).message });
         }
       },
       async () => {
