@@ -1,0 +1,88 @@
+import { HeldLease, LeaseLostError, StoreTimeoutError } from './held-lease';
+import { Lease, Leases } from './ports';
+
+/** Leases in memory: one holder at a time, tokens counting up, released or expired by hand. */
+class MemoryLeases implements Leases {
+  holder: string | null = null;
+  token = 0;
+  releasedToken = 0;
+  floors: number[] = [];
+  async acquire(name: string, _ttl: number, floor = 0): Promise<Lease | null> {
+    this.floors.push(floor);
+    if (this.holder) return null;
+    const me = `h${Math.random()}`;
+    this.holder = me;
+    const previous = this.token;
+    this.token = Math.max(previous, floor) + 1;
+    const token = this.token;
+    const released = previous === 0 || this.releasedToken === previous;
+    return {
+      name,
+      token,
+      previousReleased: released,
+      renew: async () => this.holder === me,
+      release: async () => {
+        if (this.holder === me) (this.holder = null), (this.releasedToken = token);
+      },
+    };
+  }
+  expire() {
+    this.holder = null;
+  }
+}
+
+const timing = { ttlMs: 300, marginMs: 120, storeTimeoutMs: 60 };
+
+describe('HeldLease', () => {
+  it('starts no store call past its local deadline minus the margin', async () => {
+    let now = 0;
+    const leases = new MemoryLeases();
+    const lease = new HeldLease(leases, 'p', timing, {}, () => now);
+    expect(await lease.hold()).toBe(true);
+    now = 170;
+    await expect(lease.call(async () => 'ok')).resolves.toBe('ok'); // renews past half the lease
+    leases.expire(); // paused past the lease: Redis gave it away
+    now = 470 - 119;
+    await expect(lease.call(async () => 'late')).rejects.toBeInstanceOf(LeaseLostError);
+  });
+
+  it('gives up on a store call after the store timeout', async () => {
+    const lease = new HeldLease(new MemoryLeases(), 'p', timing);
+    await lease.hold();
+    await expect(lease.call(() => new Promise(() => undefined))).rejects.toBeInstanceOf(StoreTimeoutError);
+  });
+
+  it('a new holder waits out a lease that was not released, but not one that was', async () => {
+    const leases = new MemoryLeases();
+    const first = new HeldLease(leases, 'p', timing);
+    await first.hold();
+    await first.release();
+    const second = new HeldLease(leases, 'p', timing);
+    let started = performance.now();
+    expect(await second.hold()).toBe(true);
+    expect(performance.now() - started).toBeLessThan(timing.ttlMs);
+
+    leases.expire(); // second dies without releasing
+    const taken: number[] = [];
+    const third = new HeldLease(leases, 'p', timing, { onTaken: async () => taken.push(performance.now()) });
+    started = performance.now();
+    expect(await third.hold()).toBe(true);
+    expect(taken[0] - started).toBeGreaterThanOrEqual(timing.ttlMs + timing.storeTimeoutMs - 5);
+    expect(third.token).toBe(3);
+  });
+
+  it('stops when it meets a newer token, and asks for tokens above the store floor', async () => {
+    const leases = new MemoryLeases();
+    const lease = new HeldLease(leases, 'p', timing, { floor: async () => 41 });
+    await lease.hold();
+    expect(leases.floors).toEqual([41]);
+    expect(lease.token).toBe(42);
+    expect(() => lease.meet(41)).not.toThrow();
+    expect(() => lease.meet(43)).toThrow(LeaseLostError);
+    expect(lease.held).toBe(false);
+  });
+
+  it('refuses timings where a write started in time could outlive the lease', () => {
+    expect(() => new HeldLease(new MemoryLeases(), 'p', { ttlMs: 1000, marginMs: 200, storeTimeoutMs: 300 })).toThrow(/store timeout < margin < lease/);
+  });
+});

@@ -1,0 +1,119 @@
+import { Article, Reply } from '@app/domain';
+import { LeaseLostError, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes } from '@app/event-store';
+import { ArticleView, ArticleViewProjection, EventAt, ProjectionRunner, ProjectionStore, verifyViews, ViewCollections, ViewNames } from '@app/read-models';
+import Redis from 'ioredis';
+import mongoose, { Connection, mongo } from 'mongoose';
+import { TEST_MONGO_URL, TEST_REDIS_URL, uniqueName } from './support/system';
+
+const silentWaker: LogWaker = { commitRecorded: async () => undefined, logAdvanced: async () => undefined };
+const actor = { kind: 'reader' as const, id: 'r', name: 'R' };
+const meta = { actor, correlationId: 'c', causationId: null };
+const timing = { ttlMs: 600, marginMs: 250, storeTimeoutMs: 150 };
+
+/** The article-view projection, able to stall inside a batch as a paused process would. */
+class StallingArticleViews extends ArticleViewProjection {
+  stallOn: string | null = null;
+  private release: () => void = () => undefined;
+  private onStall: () => void = () => undefined;
+  readonly stalled = new Promise<void>((r) => (this.onStall = r));
+  resume() {
+    this.release();
+  }
+  override async apply(at: EventAt, store: ProjectionStore): Promise<void> {
+    if (this.stallOn && JSON.stringify(at.event.data).includes(this.stallOn)) {
+      this.stallOn = null;
+      this.onStall();
+      await new Promise<void>((r) => (this.release = r));
+    }
+    return super.apply(at, store);
+  }
+}
+
+describe('a projector paused past its lease', () => {
+  let connection: Connection;
+  let db: mongo.Db;
+  let redis: Redis;
+  let store: MongoEventStore;
+  let sequencer: Sequencer;
+  const prefix = uniqueName('fence');
+
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(`${TEST_MONGO_URL}/${uniqueName('fence')}`).asPromise();
+    db = connection.db!;
+    await ensureEventStoreIndexes(db);
+    redis = new Redis(TEST_REDIS_URL);
+    store = new MongoEventStore(db, new UpcasterRegistry(), silentWaker);
+    sequencer = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await connection.close();
+  });
+
+  async function reply(body: string) {
+    const article = new Article().rehydrate((await store.load(Article.streamId('a1'))).events.map((e) => e.event as never));
+    const r = Reply.submit({ replyId: uniqueName('r').replace(/\W/g, '').padEnd(24, '0').slice(0, 24), article, author: actor, body }, new Date());
+    await store.append({ streamId: Reply.streamId(r.id), version: 0, head: null }, r.pullEvents(), meta, { dependsOn: ['article-a1:1'] });
+    await sequencer.sequenceInbox();
+  }
+
+  const names = ViewNames.of([new ArticleViewProjection()]);
+  const view = () => db.collection<ArticleView>(names.collection(ViewCollections.articles)).findOne({ _id: 'a1' });
+  const consumer = (projection: ArticleViewProjection) =>
+    new LogConsumer(db, new MongoLogReader(db, new UpcasterRegistry()), new RedisLeases(redis, prefix), new ProjectionRunner(db, projection, names), {
+      batchSize: 100,
+      timing,
+      attempts: 1,
+      backoffMs: 10,
+    });
+
+  it('writes nothing once its lease is gone; the new holder waits it out; no view is rolled back', async () => {
+    const article = Article.publish({ articleId: 'a1', title: 'T', author: 'W', category: 'C', body: ['p'] }, new Date());
+    await store.append({ streamId: Article.streamId('a1'), version: 0, head: null }, article.pullEvents(), meta);
+    await sequencer.sequenceInbox();
+    await reply('one');
+    await reply('two');
+
+    const paused = new StallingArticleViews();
+    paused.stallOn = 'two';
+    const first = consumer(paused);
+    const stale = first.catchUp();
+    await paused.stalled; // documents read, nothing written yet: then the process stops
+
+    // Its lease runs out; a second worker takes over after waiting it out, and moves on.
+    await new Promise((r) => setTimeout(r, timing.ttlMs + 50));
+    const second = consumer(new ArticleViewProjection());
+    const startedAt = performance.now();
+    await second.catchUp();
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(timing.ttlMs + timing.storeTimeoutMs - 10);
+    await reply('three');
+    await second.catchUp();
+    expect((await view())?.stats).toMatchObject({ submitted: 3, published: 3 });
+    const newer = (await view())!.fence!;
+
+    // The paused one wakes up mid-batch: it starts no write, and stops.
+    paused.resume();
+    await expect(stale).rejects.toBeInstanceOf(LeaseLostError);
+    expect((await view())?.stats).toMatchObject({ submitted: 3, published: 3 });
+    expect((await view())?.fence).toBe(newer);
+    expect(await second.checkpoint()).toBe(4);
+
+    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry()), [new ArticleViewProjection()], names);
+    expect(report.differences).toEqual([]);
+    expect(report.documents).toBe(1);
+    await second.stop();
+    await first.stop();
+  });
+
+  it('verify lists a document a stale writer rolled back, field by field', async () => {
+    await db.collection<ArticleView>(names.collection(ViewCollections.articles)).updateOne({ _id: 'a1' }, { $set: { 'stats.submitted': 2 } });
+    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry()), [new ArticleViewProjection()], names);
+    expect(report.differences).toEqual([
+      expect.objectContaining({ collection: names.collection(ViewCollections.articles), id: 'a1', field: 'stats', live: expect.objectContaining({ submitted: 2 }), rebuilt: expect.objectContaining({ submitted: 3 }) }),
+    ]);
+    // Nothing of the scratch rebuild is left behind.
+    expect((await db.listCollections().toArray()).map((c) => c.name).filter((n) => n.startsWith('verify_'))).toEqual([]);
+  });
+});
