@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off', ''].includes(String(value).toLowerCase()) ? false : value;
@@ -69,6 +69,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt({ message: 'STORE_TIMEOUT_MS must be an integer' }) @Min(50)
   STORE_TIMEOUT_MS = 2_000;
 
+  /**
+   * For `npm run chaos` only: the share of a worker's store calls that fail on purpose (from
+   * CHAOS_FAULT_SEED, so a run can be replayed). Refused in production.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsNumber({}, { message: 'CHAOS_FAULT_RATE must be a number' }) @Min(0) @Max(0.2)
+  CHAOS_FAULT_RATE = 0;
+
+  @Transform(toInt) @IsInt({ message: 'CHAOS_FAULT_SEED must be an integer' })
+  CHAOS_FAULT_SEED = 1;
+
   /** Create the fixture article on start (once, however often the system starts). */
   @Transform(toBool) @IsBoolean({ message: 'SEED_ARTICLE must be true or false' })
   SEED_ARTICLE = true;
@@ -105,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Development defaults are public: a production process must bring its own.
   if (env.NODE_ENV === 'production') {
     if (config.JWT_SECRET === DEV_JWT_SECRET) lines.push('JWT_SECRET must be set in production (the default is for development only)');
+    if (config.CHAOS_FAULT_RATE > 0) lines.push('CHAOS_FAULT_RATE is for the chaos run only, never in production');
     if (config.HASH_KEY === DEV_HASH_KEY) lines.push('HASH_KEY must be set in production (the default is for development only)');
   }
   if (!(config.STORE_TIMEOUT_MS < config.LEASE_MARGIN_MS && config.LEASE_MARGIN_MS < config.LEASE_TTL_MS)) {

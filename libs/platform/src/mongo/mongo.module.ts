@@ -1,4 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { SeededFaults, withFaults } from '@app/event-store';
 import mongoose, { Connection } from 'mongoose';
 import { AppConfig } from '../config/app-config';
 
@@ -19,7 +20,13 @@ const mongoProviders = [
         })
         .asPromise(),
   },
-  { provide: MONGO_DB, inject: [MONGO_CONNECTION], useFactory: (c: Connection) => c.db },
+  {
+    provide: MONGO_DB,
+    inject: [MONGO_CONNECTION, AppConfig],
+    // The chaos run fails some of a worker's store calls on purpose; nothing else ever does.
+    useFactory: (c: Connection, config: AppConfig) =>
+      config.CHAOS_FAULT_RATE > 0 ? withFaults(c.db!, new SeededFaults(config.CHAOS_FAULT_SEED, config.CHAOS_FAULT_RATE)) : c.db,
+  },
 ];
 
 @Global()
