@@ -112,7 +112,7 @@ describe('ThreadProjection', () => {
   it('given a crash that wrote the buckets but not the index and the meta, then the replay places nothing twice', async () => {
     const first = root('r1');
     const done = await project(projection, [first]);
-    const replayed = await project(projection, [first], crashedAfter(C.threadBuckets, new Map(), done));
+    const replayed = await project(projection, [first], crashedAfter(C.threadTop, new Map(), done));
     expect(replayed).toEqual(done);
   });
 

@@ -79,9 +79,10 @@ const sameRanking = (a: TopEntry[], b: TopEntry[]) =>
  */
 export class ThreadProjection implements Projection {
   readonly name = 'thread';
+  // Children first: once a count shows, the replies it counts can be read.
   readonly collections = [
-    ViewCollections.threadBuckets,
     ViewCollections.threadChildren,
+    ViewCollections.threadBuckets,
     ViewCollections.threadTop,
     ViewCollections.threadIndex,
     ViewCollections.threadMeta,
