@@ -14,6 +14,8 @@ import { SubmitReplyController } from './commands/submit-reply/submit-reply.cont
 import { SubmitReplyHandler } from './commands/submit-reply/submit-reply.handler';
 import { GetArticleController } from './queries/get-article/get-article.controller';
 import { GetArticleHandler } from './queries/get-article/get-article.handler';
+import { GetReplyRepliesController } from './queries/get-reply-replies/get-reply-replies.controller';
+import { GetReplyRepliesHandler } from './queries/get-reply-replies/get-reply-replies.handler';
 import { GetReplyController } from './queries/get-reply/get-reply.controller';
 import { GetReplyHandler } from './queries/get-reply/get-reply.handler';
 import { GetThreadController } from './queries/get-thread/get-thread.controller';
@@ -24,7 +26,7 @@ import { SeedService } from './seed/seed.service';
 import { Aggregates } from './shared/streams';
 
 const commandHandlers = [PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler];
-const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler];
+const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler];
 const controllers = [
   ListArticlesController,
   PublishArticleController,
@@ -33,6 +35,7 @@ const controllers = [
   SubmitReplyController,
   GetThreadController,
   GetReplyController,
+  GetReplyRepliesController,
   EditReplyController,
   RetractReplyController,
 ];
