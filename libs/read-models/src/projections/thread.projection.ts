@@ -119,8 +119,9 @@ export class ThreadProjection implements Projection {
     }
     const summary = summaryOf(d);
     // A held reply stays out of the public buckets. When the moderation issue adds the event
-    // that publishes it, that event places `unplaced` with `place` (its count comes along)
-    // and clears it; rejected and spam replies stay unplaced like held ones.
+    // that publishes it, that event places `unplaced` with `place` (its count comes along),
+    // records the bucket and clears `unplaced` in one index update, then calls `syncTop`.
+    // Rejected and spam replies stay unplaced like held ones.
     const bucket = isPublished(d.status) ? await this.place(at, d, ancestors, summary, store) : null;
     await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, d.replyId, at, () => ({
       _id: d.replyId,
