@@ -42,10 +42,16 @@ describe('a reader replies', () => {
     const grandchild = await submit('Why?', alice, { parentId: child.body.id });
     const item = await eventually(async () => {
       const found = (await thread('?sort=newest&limit=100')).items.find((i: { id: string }) => i.id === root.body.id);
-      expect(found.replies[0].replies[0]?.id).toBe(grandchild.body.id);
+      expect(found.replyCount).toBe(2);
       return found;
     });
-    expect(item).toMatchObject({ replyCount: 2, replies: [{ id: child.body.id, parentId: root.body.id, body: 'I disagree', replyCount: 1 }] });
+    // The thread previews the direct replies; each one's own replies are a page of their own.
+    expect(item).toMatchObject({ replies: [{ id: child.body.id, parentId: root.body.id, body: 'I disagree', replyCount: 1 }], repliesCursor: null });
+    expect(item.replies[0]).not.toHaveProperty('replies');
+    await eventually(async () => {
+      const below = (await sys.http.get(`/replies/${child.body.id}/replies`).expect(200)).body;
+      expect(below).toEqual({ items: [expect.objectContaining({ id: grandchild.body.id, parentId: child.body.id, body: 'Why?', replies: [] })], nextCursor: null });
+    });
     const ids = (await thread('?limit=100')).items.map((i: { id: string }) => i.id);
     expect(ids).not.toContain(child.body.id); // nested replies are not top-level items
   });

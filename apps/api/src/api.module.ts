@@ -16,6 +16,8 @@ import { SubmitReplyController } from './commands/submit-reply/submit-reply.cont
 import { SubmitReplyHandler } from './commands/submit-reply/submit-reply.handler';
 import { GetArticleController } from './queries/get-article/get-article.controller';
 import { GetArticleHandler } from './queries/get-article/get-article.handler';
+import { GetReplyRepliesController } from './queries/get-reply-replies/get-reply-replies.controller';
+import { GetReplyRepliesHandler } from './queries/get-reply-replies/get-reply-replies.handler';
 import { GetReplyController } from './queries/get-reply/get-reply.controller';
 import { GetReplyHandler } from './queries/get-reply/get-reply.handler';
 import { GetThreadController } from './queries/get-thread/get-thread.controller';
@@ -28,7 +30,7 @@ import { SeedService } from './seed/seed.service';
 import { Aggregates } from './shared/streams';
 
 const commandHandlers = [PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
-const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, ListDeadLettersHandler];
+const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
 const controllers = [
   ListArticlesController,
   PublishArticleController,
@@ -37,6 +39,7 @@ const controllers = [
   SubmitReplyController,
   GetThreadController,
   GetReplyController,
+  GetReplyRepliesController,
   EditReplyController,
   RetractReplyController,
   ListDeadLettersController,

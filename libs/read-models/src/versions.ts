@@ -8,10 +8,16 @@ export const ViewCollections = {
   threadTop: 'thread_top',
   threadBuckets: 'thread_buckets',
   threadIndex: 'thread_index',
+  threadChildren: 'thread_children',
+  threadChildrenMeta: 'thread_children_meta',
   replyDetails: 'reply_details',
 } as const;
 
-/** Top-level replies per thread bucket: one lookup serves a page. */
+/** Replies per thread bucket (top-level, or one reply's direct replies): one lookup serves a page. */
 export const THREAD_BUCKET_SIZE = 100;
 /** Top-level replies kept ranked for `sort=top`. */
 export const TOP_LIST_SIZE = 300;
+/** Direct replies a summary carries inline; the rest are paged from its children buckets. */
+export const PREVIEW_SIZE = 3;
+/** Characters of an author's name the thread keeps: names come from tokens, bound them here too. */
+export const THREAD_NAME_LENGTH = 100;

@@ -17,7 +17,8 @@ export interface ArticleView extends ViewDocument, PublishedArticle {
   stats: ArticleStats;
 }
 
-export interface ReplySummary {
+/** What the thread shows of a reply. A preview entry carries no replies of its own. */
+export interface ReplyPreview {
   id: string;
   parentId: string | null;
   depth: number;
@@ -27,14 +28,29 @@ export interface ReplySummary {
   status: ReplyStatus;
   submittedAt: string;
   editedAt: string | null;
-  /** Published replies below this one, at any depth. */
+  /** Published replies beneath this one, at any depth, reached through placed replies. */
   replyCount: number;
-  replies: ReplySummary[];
 }
 
-/** One bucket of a thread: up to THREAD_BUCKET_SIZE top-level replies in submission order. */
+/** A reply as its bucket holds it: with the first few of its direct replies. */
+export interface ReplySummary extends ReplyPreview {
+  /** Direct replies placed in its children buckets (published when placed; retracted ones stay). */
+  childCount: number;
+  /** Its first PREVIEW_SIZE direct replies, in placement order: the head of its children buckets. */
+  preview: ReplyPreview[];
+}
+
+/** One bucket of a thread: up to THREAD_BUCKET_SIZE top-level replies in placement order. */
 export interface ThreadBucket extends ViewDocument {
   articleId: string;
+  bucket: number;
+  items: ReplySummary[];
+}
+
+/** One bucket of a reply's direct replies (`<parentId>/<n>`): up to THREAD_BUCKET_SIZE, in placement order. */
+export interface ThreadChildren extends ViewDocument {
+  articleId: string;
+  parentId: string;
   bucket: number;
   items: ReplySummary[];
 }
@@ -53,17 +69,35 @@ export interface ThreadMeta extends ViewDocument {
   lastBucketSize: number;
 }
 
+/** Per reply with direct replies: the same counters for its children buckets. Written last. */
+export interface ThreadChildrenMeta extends ViewDocument {
+  articleId: string;
+  parentId: string;
+  lastBucket: number;
+  lastBucketSize: number;
+}
+
 /** Per article: the ranked list `sort=top` pages through; written only when the ranking changes. */
 export interface ThreadTop extends ViewDocument {
   articleId: string;
   top: TopEntry[];
 }
 
-/** Where a reply sits in its thread. */
+/** Every reply the thread has seen, public or not: where it sits and what it is. */
 export interface ThreadIndexEntry extends ViewDocument {
   articleId: string;
   rootId: string;
-  bucket: number;
+  parentId: string | null;
+  /** Root first, parent last; empty for a root. At most maxDepth - 1 long. */
+  ancestors: string[];
+  status: ReplyStatus;
+  /**
+   * The bucket its summary is placed in (the article's for a root, its parent's children
+   * buckets otherwise); null while it is not public (held, later rejected or spam).
+   */
+  bucket: number | null;
+  /** Its summary while it is not placed, kept current so it can be placed as it stands. */
+  unplaced: ReplySummary | null;
 }
 
 export interface ReplyHistoryEntry {
@@ -93,3 +127,5 @@ export interface ReplyDetail extends ViewDocument {
 export const threadMetaId = (articleId: string) => articleId;
 export const threadTopId = (articleId: string) => articleId;
 export const threadBucketId = (articleId: string, bucket: number) => `${articleId}/${bucket}`;
+export const threadChildrenId = (parentId: string, bucket: number) => `${parentId}/${bucket}`;
+export const threadChildrenMetaId = (parentId: string) => parentId;

@@ -1,85 +1,239 @@
-import { THREAD_BUCKET_SIZE, ViewCollections } from '../versions';
-import { ThreadBucket, ThreadMeta, ThreadTop } from './documents';
-import { entry, project, resetPositions, submitted } from './testing';
+import { ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
+import { LogEntry } from '@app/event-store';
+import { BSON } from 'mongodb';
+import { PREVIEW_SIZE, THREAD_BUCKET_SIZE, ViewCollections } from '../versions';
+import { ThreadBucket, ThreadChildren, ThreadChildrenMeta, ThreadIndexEntry, ThreadMeta, ThreadTop } from './documents';
+import { UnappliableEventError } from './errors';
+import { Documents, entry, project, resetPositions, submitted } from './testing';
 import { ThreadProjection } from './thread.projection';
 
 const projection = new ThreadProjection();
-const bucket = (docs: Map<string, unknown>, n: number) => docs.get(`${ViewCollections.threadBuckets}/a1/${n}`) as ThreadBucket;
-const meta = (docs: Map<string, unknown>) => docs.get(`${ViewCollections.threadMeta}/a1`) as ThreadMeta;
-const top = (docs: Map<string, unknown>) => (docs.get(`${ViewCollections.threadTop}/a1`) as ThreadTop | undefined)?.top ?? [];
+const C = ViewCollections;
+const bucket = (docs: Documents, n: number) => docs.get(`${C.threadBuckets}/a1/${n}`) as ThreadBucket;
+const children = (docs: Documents, parentId: string, n = 0) => docs.get(`${C.threadChildren}/${parentId}/${n}`) as ThreadChildren | undefined;
+const meta = (docs: Documents) => docs.get(`${C.threadMeta}/a1`) as ThreadMeta;
+const index = (docs: Documents, id: string) => docs.get(`${C.threadIndex}/${id}`) as ThreadIndexEntry;
+const top = (docs: Documents) => (docs.get(`${C.threadTop}/a1`) as ThreadTop | undefined)?.top ?? [];
+
+const root = (id: string, over: Partial<ReplySubmitted['data']> = {}) =>
+  entry(`reply-${id}`, 1, submitted({ replyId: id, ...over }));
+/** A reply to `parentId` in the thread of `rootId`, `depth` deep. */
+const nested = (id: string, parentId: string, rootId: string, depth = 2, status: 'published' | 'pending' = 'published') =>
+  entry(`reply-${id}`, 1, submitted({ replyId: id, parentId, rootId, depth, status }));
+const edited = (id: string, body: string, version = 2) =>
+  entry(`reply-${id}`, version, { type: 'reply.edited', schemaVersion: 1, data: { replyId: id, articleId: 'a1', body, previousBody: 'old', editedAt: 'E' } } as ReplyEvent);
+const retracted = (id: string, previousStatus: ReplyStatus = 'published', version = 2) =>
+  entry(`reply-${id}`, version, { type: 'reply.retracted', schemaVersion: 1, data: { replyId: id, articleId: 'a1', retractedAt: 'R', previousStatus } } as ReplyEvent);
+
+/** The documents a crash leaves: collections up to `cut` written from `after`, the rest as `before`. */
+function crashedAfter(cut: string, before: Documents, after: Documents): Documents {
+  const written = projection.collections.slice(0, projection.collections.indexOf(cut as never) + 1);
+  const inCollection = (key: string, cs: readonly string[]) => cs.some((c) => key.startsWith(`${c}/`));
+  const out = new Map([...before].filter(([key]) => !inCollection(key, written)));
+  for (const [key, doc] of after) if (inCollection(key, written)) out.set(key, doc);
+  return out;
+}
 
 beforeEach(resetPositions);
 
 describe('ThreadProjection', () => {
   it('given top-level replies, then one bucket in submission order', async () => {
-    const docs = await project(projection, [entry('reply-r1', 1, submitted({ replyId: 'r1' })), entry('reply-r2', 1, submitted({ replyId: 'r2' }))]);
+    const docs = await project(projection, [root('r1'), root('r2')]);
     expect(bucket(docs, 0).items.map((i) => i.id)).toEqual(['r1', 'r2']);
     expect(meta(docs)).toMatchObject({ lastBucket: 0, lastBucketSize: 2, position: 2 });
+    expect(index(docs, 'r2')).toMatchObject({ rootId: 'r2', parentId: null, ancestors: [], status: 'published', bucket: 0, unplaced: null });
   });
 
-  it('given a reply to a reply, then it nests under its parent and counts on every ancestor', async () => {
-    const docs = await project(projection, [
-      entry('reply-r1', 1, submitted({ replyId: 'r1' })),
-      entry('reply-r2', 1, submitted({ replyId: 'r2', parentId: 'r1', rootId: 'r1' })),
-      entry('reply-r3', 1, submitted({ replyId: 'r3', parentId: 'r2', rootId: 'r1', depth: 3 })),
-    ]);
-    const [root] = bucket(docs, 0).items;
-    expect(root).toMatchObject({ id: 'r1', replyCount: 2, replies: [{ id: 'r2', replyCount: 1, replies: [{ id: 'r3', replyCount: 0 }] }] });
+  it('given a reply to a reply, then each lives in its parent\'s children bucket, previewed and counted on every ancestor', async () => {
+    const docs = await project(projection, [root('r1'), nested('r2', 'r1', 'r1'), nested('r3', 'r2', 'r1', 3)]);
+    const [r1] = bucket(docs, 0).items;
+    expect(r1).toEqual(expect.objectContaining({ id: 'r1', replyCount: 2, childCount: 1, preview: [expect.objectContaining({ id: 'r2', replyCount: 1 })] }));
+    expect(r1.preview[0]).not.toHaveProperty('preview');
+    expect(children(docs, 'r1')!.items).toEqual([expect.objectContaining({ id: 'r2', replyCount: 1, childCount: 1, preview: [expect.objectContaining({ id: 'r3', replyCount: 0 })] })]);
+    expect(children(docs, 'r2')!.items).toEqual([expect.objectContaining({ id: 'r3', replyCount: 0, childCount: 0, preview: [] })]);
+    expect(index(docs, 'r3')).toMatchObject({ rootId: 'r1', parentId: 'r2', ancestors: ['r1', 'r2'], bucket: 0 });
+    expect(docs.get(`${C.threadChildrenMeta}/r2`)).toMatchObject({ lastBucket: 0, lastBucketSize: 1 });
     expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 2 })]);
   });
 
-  it('given an edit and a retraction, then the summary shows the new text and a bodiless retracted reply', async () => {
-    const docs = await project(projection, [
-      entry('reply-r1', 1, submitted({ replyId: 'r1' })),
-      entry('reply-r2', 1, submitted({ replyId: 'r2', parentId: 'r1', rootId: 'r1' })),
-      entry('reply-r1', 2, { type: 'reply.edited', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', body: 'new', previousBody: 'old', editedAt: 'E' } }),
-      entry('reply-r2', 2, { type: 'reply.retracted', schemaVersion: 1, data: { replyId: 'r2', articleId: 'a1', retractedAt: 'R', previousStatus: 'published' } }),
-    ]);
-    const [root] = bucket(docs, 0).items;
-    expect(root).toMatchObject({ body: 'new', editedAt: 'E', replyCount: 0, replies: [{ id: 'r2', body: '', status: 'retracted' }] });
+  it('given replies nine deep, then a reply at the bottom counts on every ancestor and in every preview', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `d${i}`);
+    const docs = await project(projection, [root('d0'), ...ids.slice(1).map((id, i) => nested(id, ids[i], 'd0', i + 2))]);
+    expect(bucket(docs, 0).items[0]).toMatchObject({ replyCount: 9, preview: [{ id: 'd1', replyCount: 8 }] });
+    for (let i = 1; i < 9; i++) {
+      expect(children(docs, ids[i - 1])!.items[0]).toMatchObject({ id: ids[i], replyCount: 9 - i, preview: [{ id: ids[i + 1], replyCount: 8 - i }] });
+    }
+    const withdrawn = await project(projection, [retracted('d9')], docs);
+    expect(bucket(withdrawn, 0).items[0]).toMatchObject({ replyCount: 8, preview: [{ id: 'd1', replyCount: 7 }] });
+    expect(children(withdrawn, 'd7')!.items[0]).toMatchObject({ id: 'd8', replyCount: 0, preview: [{ id: 'd9', status: 'retracted', body: '' }] });
+  });
+
+  it('given an edit and a retraction, then the summary and the preview show the new text and a bodiless retracted reply', async () => {
+    const docs = await project(projection, [root('r1'), nested('r2', 'r1', 'r1'), edited('r1', 'new'), retracted('r2')]);
+    const [r1] = bucket(docs, 0).items;
+    expect(r1).toMatchObject({ body: 'new', editedAt: 'E', replyCount: 0, childCount: 1, preview: [{ id: 'r2', body: '', status: 'retracted' }] });
+    expect(children(docs, 'r1')!.items[0]).toMatchObject({ id: 'r2', body: '', status: 'retracted' });
+    expect(index(docs, 'r2').status).toBe('retracted');
     expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 0 })]);
   });
 
+  it('given an edit of a nested reply past the preview, then only its own bucket changes', async () => {
+    const before = await project(projection, [root('r1'), ...Array.from({ length: PREVIEW_SIZE + 1 }, (_, i) => nested(`c${i}`, 'r1', 'r1'))]);
+    const after = await project(projection, [edited(`c${PREVIEW_SIZE}`, 'new')], before);
+    expect(children(after, 'r1')!.items[PREVIEW_SIZE]).toMatchObject({ body: 'new', editedAt: 'E' });
+    expect(bucket(after, 0)).toBe(bucket(before, 0));
+  });
+
   it('given more top-level replies than a bucket holds, then a second bucket starts', async () => {
-    const entries = Array.from({ length: THREAD_BUCKET_SIZE + 1 }, (_, i) => entry(`reply-r${i}`, 1, submitted({ replyId: `r${i}` })));
-    const docs = await project(projection, entries);
+    const docs = await project(projection, Array.from({ length: THREAD_BUCKET_SIZE + 1 }, (_, i) => root(`r${i}`)));
     expect(bucket(docs, 0).items).toHaveLength(THREAD_BUCKET_SIZE);
     expect(bucket(docs, 1).items.map((i) => i.id)).toEqual([`r${THREAD_BUCKET_SIZE}`]);
     expect(meta(docs)).toMatchObject({ lastBucket: 1, lastBucketSize: 1 });
   });
 
+  it('given more direct replies than a bucket holds, then the root previews the first few and its children go on in a second bucket', async () => {
+    const docs = await project(projection, [root('r1'), ...Array.from({ length: THREAD_BUCKET_SIZE + 1 }, (_, i) => nested(`c${i}`, 'r1', 'r1'))]);
+    const [r1] = bucket(docs, 0).items;
+    expect(r1).toMatchObject({ replyCount: THREAD_BUCKET_SIZE + 1, childCount: THREAD_BUCKET_SIZE + 1 });
+    expect(r1.preview.map((p) => p.id)).toEqual(['c0', 'c1', 'c2'].slice(0, PREVIEW_SIZE));
+    expect(children(docs, 'r1', 0)!.items).toHaveLength(THREAD_BUCKET_SIZE);
+    expect(children(docs, 'r1', 1)!.items.map((i) => i.id)).toEqual([`c${THREAD_BUCKET_SIZE}`]);
+    expect(docs.get(`${C.threadChildrenMeta}/r1`) as ThreadChildrenMeta).toMatchObject({ lastBucket: 1, lastBucketSize: 1 });
+    expect(index(docs, `c${THREAD_BUCKET_SIZE}`).bucket).toBe(1);
+  });
+
   it('given the same events again, then nothing changes', async () => {
-    const entries = [entry('reply-r1', 1, submitted({ replyId: 'r1' })), entry('reply-r2', 1, submitted({ replyId: 'r2', parentId: 'r1', rootId: 'r1' }))];
+    const entries = [root('r1'), nested('r2', 'r1', 'r1'), retracted('r2')];
     const once = await project(projection, entries);
     const twice = await project(projection, entries, once);
     expect(twice).toEqual(once);
   });
 
-  it('given a crash that wrote the bucket but not the meta, then the replay places nothing twice', async () => {
-    const first = entry('reply-r1', 1, submitted({ replyId: 'r1' }));
+  it('given a crash that wrote the buckets but not the index and the meta, then the replay places nothing twice', async () => {
+    const first = root('r1');
     const done = await project(projection, [first]);
-    const crashed = new Map(done);
-    crashed.delete(`${ViewCollections.threadMeta}/a1`);
-    const replayed = await project(projection, [first], crashed);
+    const replayed = await project(projection, [first], crashedAfter(C.threadTop, new Map(), done));
     expect(replayed).toEqual(done);
+  });
+
+  it('given a crash between the bucket write and the top write, then the replay corrects top (a retracted root leaves it)', async () => {
+    const before = await project(projection, [root('r1'), root('r2'), nested('c1', 'r1', 'r1')]);
+    const retraction = retracted('r1');
+    const after = await project(projection, [retraction], before);
+    expect(top(after).map((t) => t.id)).toEqual(['r2']);
+    // The buckets have the retraction; top is as it was before it.
+    const crashed = new Map(after);
+    crashed.set(`${C.threadTop}/a1`, before.get(`${C.threadTop}/a1`)!);
+    expect(await project(projection, [retraction], crashed)).toEqual(after);
+  });
+
+  it('given a crash between the bucket write and the top write, then the replay rescores the root of a retracted nested reply', async () => {
+    const before = await project(projection, [root('r1'), nested('c1', 'r1', 'r1'), nested('g1', 'c1', 'r1', 3)]);
+    const retraction = retracted('g1');
+    const after = await project(projection, [retraction], before);
+    expect(top(after)).toEqual([expect.objectContaining({ id: 'r1', score: 1 })]);
+    const crashed = new Map(after);
+    crashed.set(`${C.threadTop}/a1`, before.get(`${C.threadTop}/a1`)!);
+    expect(await project(projection, [retraction], crashed)).toEqual(after);
+  });
+
+  it('given a crash after any collection while applying any event, then the replay ends as a clean run', async () => {
+    const entries: LogEntry[] = [
+      root('r1'), root('r2'), nested('c1', 'r1', 'r1'), nested('c2', 'r1', 'r1'), nested('g1', 'c1', 'r1', 3),
+      nested('h1', 'r2', 'r2', 2, 'pending'), nested('h2', 'h1', 'r2', 3), edited('c1', 'changed'), retracted('g1'),
+      retracted('h1', 'pending'), retracted('r1'), root('r3', { status: 'pending' }), ...Array.from({ length: 4 }, (_, i) => nested(`k${i}`, 'r2', 'r2')),
+    ];
+    let before: Documents = new Map();
+    for (const e of entries) {
+      const after = await project(projection, [e], before);
+      for (const cut of projection.collections) {
+        const replayed = await project(projection, [e], crashedAfter(cut, before, after));
+        expect({ at: e.commitId, cut, docs: replayed }).toEqual({ at: e.commitId, cut, docs: after });
+      }
+      before = after;
+    }
   });
 
   it('given replies beneath roots, then top ranks by them, older first among equals', async () => {
     const docs = await project(projection, [
-      entry('reply-r1', 1, submitted({ replyId: 'r1', submittedAt: '2026-01-01T00:00:01.000Z' })),
-      entry('reply-r2', 1, submitted({ replyId: 'r2', submittedAt: '2026-01-01T00:00:02.000Z' })),
-      entry('reply-r3', 1, submitted({ replyId: 'r3', submittedAt: '2026-01-01T00:00:03.000Z' })),
-      entry('reply-r4', 1, submitted({ replyId: 'r4', submittedAt: '2026-01-01T00:00:04.000Z' })),
-      entry('reply-c1', 1, submitted({ replyId: 'c1', parentId: 'r3', rootId: 'r3' })),
-      entry('reply-c2', 1, submitted({ replyId: 'c2', parentId: 'c1', rootId: 'r3', depth: 3 })),
-      entry('reply-c3', 1, submitted({ replyId: 'c3', parentId: 'r2', rootId: 'r2' })),
+      root('r1', { submittedAt: '2026-01-01T00:00:01.000Z' }),
+      root('r2', { submittedAt: '2026-01-01T00:00:02.000Z' }),
+      root('r3', { submittedAt: '2026-01-01T00:00:03.000Z' }),
+      root('r4', { submittedAt: '2026-01-01T00:00:04.000Z' }),
+      nested('c1', 'r3', 'r3'),
+      nested('c2', 'c1', 'r3', 3),
+      nested('c3', 'r2', 'r2'),
     ]);
     expect(top(docs).map((t) => [t.id, t.score])).toEqual([['r3', 2], ['r2', 1], ['r1', 0], ['r4', 0]]);
   });
 
-  it('given a held reply, then it is kept but not ranked', async () => {
-    const docs = await project(projection, [entry('reply-r1', 1, submitted({ replyId: 'r1', status: 'pending' }))]);
-    expect(bucket(docs, 0).items[0].status).toBe('pending');
-    expect(top(docs)).toEqual([]);
+  it('given a held reply, then it stays out of the public buckets and top, kept whole in its index entry', async () => {
+    const docs = await project(projection, [root('r1', { status: 'pending' }), root('r2'), nested('h1', 'r2', 'r2', 2, 'pending')]);
+    expect(bucket(docs, 0).items.map((i) => i.id)).toEqual(['r2']);
+    expect(bucket(docs, 0).items[0]).toMatchObject({ replyCount: 0, childCount: 0, preview: [] });
+    expect(children(docs, 'r2')).toBeUndefined();
+    expect(index(docs, 'r1')).toMatchObject({ status: 'pending', bucket: null, unplaced: { id: 'r1', body: 'text of r1', status: 'pending' } });
+    expect(meta(docs)).toMatchObject({ lastBucket: 0, lastBucketSize: 1 });
+    expect(top(docs).map((t) => t.id)).toEqual(['r2']);
+    const later = await project(projection, [edited('h1', 'second thoughts'), retracted('h1', 'pending', 3)], docs);
+    expect(index(later, 'h1')).toMatchObject({ status: 'retracted', bucket: null, unplaced: { body: '', status: 'retracted' } });
+    expect(bucket(later, 0)).toBe(bucket(docs, 0));
+  });
+
+  it('given a published reply beneath a held one, then the held one counts it and nothing above it does', async () => {
+    const docs = await project(projection, [root('r1'), nested('h1', 'r1', 'r1', 2, 'pending'), nested('c1', 'h1', 'r1', 3)]);
+    expect(children(docs, 'h1')!.items.map((i) => i.id)).toEqual(['c1']);
+    expect(index(docs, 'h1').unplaced).toMatchObject({ replyCount: 1, childCount: 1, preview: [{ id: 'c1' }] });
+    expect(bucket(docs, 0).items[0]).toMatchObject({ replyCount: 0, childCount: 0 });
+    expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 0 })]);
+  });
+
+  it('given a reply whose parent never reached the thread, then it refuses the event', async () => {
+    await expect(project(projection, [nested('c1', 'nowhere', 'nowhere')])).rejects.toThrow(UnappliableEventError);
+    await expect(project(projection, [root('r1'), nested('c1', 'r1', 'another-root')])).rejects.toThrow(/another thread/);
+  });
+
+  it('given an edit or a retraction of a reply the thread never had, then it refuses the event', async () => {
+    await expect(project(projection, [edited('ghost', 'boo')])).rejects.toThrow(UnappliableEventError);
+    await expect(project(projection, [retracted('ghost')])).rejects.toThrow(UnappliableEventError);
+  });
+
+  it('given a long author name, then the thread keeps its first 100 characters', async () => {
+    const docs = await project(projection, [entry('reply-r1', 1, submitted({ replyId: 'r1', author: { kind: 'reader', id: 'u', name: '😀'.repeat(150) } }))]);
+    expect([...bucket(docs, 0).items[0].author.name]).toHaveLength(100);
+  });
+});
+
+describe('ThreadProjection size bound', () => {
+  /** Stated in docs/decisions/0002-thread-buckets.md: 100 summaries, each with 3 previews, of 20,000-byte bodies. */
+  const BOUND = 9 * 1024 * 1024;
+  const body = '😀'.repeat(5000); // 5,000 characters, 4 bytes each in UTF-8
+  const author = { kind: 'reader' as const, id: 'u', name: '😀'.repeat(100) };
+
+  it('given 20,000 replies of 5,000 characters under one root, then no document it writes passes the bound', async () => {
+    // 5,000 direct replies, each answered 3 times: every children bucket of the root full, every summary with a full preview.
+    const events: LogEntry[] = [entry('reply-root', 1, submitted({ replyId: 'root', body, author }))];
+    for (let c = 0; c < 5000; c++) {
+      events.push(entry(`reply-c${c}`, 1, submitted({ replyId: `c${c}`, parentId: 'root', rootId: 'root', depth: 2, body, author })));
+      for (let g = 0; g < 3; g++) {
+        events.push(entry(`reply-c${c}g${g}`, 1, submitted({ replyId: `c${c}g${g}`, parentId: `c${c}`, rootId: 'root', depth: 3, body, author })));
+      }
+    }
+    let docs: Documents = new Map();
+    let largest = 0;
+    // In chunks, like the runner's batches; a document only grows here, so its size after a chunk is its largest.
+    for (let i = 0; i < events.length; i += 1000) {
+      const next = await project(projection, events.slice(i, i + 1000), docs);
+      for (const [key, doc] of next) {
+        if (docs.get(key) === doc) continue;
+        largest = Math.max(largest, BSON.calculateObjectSize(doc));
+      }
+      docs = next;
+    }
+    expect(bucket(docs, 0).items[0]).toMatchObject({ replyCount: 20_000, childCount: 5000 });
+    expect(children(docs, 'root', 49)!.items).toHaveLength(THREAD_BUCKET_SIZE);
+    expect(children(docs, 'root', 49)!.items[99]).toMatchObject({ replyCount: 3, preview: [{}, {}, {}] });
+    expect(largest).toBeGreaterThan(8_000_000); // the worst case was reached
+    expect(largest).toBeLessThan(BOUND);
   });
 });

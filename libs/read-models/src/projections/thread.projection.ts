@@ -1,58 +1,59 @@
-import { ReplyEvent, ReplySubmitted } from '@app/domain';
-import { THREAD_BUCKET_SIZE, TOP_LIST_SIZE, ViewCollections } from '../versions';
+import { ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
+import { PREVIEW_SIZE, THREAD_BUCKET_SIZE, THREAD_NAME_LENGTH, TOP_LIST_SIZE, ViewCollections } from '../versions';
 import {
+  ReplyPreview,
   ReplySummary,
   ThreadBucket,
+  ThreadChildren,
+  ThreadChildrenMeta,
   ThreadIndexEntry,
   ThreadMeta,
   ThreadTop,
   TopEntry,
   threadBucketId,
+  threadChildrenId,
+  threadChildrenMetaId,
   threadMetaId,
   threadTopId,
 } from './documents';
+import { UnappliableEventError } from './errors';
 import { EventAt, Projection, ProjectionStore } from './projection';
 
-const visible = (s: ReplySummary['status']) => s === 'published';
+const isPublished = (s: ReplySummary['status']) => s === 'published';
 
-/** Finds the summary with `id` in a tree, with the path of ancestors down to it. */
-export function findInTree(items: ReplySummary[], id: string, path: ReplySummary[] = []): ReplySummary[] | null {
-  for (const item of items) {
-    if (item.id === id) return [...path, item];
-    const found = findInTree(item.replies, id, [...path, item]);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** Returns `items` with the summary at `id` replaced by `change(summary, ancestors)`. */
-function changeInTree(
-  items: ReplySummary[],
-  id: string,
-  change: (s: ReplySummary) => ReplySummary,
-  onPath: (ancestor: ReplySummary) => ReplySummary = (a) => a,
-): ReplySummary[] {
-  return items.map((item) => {
-    if (item.id === id) return change(item);
-    if (!findInTree(item.replies, id)) return item;
-    return onPath({ ...item, replies: changeInTree(item.replies, id, change, onPath) });
-  });
-}
+type Change<T> = (s: T) => T;
 
 function summaryOf(d: ReplySubmitted['data']): ReplySummary {
   return {
     id: d.replyId,
     parentId: d.parentId,
     depth: d.depth,
-    author: { kind: d.author.kind, name: d.author.name },
+    author: { kind: d.author.kind, name: [...d.author.name].slice(0, THREAD_NAME_LENGTH).join('') },
     body: d.body,
     status: d.status,
     submittedAt: d.submittedAt,
     editedAt: null,
     replyCount: 0,
-    replies: [],
+    childCount: 0,
+    preview: [],
   };
 }
+
+export function previewOf({ childCount: _c, preview: _p, ...preview }: ReplySummary): ReplyPreview {
+  return preview;
+}
+
+/** Where the next reply goes in a bucket set, given its counters. */
+function nextSlot(meta: { lastBucket: number; lastBucketSize: number } | null): { bucket: number; index: number } {
+  if (meta === null) return { bucket: 0, index: 0 };
+  if (meta.lastBucketSize >= THREAD_BUCKET_SIZE) return { bucket: meta.lastBucket + 1, index: 0 };
+  return { bucket: meta.lastBucket, index: meta.lastBucketSize };
+}
+
+const counted = (doc: { lastBucket: number; lastBucketSize: number } | null, bucket: number) => ({
+  lastBucket: bucket,
+  lastBucketSize: bucket === doc?.lastBucket ? doc.lastBucketSize + 1 : 1,
+});
 
 /** Most published replies beneath first; among equals the older, which had longer to draw them. */
 export function rankTop(top: TopEntry[]): TopEntry[] {
@@ -65,135 +66,240 @@ const sameRanking = (a: TopEntry[], b: TopEntry[]) =>
   a.length === b.length && a.every((t, i) => t.id === b[i].id && t.score === b[i].score);
 
 /**
- * The thread under an article, in buckets of top-level replies (nested replies inside their
- * root), a ranked list for `top`, and a meta document per article that decides bucket
- * placement. The meta document is written last, so a crash replays its decisions identically.
+ * The public thread under an article: top-level replies in article buckets, each reply's
+ * direct replies in its own children buckets, every summary with its count and a preview of
+ * its first direct replies; a ranked list for `top`; an index entry per reply saying where it
+ * is. Replies that are not public (held) are kept only in their index entry.
+ *
+ * Replay safety: every document is changed at most once per event and skips an event it has
+ * seen, so no decision may come from whether another document's change ran. Decisions come
+ * from the event and from documents written after everything they decide: the index, then
+ * the bucket counters (`collections` order). The top list is set from the root's summary as
+ * it stands, never adjusted by a delta.
  */
 export class ThreadProjection implements Projection {
   readonly name = 'thread';
-  readonly version = 1;
-  readonly collections = [ViewCollections.threadIndex, ViewCollections.threadBuckets, ViewCollections.threadTop, ViewCollections.threadMeta];
+  /** 2: nested replies in children buckets, held replies out of the public buckets. */
+  readonly version = 2;
+  // Children first: once a count shows, the replies it counts can be read.
+  readonly collections = [
+    ViewCollections.threadChildren,
+    ViewCollections.threadBuckets,
+    ViewCollections.threadTop,
+    ViewCollections.threadIndex,
+    ViewCollections.threadMeta,
+    ViewCollections.threadChildrenMeta,
+  ];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
     const event = at.event as ReplyEvent;
     switch (event.type) {
       case 'reply.submitted':
-        return event.data.parentId === null ? this.addRoot(at, event.data, store) : this.addNested(at, event.data, store);
-      case 'reply.edited':
-        return this.changeReply(at, event.data.replyId, store, (s) => ({
-          ...s,
-          body: event.data.body,
-          editedAt: event.data.editedAt,
-        }));
+        return this.submit(at, event.data, store);
+      case 'reply.edited': {
+        const { body, editedAt } = event.data;
+        return this.changeReply(at, event.data.replyId, store, { delta: 0, change: (s) => ({ ...s, body, editedAt }) });
+      }
       case 'reply.retracted':
-        return this.changeReply(at, event.data.replyId, store, (s) => ({ ...s, body: '', status: 'retracted' }));
+        return this.changeReply(at, event.data.replyId, store, {
+          // The event says whether it was counted; the summaries may already show the retraction.
+          delta: event.data.previousStatus === 'published' ? -1 : 0,
+          status: 'retracted',
+          change: (s) => ({ ...s, body: '', status: 'retracted' }),
+        });
     }
   }
 
-  private async addRoot(at: EventAt, d: ReplySubmitted['data'], store: ProjectionStore): Promise<void> {
-    const meta = await store.get<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(d.articleId));
-    const full = meta !== null && meta.lastBucketSize >= THREAD_BUCKET_SIZE;
-    const bucket = meta === null ? 0 : full ? meta.lastBucket + 1 : meta.lastBucket;
-
-    await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, d.replyId, at, () => ({
-      _id: d.replyId,
-      articleId: d.articleId,
-      rootId: d.replyId,
-      bucket,
-    }));
-    await store.update<ThreadBucket>(ViewCollections.threadBuckets, threadBucketId(d.articleId, bucket), at, (doc) => ({
-      _id: threadBucketId(d.articleId, bucket),
-      articleId: d.articleId,
-      bucket,
-      items: [...(doc?.items ?? []), summaryOf(d)],
-    }));
-    if (visible(d.status)) await this.rank(at, d.articleId, { id: d.replyId, bucket, score: 0, submittedAt: d.submittedAt }, store);
-    await store.update<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(d.articleId), at, (doc) => ({
-      _id: threadMetaId(d.articleId),
-      articleId: d.articleId,
-      lastBucket: bucket,
-      lastBucketSize: bucket === doc?.lastBucket ? doc.lastBucketSize + 1 : 1,
-    }));
-  }
-
-  private async addNested(at: EventAt, d: ReplySubmitted['data'], store: ProjectionStore): Promise<void> {
-    const root = await store.get<ThreadIndexEntry>(ViewCollections.threadIndex, d.rootId);
-    if (!root) return; // the root never reached this thread
+  private async submit(at: EventAt, d: ReplySubmitted['data'], store: ProjectionStore): Promise<void> {
+    let ancestors: string[] = [];
+    if (d.parentId !== null) {
+      const parent = await this.entry(at, store, d.parentId);
+      if (parent.articleId !== d.articleId || parent.rootId !== d.rootId) {
+        throw new UnappliableEventError(at, `reply ${d.parentId} is in another thread`);
+      }
+      ancestors = [...parent.ancestors, d.parentId];
+    }
+    const summary = summaryOf(d);
+    // A held reply stays out of the public buckets. When the moderation issue adds the event
+    // that publishes it, that event places `unplaced` with `place` (its count comes along),
+    // records the bucket and clears `unplaced` in one index update, then calls `syncTop`.
+    // Rejected and spam replies stay unplaced like held ones.
+    const bucket = isPublished(d.status) ? await this.place(at, d, ancestors, summary, store) : null;
     await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, d.replyId, at, () => ({
       _id: d.replyId,
       articleId: d.articleId,
       rootId: d.rootId,
-      bucket: root.bucket,
+      parentId: d.parentId,
+      ancestors,
+      status: d.status,
+      bucket,
+      unplaced: bucket === null ? summary : null,
     }));
-    const counted = visible(d.status) ? 1 : 0;
-    await this.updateBucket(at, d.articleId, root.bucket, store, (items) =>
-      changeInTree(
-        items,
-        d.parentId!,
-        (parent) => ({ ...parent, replyCount: parent.replyCount + counted, replies: [...parent.replies, summaryOf(d)] }),
-        (ancestor) => ({ ...ancestor, replyCount: ancestor.replyCount + counted }),
-      ),
-    );
-    if (counted) await this.rescore(at, d.articleId, d.rootId, root.bucket, store);
+    if (bucket !== null) await this.syncTop(at, d.articleId, d.rootId, store);
   }
 
+  /**
+   * Puts a published reply's summary in the next slot of its bucket set and counts it (with
+   * what is already beneath it) on its ancestors. Returns the bucket.
+   */
+  private async place(
+    at: EventAt,
+    where: { articleId: string; parentId: string | null },
+    ancestors: string[],
+    summary: ReplySummary,
+    store: ProjectionStore,
+  ): Promise<number> {
+    const { articleId, parentId } = where;
+    if (parentId === null) {
+      const meta = await store.get<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(articleId));
+      const { bucket } = nextSlot(meta);
+      const id = threadBucketId(articleId, bucket);
+      await store.update<ThreadBucket>(ViewCollections.threadBuckets, id, at, (doc) => ({
+        _id: id,
+        articleId,
+        bucket,
+        items: [...(doc?.items ?? []), summary],
+      }));
+      await store.update<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(articleId), at, (doc) => ({
+        _id: threadMetaId(articleId),
+        articleId,
+        ...counted(doc, bucket),
+      }));
+      return bucket;
+    }
+    const meta = await store.get<ThreadChildrenMeta>(ViewCollections.threadChildrenMeta, threadChildrenMetaId(parentId));
+    const slot = nextSlot(meta);
+    const id = threadChildrenId(parentId, slot.bucket);
+    await store.update<ThreadChildren>(ViewCollections.threadChildren, id, at, (doc) => ({
+      _id: id,
+      articleId,
+      parentId,
+      bucket: slot.bucket,
+      items: [...(doc?.items ?? []), summary],
+    }));
+    await store.update<ThreadChildrenMeta>(ViewCollections.threadChildrenMeta, threadChildrenMetaId(parentId), at, (doc) => ({
+      _id: threadChildrenMetaId(parentId),
+      articleId,
+      parentId,
+      ...counted(doc, slot.bucket),
+    }));
+    const delta = 1 + summary.replyCount;
+    const inPreview = slot.bucket === 0 && slot.index < PREVIEW_SIZE;
+    await this.countUp(at, ancestors, delta, store, (parent) => ({
+      ...parent,
+      replyCount: parent.replyCount + delta,
+      childCount: parent.childCount + 1,
+      preview: inPreview ? [...parent.preview, previewOf(summary)] : parent.preview,
+    }));
+    return slot.bucket;
+  }
+
+  /** An edit or a retraction: the reply's summary, its preview entry, the counts above it, `top`. */
   private async changeReply(
     at: EventAt,
     replyId: string,
     store: ProjectionStore,
-    change: (s: ReplySummary) => ReplySummary,
+    how: { delta: number; status?: ReplyStatus; change: <T extends ReplyPreview>(s: T) => T },
   ): Promise<void> {
-    const where = await store.get<ThreadIndexEntry>(ViewCollections.threadIndex, replyId);
-    if (!where) return;
-    let wasVisible = false;
-    let nowVisible = false;
-    await this.updateBucket(at, where.articleId, where.bucket, store, (items) => {
-      const path = findInTree(items, replyId);
-      if (!path) return items;
-      const target = path[path.length - 1];
-      const changed = change(target);
-      wasVisible = visible(target.status);
-      nowVisible = visible(changed.status);
-      const delta = (nowVisible ? 1 : 0) - (wasVisible ? 1 : 0);
-      return changeInTree(items, replyId, () => changed, (a) => ({ ...a, replyCount: a.replyCount + delta }));
-    });
-    if (wasVisible === nowVisible) return;
-    if (where.rootId === replyId) {
-      await store.update<ThreadTop>(ViewCollections.threadTop, threadTopId(where.articleId), at, (doc) =>
-        doc && { ...doc, top: doc.top.filter((t) => t.id !== replyId) },
+    const { delta, change } = how;
+    const reply = await this.entry(at, store, replyId);
+    const status = how.status ?? reply.status;
+    if (reply.bucket === null) {
+      // Not public: only its own entry changes; it was counted nowhere.
+      await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) =>
+        doc && { ...doc, status, unplaced: doc.unplaced && change(doc.unplaced) },
       );
-    } else {
-      await this.rescore(at, where.articleId, where.rootId, where.bucket, store);
+      return;
+    }
+    await this.changeSummary(at, reply, change, store);
+    await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) =>
+      doc && doc.status !== status ? { ...doc, status } : null,
+    );
+    await this.countUp(at, reply.ancestors, delta, store, (parent) =>
+      delta === 0 && !parent.preview.some((p) => p.id === replyId)
+        ? parent // an edit past the preview leaves the parent's bucket alone
+        : {
+            ...parent,
+            replyCount: parent.replyCount + delta,
+            preview: parent.preview.map((p) => (p.id === replyId ? change(p) : p)),
+          },
+    );
+    if (delta !== 0) await this.syncTop(at, reply.articleId, reply.rootId, store);
+  }
+
+  /**
+   * Changes the parent's summary with `atParent`, then moves every further ancestor's count
+   * (and its preview entry for the reply below it) by `delta`. Stops after a reply that is not
+   * placed: what is beneath it is not public, and it keeps the count for when it is placed.
+   */
+  private async countUp(
+    at: EventAt,
+    ancestors: string[],
+    delta: number,
+    store: ProjectionStore,
+    atParent: Change<ReplySummary>,
+  ): Promise<void> {
+    let change = atParent;
+    for (const id of [...ancestors].reverse()) {
+      const ancestor = await this.entry(at, store, id);
+      await this.changeSummary(at, ancestor, change, store);
+      if (ancestor.bucket === null || delta === 0) return;
+      // One level up: the count, and the count on its preview entry for this ancestor.
+      change = (s) => ({
+        ...s,
+        replyCount: s.replyCount + delta,
+        preview: s.preview.map((p) => (p.id === id ? { ...p, replyCount: p.replyCount + delta } : p)),
+      });
     }
   }
 
-  private async updateBucket(
-    at: EventAt,
-    articleId: string,
-    bucket: number,
-    store: ProjectionStore,
-    change: (items: ReplySummary[]) => ReplySummary[],
-  ): Promise<void> {
-    await store.update<ThreadBucket>(ViewCollections.threadBuckets, threadBucketId(articleId, bucket), at, (doc) =>
-      doc && { ...doc, items: change(doc.items) },
-    );
+  /** Changes a reply's summary where it lives: its bucket, or its own entry while unplaced. */
+  private async changeSummary(at: EventAt, reply: ThreadIndexEntry, change: Change<ReplySummary>, store: ProjectionStore): Promise<void> {
+    const id = reply._id;
+    if (reply.bucket === null) {
+      await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, id, at, (doc) => {
+        const next = doc?.unplaced && change(doc.unplaced);
+        return next && next !== doc!.unplaced ? { ...doc!, unplaced: next } : null;
+      });
+      return;
+    }
+    const [collection, docId] =
+      reply.parentId === null
+        ? [ViewCollections.threadBuckets, threadBucketId(reply.articleId, reply.bucket)]
+        : [ViewCollections.threadChildren, threadChildrenId(reply.parentId, reply.bucket)];
+    await store.update<ThreadBucket | ThreadChildren>(collection, docId, at, (doc) => {
+      const i = doc?.items.findIndex((s) => s.id === id) ?? -1;
+      if (!doc || i < 0) throw new UnappliableEventError(at, `reply ${id} is not in ${collection} ${docId}`);
+      const next = change(doc.items[i]);
+      if (next === doc.items[i]) return null;
+      const items = [...doc.items];
+      items[i] = next;
+      return { ...doc, items };
+    });
   }
 
-  /** `top` ranks roots by published replies beneath them; the score is set, never added to. */
-  private async rescore(at: EventAt, articleId: string, rootId: string, bucket: number, store: ProjectionStore) {
-    const doc = await store.get<ThreadBucket>(ViewCollections.threadBuckets, threadBucketId(articleId, bucket));
-    const root = doc?.items.find((i) => i.id === rootId);
-    if (!root || !visible(root.status)) return;
-    await this.rank(at, articleId, { id: rootId, bucket, score: root.replyCount, submittedAt: root.submittedAt }, store);
-  }
-
-  /** Sets one root's entry in the ranked list; the document is written only if the ranking moved. */
-  private async rank(at: EventAt, articleId: string, entry: TopEntry, store: ProjectionStore): Promise<void> {
+  /** Sets the root's entry in the ranked list from its summary as it stands now. */
+  private async syncTop(at: EventAt, articleId: string, rootId: string, store: ProjectionStore): Promise<void> {
+    const root = await this.entry(at, store, rootId);
+    let entry: TopEntry | null = null;
+    if (root.bucket !== null) {
+      const doc = await store.get<ThreadBucket>(ViewCollections.threadBuckets, threadBucketId(articleId, root.bucket));
+      const summary = doc?.items.find((s) => s.id === rootId);
+      if (!summary) throw new UnappliableEventError(at, `root ${rootId} is not in its bucket ${root.bucket}`);
+      if (isPublished(summary.status)) entry = { id: rootId, bucket: root.bucket, score: summary.replyCount, submittedAt: summary.submittedAt };
+    }
     await store.update<ThreadTop>(ViewCollections.threadTop, threadTopId(articleId), at, (doc) => {
       const before = doc?.top ?? [];
-      const top = rankTop([...before.filter((t) => t.id !== entry.id), entry]);
-      if (doc && sameRanking(before, top)) return null;
+      const top = rankTop([...before.filter((t) => t.id !== rootId), ...(entry ? [entry] : [])]);
+      if (sameRanking(before, top)) return null;
       return { _id: threadTopId(articleId), articleId, top };
     });
+  }
+
+  /** The index entry of a reply this event depends on; missing, the event cannot be applied. */
+  private async entry(at: EventAt, store: ProjectionStore, replyId: string): Promise<ThreadIndexEntry> {
+    const found = await store.get<ThreadIndexEntry>(ViewCollections.threadIndex, replyId);
+    if (!found) throw new UnappliableEventError(at, `reply ${replyId} is not in the thread`);
+    return found;
   }
 }

@@ -1,12 +1,24 @@
 import type { mongo } from 'mongoose';
-import { ReplySummary, ThreadBucket, ThreadMeta, ThreadTop, threadBucketId, threadMetaId, threadTopId } from '../projections/documents';
+import {
+  ReplyPreview,
+  ReplySummary,
+  ThreadBucket,
+  ThreadChildren,
+  ThreadIndexEntry,
+  ThreadMeta,
+  ThreadTop,
+  threadBucketId,
+  threadChildrenId,
+  threadMetaId,
+  threadTopId,
+} from '../projections/documents';
 import { ViewCollections } from '../versions';
 import { ViewNames } from '../view-names';
 
 export type ThreadSort = 'newest' | 'oldest' | 'top';
 
 /** What readers see of a reply: no ids of authors, no retracted text. */
-export interface ThreadItem {
+export interface ThreadReply {
   id: string;
   parentId: string | null;
   author: { name: string } | null;
@@ -14,8 +26,15 @@ export interface ThreadItem {
   status: 'published' | 'retracted';
   submittedAt: string;
   editedAt: string | null;
+  /** Published replies beneath it, at any depth. */
   replyCount: number;
-  replies: ThreadItem[];
+}
+
+/** A reply with the first of its direct replies; `repliesCursor` pages the rest. */
+export interface ThreadItem extends ThreadReply {
+  replies: ThreadReply[];
+  /** For `GET /replies/:id/replies?cursor=`: the direct replies after `replies`; null when there are none. */
+  repliesCursor: string | null;
 }
 
 export interface ThreadPage {
@@ -26,18 +45,21 @@ export interface ThreadPage {
 export class InvalidCursorError extends Error {}
 
 interface Cursor {
-  /** bucket, index within it (newest/oldest); offset into the ranked list (top) */
+  /** bucket, index within it (newest/oldest, a reply's replies); offset into the ranked list (top) */
   b: number;
   i: number;
+  /** The reply whose replies it pages; absent for a thread page. */
+  p?: string;
 }
 
 const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-function decode(raw: string | undefined): Cursor | null {
+/** A cursor this API gave out for this list (`parentId`: a reply's replies), or 400. */
+function decode(raw: string | undefined, parentId?: string): Cursor | null {
   if (raw === undefined) return null;
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (Number.isInteger(c.b) && Number.isInteger(c.i) && c.b >= 0 && c.i >= 0) return { b: c.b, i: c.i };
+    if (Number.isInteger(c.b) && Number.isInteger(c.i) && c.b >= 0 && c.i >= 0 && c.p === parentId) return { b: c.b, i: c.i, p: c.p };
   } catch {
     // fall through
   }
@@ -45,25 +67,28 @@ function decode(raw: string | undefined): Cursor | null {
 }
 
 /** Published replies, and a placeholder for a retracted one that still has published replies. */
-export function visibleTree(s: ReplySummary): ThreadItem | null {
-  const replies = s.replies.map(visibleTree).filter((r): r is ThreadItem => r !== null);
+function visibleReply(s: ReplyPreview): ThreadReply | null {
+  const { id, parentId, submittedAt, replyCount } = s;
   if (s.status === 'published') {
-    return {
-      id: s.id,
-      parentId: s.parentId,
-      author: { name: s.author.name },
-      body: s.body,
-      status: 'published',
-      submittedAt: s.submittedAt,
-      editedAt: s.editedAt,
-      replyCount: s.replyCount,
-      replies,
-    };
+    return { id, parentId, author: { name: s.author.name }, body: s.body, status: 'published', submittedAt, editedAt: s.editedAt, replyCount };
   }
-  if (s.status === 'retracted' && replies.length > 0) {
-    return { id: s.id, parentId: s.parentId, author: null, body: '', status: 'retracted', submittedAt: s.submittedAt, editedAt: null, replyCount: s.replyCount, replies };
+  if (s.status === 'retracted' && replyCount > 0) {
+    return { id, parentId, author: null, body: '', status: 'retracted', submittedAt, editedAt: null, replyCount };
   }
   return null;
+}
+
+const shown = <T>(x: T | null): x is T => x !== null;
+
+export function visibleItem(s: ReplySummary): ThreadItem | null {
+  const reply = visibleReply(s);
+  if (!reply) return null;
+  const more = s.childCount > s.preview.length;
+  return {
+    ...reply,
+    replies: s.preview.map(visibleReply).filter(shown),
+    repliesCursor: more ? encode({ b: 0, i: s.preview.length, p: s.id }) : null,
+  };
 }
 
 /** Reads a page of a thread from its bucket documents, each one `_id` lookup. */
@@ -90,15 +115,36 @@ export class ThreadReader {
     return this.newest(articleId, limit, cursor ?? { b: meta!.lastBucket, i: meta!.lastBucketSize - 1 });
   }
 
-  private async oldest(articleId: string, limit: number, from: Cursor): Promise<ThreadPage> {
+  private oldest(articleId: string, limit: number, from: Cursor): Promise<ThreadPage> {
+    return this.forward((b) => this.bucket(articleId, b), limit, from);
+  }
+
+  /**
+   * A page of reply `replyId`'s direct replies, oldest first, from its children buckets: one
+   * lookup, two when the page straddles buckets. Empty for a reply without any (or unknown:
+   * the caller asks `knows` only then).
+   */
+  replies(replyId: string, limit: number, rawCursor?: string): Promise<ThreadPage> {
+    const from = decode(rawCursor, replyId) ?? { b: 0, i: 0, p: replyId };
+    const children = this.db.collection<ThreadChildren>(this.names.collection(ViewCollections.threadChildren));
+    return this.forward((b) => children.findOne({ _id: threadChildrenId(replyId, b) }), limit, from);
+  }
+
+  /** Whether the thread has seen this reply, public or not. */
+  async knows(replyId: string): Promise<boolean> {
+    return (await this.db.collection<ThreadIndexEntry>(this.names.collection(ViewCollections.threadIndex)).findOne({ _id: replyId })) !== null;
+  }
+
+  /** Reads buckets `from.b`, `from.b + 1`, ... until `limit` visible replies. */
+  private async forward(load: (b: number) => Promise<{ items: ReplySummary[] } | null>, limit: number, from: Cursor): Promise<ThreadPage> {
     const items: ThreadItem[] = [];
     let { b, i } = from;
     for (;;) {
-      const doc = await this.bucket(articleId, b);
+      const doc = await load(b);
       if (!doc) return { items, nextCursor: null };
       for (; i < doc.items.length; i++) {
-        if (items.length === limit) return { items, nextCursor: encode({ b, i }) };
-        const item = visibleTree(doc.items[i]);
+        if (items.length === limit) return { items, nextCursor: encode({ b, i, p: from.p }) };
+        const item = visibleItem(doc.items[i]);
         if (item) items.push(item);
       }
       b += 1;
@@ -115,7 +161,7 @@ export class ThreadReader {
       if (i >= doc.items.length) i = doc.items.length - 1;
       for (; i >= 0; i--) {
         if (items.length === limit) return { items, nextCursor: encode({ b, i }) };
-        const item = visibleTree(doc.items[i]);
+        const item = visibleItem(doc.items[i]);
         if (item) items.push(item);
       }
       i = Number.MAX_SAFE_INTEGER;
@@ -133,7 +179,7 @@ export class ThreadReader {
     for (const t of ranked) {
       const doc = await buckets.get(t.bucket)!;
       const summary = doc?.items.find((s) => s.id === t.id);
-      const item = summary && visibleTree(summary);
+      const item = summary && visibleItem(summary);
       if (item) items.push(item);
     }
     const next = offset + limit < all.length ? encode({ b: 0, i: offset + limit }) : null;

@@ -26,7 +26,10 @@ export class ThreadQueryDto {
 export class GetThreadController {
   constructor(private readonly queries: QueryBus) {}
 
-  /** Published replies; top-level items carry their nested `replies`. */
+  /**
+   * Published top-level replies, each with its first direct replies (`replies`) and a
+   * `repliesCursor` for the rest at `GET /replies/:id/replies`.
+   */
   @Get(':id/replies')
   @Allow('anyone')
   thread(@Param() { id }: ArticleIdParam, @Query() q: ThreadQueryDto) {
