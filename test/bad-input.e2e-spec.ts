@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
 
 const A = SEED_ARTICLE_ID;
@@ -120,5 +121,37 @@ describe('bad input gets a clear error and stores nothing', () => {
     await refused(() => sys.http.get(`/articles/${A}/replies?sort=best`).send(), 400, 'sort');
     await refused(() => sys.http.get(`/articles/${A}/replies?limit=0`).send(), 400, 'limit');
     await refused(() => sys.http.get(`/articles/${A}/replies?cursor=garbage`).send(), 400, 'cursor');
+  });
+});
+
+/** A token signed with the right secret, carrying exactly these claims (signed by hand: the library would refuse some). */
+function signed(claims: Record<string, unknown>): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `Bearer ${unsigned}.${createHmac('sha256', sys.config.JWT_SECRET).update(unsigned).digest('base64url')}`;
+}
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+describe('tokens are refused unless every claim is sound', () => {
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'guest', 'Admin', ''])('role %j: 401', async (role) => {
+    const token = signed({ sub: 'mallory', name: 'M', role, exp: inAnHour() });
+    await refused(() => post({ body: 'hi' }, token), 401);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', token).send({ open: false }), 401);
+  });
+
+  it('a role that is not a string: 401', async () => {
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'm', role: ['admin'], exp: inAnHour() })), 401);
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'm', role: { admin: true }, exp: inAnHour() })), 401);
+  });
+
+  it('no exp, a non-numeric exp, an expired token or one not yet valid: 401', async () => {
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'rita', role: 'reader' })), 401);
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'rita', role: 'reader', exp: 'tomorrow' })), 401);
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'rita', role: 'reader', exp: Math.floor(Date.now() / 1000) - 60 })), 401);
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'rita', role: 'reader', exp: inAnHour(), nbf: inAnHour() - 60 })), 401);
+  });
+
+  it('a sound token with exp still passes', async () => {
+    await post({ body: 'signed and current' }, signed({ sub: 'rita', role: 'reader', exp: inAnHour() })).expect(202);
   });
 });
