@@ -155,3 +155,23 @@ describe('tokens are refused unless every claim is sound', () => {
     await post({ body: 'signed and current' }, signed({ sub: 'rita', role: 'reader', exp: inAnHour() })).expect(202);
   });
 });
+
+describe('JSON nested too deep, or with a __proto__ key: 400, never 500', () => {
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+  it.each([40, 3000, 30000])('%i levels', async (depth) => {
+    await refused(() => post(`{"body":"hi","extra":${nested(depth)}}`), 400);
+    await refused(() => post(`{"body":"hi","author":{"name":${nested(depth)},"email":"g@example.org"}}`, ''), 400);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).set('Content-Type', 'application/json').send(`{"open":${nested(depth)}}`), 400);
+  });
+
+  it('deep objects too', async () => {
+    await refused(() => post(`{"body":"hi","x":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`), 400);
+  });
+
+  it('prototype keys are unknown fields, not a way in', async () => {
+    await refused(() => post('{"body":"hi","__proto__":{"status":"published"}}'), 400);
+    await refused(() => post('{"body":"hi","constructor":{"prototype":{"x":1}}}'), 400, 'constructor');
+    await refused(() => post('{"body":"hi","author":{"name":"G","email":"g@example.org","__proto__":{"x":1}}}', ''), 400);
+  });
+});

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
+import { jsonLimits } from './json-limits';
 import { ProblemFilter } from './problem';
 import { strictValidationPipe } from './validation';
 
@@ -16,6 +17,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   express.set('etag', false);
   // The app is created with bodyParser off so this limit is the only JSON parser.
   express.useBodyParser('json', { limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'], strict: true });
+  express.use(jsonLimits());
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
