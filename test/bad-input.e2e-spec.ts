@@ -175,3 +175,41 @@ describe('JSON nested too deep, or with a __proto__ key: 400, never 500', () => 
     await refused(() => post('{"body":"hi","author":{"name":"G","email":"g@example.org","__proto__":{"x":1}}}', ''), 400);
   });
 });
+
+describe('an array, null or a scalar where an object belongs: 400 naming the field', () => {
+  const guest = { name: 'Gia', email: 'gia@example.org' };
+  const article = (settings: unknown) => ({ id: 'shape-test', title: 'Shape', author: 'E', category: 'News', body: ['p'], settings });
+
+  it.each([[[]], [[guest]], [null], ['Gia'], [7]])('guest author %j', async (author) => {
+    await refused(() => post({ body: 'hi', author }, ''), 400, 'author');
+  });
+
+  it.each([[[]], [[{ open: false }]], [null], ['closed'], [true]])('article settings %j', async (settings) => {
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send(article(settings)), 400, 'settings');
+  });
+
+  it('a whole body that is an array', async () => {
+    await refused(() => post([{ body: 'hi' }]), 400);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).set('Content-Type', 'application/json').send('[{"open":false}]'), 400);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).set('Content-Type', 'application/json').send('[]'), 400);
+  });
+});
+
+describe('null where a value is required: 400 naming the field', () => {
+  it('each reply setting', async () => {
+    const settings = { open: null, guestsAllowed: null, moderation: null, editWindowMinutes: null, maxDepth: null };
+    const res = await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).send(settings), 400, 'open');
+    expect(res.body.errors!.map((e) => e.field)).toEqual(expect.arrayContaining(Object.keys(settings)));
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send({ id: 'nulls', title: 'N', author: 'E', category: 'News', body: ['p'], settings: { open: null } }), 400, 'settings.open');
+    // The article still takes replies: nothing closed it.
+    await post({ body: 'still open' }).expect(202);
+  });
+
+  it('article fields, reply fields and guest fields', async () => {
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send({ id: null, title: 'N', author: 'E', category: 'News', body: ['p'] }), 400, 'id');
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send({ title: 'N', author: 'E', category: 'News', body: [null] }), 400, 'body');
+    await refused(() => post({ body: null }), 400, 'body');
+    await refused(() => post({ body: 'hi', parentId: null }), 400, 'parentId');
+    await refused(() => post({ body: 'hi', author: { name: null, email: 'g@example.org' } }, ''), 400, 'author.name');
+  });
+});

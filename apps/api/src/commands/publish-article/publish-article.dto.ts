@@ -1,12 +1,12 @@
+import { IsOptionalNotNull, NestedObject } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ARTICLE_ID } from '../../shared/ids';
 import { ReplySettingsDto } from './reply-settings.dto';
 
 export class PublishArticleDto {
   @ApiPropertyOptional({ description: 'Defaults to a slug of the title' })
-  @IsOptional() @Matches(ARTICLE_ID, { message: 'id must be lowercase letters, digits and dashes' })
+  @IsOptionalNotNull() @Matches(ARTICLE_ID, { message: 'id must be lowercase letters, digits and dashes' })
   id?: string;
 
   @ApiProperty() @IsString() @Length(1, 300)
@@ -23,6 +23,6 @@ export class PublishArticleDto {
   body: string[];
 
   @ApiPropertyOptional({ type: ReplySettingsDto })
-  @IsOptional() @ValidateNested() @Type(() => ReplySettingsDto)
+  @IsOptionalNotNull() @NestedObject(() => ReplySettingsDto)
   settings?: ReplySettingsDto;
 }

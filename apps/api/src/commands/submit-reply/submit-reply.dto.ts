@@ -1,7 +1,7 @@
 import { MAX_REPLY_LENGTH } from '@app/domain';
+import { IsOptionalNotNull, NestedObject } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { REPLY_ID } from '../../shared/ids';
 
 export class GuestAuthorDto {
@@ -19,10 +19,10 @@ export class SubmitReplyDto {
   body: string;
 
   @ApiPropertyOptional({ description: 'The reply this answers' })
-  @IsOptional() @Matches(REPLY_ID, { message: 'parentId must be a reply id' })
+  @IsOptionalNotNull() @Matches(REPLY_ID, { message: 'parentId must be a reply id' })
   parentId?: string;
 
   @ApiPropertyOptional({ type: GuestAuthorDto, description: 'For guests only: who is writing' })
-  @IsOptional() @ValidateNested() @Type(() => GuestAuthorDto)
+  @IsOptionalNotNull() @NestedObject(() => GuestAuthorDto)
   author?: GuestAuthorDto;
 }
