@@ -1,5 +1,6 @@
+import { hasControlCharacters, hasVisibleText } from '@app/domain';
 import { Type } from 'class-transformer';
-import { IsDefined, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { ProblemField } from './problem';
 
 /**
@@ -44,3 +45,22 @@ export function shapeProblems(dto: DtoClass, value: unknown, path = ''): Problem
     Object.hasOwn(value, key) && value[key] !== undefined ? shapeProblems(type(), value[key], path ? `${path}.${key}` : key) : [],
   );
 }
+
+/**
+ * Text a reader can see: at least one letter, digit, punctuation mark or symbol (not only
+ * zero-width, bidi or other invisible characters), and no control characters. Multi-line
+ * text (reply bodies, paragraphs) keeps tab and line breaks. `each` for arrays of text.
+ */
+export const IsVisibleText =
+  (opts: { multiline?: boolean; each?: boolean } = {}): PropertyDecorator =>
+  (target, key) => {
+    const each = opts.each ?? false;
+    ValidateBy(
+      { name: 'isVisibleText', validator: { validate: (v: unknown) => typeof v !== 'string' || hasVisibleText(v) } },
+      { each, message: each ? 'each of $property must show some text, not only invisible characters' : '$property must show some text, not only invisible characters' },
+    )(target, key);
+    ValidateBy(
+      { name: 'hasNoControlCharacters', validator: { validate: (v: unknown) => typeof v !== 'string' || !hasControlCharacters(v, { singleLine: !opts.multiline }) } },
+      { each, message: opts.multiline ? '$property must not contain control characters other than tab and line breaks' : '$property must be one line without control characters' },
+    )(target, key);
+  };

@@ -1,4 +1,4 @@
-import { IsOptionalNotNull, NestedObject } from '@app/platform';
+import { IsOptionalNotNull, IsVisibleText, NestedObject } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ARTICLE_ID } from '../../shared/ids';
@@ -9,17 +9,17 @@ export class PublishArticleDto {
   @IsOptionalNotNull() @Matches(ARTICLE_ID, { message: 'id must be lowercase letters, digits and dashes' })
   id?: string;
 
-  @ApiProperty() @IsString() @Length(1, 300)
+  @ApiProperty() @IsString() @Length(1, 300) @IsVisibleText()
   title: string;
 
-  @ApiProperty() @IsString() @Length(1, 200)
+  @ApiProperty() @IsString() @Length(1, 200) @IsVisibleText()
   author: string;
 
-  @ApiProperty() @IsString() @Length(1, 100)
+  @ApiProperty() @IsString() @Length(1, 100) @IsVisibleText()
   category: string;
 
   @ApiProperty({ type: [String], description: 'Paragraphs of the article' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsString({ each: true }) @MaxLength(20000, { each: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsString({ each: true }) @MaxLength(20000, { each: true }) @IsVisibleText({ multiline: true, each: true })
   body: string[];
 
   @ApiPropertyOptional({ type: ReplySettingsDto })
