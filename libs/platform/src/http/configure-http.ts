@@ -2,6 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
+import { Server } from 'node:http';
+import { answerClientErrorsWithProblems } from './client-errors';
 import { jsonLimits } from './json-limits';
 import { ProblemFilter } from './problem';
 import { strictValidationPipe } from './validation';
@@ -13,6 +15,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   express.set('trust proxy', config.trustProxy);
   express.disable('x-powered-by');
+  answerClientErrorsWithProblems(app.getHttpServer() as Server);
   // ETags here are stream versions, set by the handlers for If-Match; no body hashes.
   express.set('etag', false);
   // The app is created with bodyParser off so this limit is the only JSON parser.
