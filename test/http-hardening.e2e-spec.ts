@@ -41,6 +41,7 @@ describe("requests Node's HTTP parser refuses answer problem+json", () => {
     const res = await raw(request);
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)));
     expect(JSON.parse(res.body)).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
   });
@@ -48,5 +49,53 @@ describe("requests Node's HTTP parser refuses answer problem+json", () => {
   it('the server still answers afterwards', async () => {
     const res = await raw('GET /articles HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(res.status).toBe(200);
+  });
+});
+
+describe('security headers', () => {
+  const expectHardened = (headers: Record<string, string>) => {
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(headers['x-powered-by']).toBeUndefined();
+  };
+
+  it('on JSON answers, with a CSP that allows nothing', async () => {
+    const res = await sys.http.get('/articles').expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expectHardened(res.headers);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('on problem+json errors: from a handler, from the body parser, from routing', async () => {
+    for (const res of [
+      await sys.http.get('/articles/no-such-article').expect(404),
+      await sys.http.post('/articles').set('Content-Type', 'application/json').send('{"broken'),
+      await sys.http.get('/no/such/route').expect(404),
+    ]) {
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expectHardened(res.headers);
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    }
+  });
+
+  it('/docs gets a CSP its Swagger UI works under: own scripts only, no inline script', async () => {
+    const page = await sys.http.get('/docs/').redirects(2).expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expectHardened(page.headers);
+    const csp = page.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("'unsafe-eval'");
+    // Every script the page runs is a file from /docs, which script-src 'self' allows.
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const scripts = [...page.text.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      expect(src).not.toMatch(/^(https?:)?\/\//);
+      await sys.http.get(new URL(src, 'http://x/docs/').pathname).expect(200);
+    }
+    await sys.http.get('/docs-json').expect(200);
   });
 });
