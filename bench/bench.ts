@@ -60,8 +60,8 @@ async function json(method: string, path: string, token: string, body?: unknown)
 
 async function main() {
   const jwt = new JwtService();
-  const admin = jwt.sign({ sub: 'bench-admin', name: 'Admin', role: 'admin' }, { secret: SECRET, algorithm: 'HS256' });
-  const reader = jwt.sign({ sub: 'bench-reader', name: 'Reader', role: 'reader' }, { secret: SECRET, algorithm: 'HS256' });
+  const admin = jwt.sign({ sub: 'bench-admin', name: 'Admin', role: 'admin' }, { secret: SECRET, algorithm: 'HS256', expiresIn: '2h' });
+  const reader = jwt.sign({ sub: 'bench-reader', name: 'Reader', role: 'reader' }, { secret: SECRET, algorithm: 'HS256', expiresIn: '2h' });
 
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   const raw = await rawStore();

@@ -3,6 +3,20 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# mongoose 9 and @nestjs/cqrs 12 need require() of ES modules: Node 20.19+ or 22.12+.
+require_node() {
+  if ! command -v node >/dev/null 2>&1; then
+    echo "error: Node.js 20.19 or later is needed; node is not on PATH" >&2
+    exit 1
+  fi
+  node -e '
+    const v = process.versions.node, [major, minor] = v.split(".").map(Number);
+    if ((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22) process.exit(0);
+    console.error(`error: Node.js 20.19 or later is needed (22.12 or later on the 22 line); this is ${v}`);
+    process.exit(1);' || exit 1
+}
+require_node
 FERRETDB_BIN="$ROOT/tools/ferretdb/bin/ferretdb"
 STARTED_PIDS=()
 

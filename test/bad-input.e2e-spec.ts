@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
 
 const A = SEED_ARTICLE_ID;
@@ -120,5 +121,168 @@ describe('bad input gets a clear error and stores nothing', () => {
     await refused(() => sys.http.get(`/articles/${A}/replies?sort=best`).send(), 400, 'sort');
     await refused(() => sys.http.get(`/articles/${A}/replies?limit=0`).send(), 400, 'limit');
     await refused(() => sys.http.get(`/articles/${A}/replies?cursor=garbage`).send(), 400, 'cursor');
+  });
+});
+
+/** A token signed with the right secret, carrying exactly these claims (signed by hand: the library would refuse some). */
+function signed(claims: Record<string, unknown>): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `Bearer ${unsigned}.${createHmac('sha256', sys.config.JWT_SECRET).update(unsigned).digest('base64url')}`;
+}
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+describe('tokens are refused unless every claim is sound', () => {
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'guest', 'Admin', ''])('role %j: 401', async (role) => {
+    const token = signed({ sub: 'mallory', name: 'M', role, exp: inAnHour() });
+    await refused(() => post({ body: 'hi' }, token), 401);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', token).send({ open: false }), 401);
+  });
+
+  it('a role that is not a string: 401', async () => {
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'm', role: ['admin'], exp: inAnHour() })), 401);
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'm', role: { admin: true }, exp: inAnHour() })), 401);
+  });
+
+  it('no exp, a non-numeric exp, an expired token or one not yet valid: 401', async () => {
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'rita', role: 'reader' })), 401);
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'rita', role: 'reader', exp: 'tomorrow' })), 401);
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'rita', role: 'reader', exp: Math.floor(Date.now() / 1000) - 60 })), 401);
+    await refused(() => post({ body: 'hi' }, signed({ sub: 'rita', role: 'reader', exp: inAnHour(), nbf: inAnHour() - 60 })), 401);
+  });
+
+  it('a sound token with exp still passes', async () => {
+    await post({ body: 'signed and current' }, signed({ sub: 'rita', role: 'reader', exp: inAnHour() })).expect(202);
+  });
+});
+
+describe('JSON nested too deep, or with a __proto__ key: 400, never 500', () => {
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+  it.each([40, 3000, 30000])('%i levels', async (depth) => {
+    await refused(() => post(`{"body":"hi","extra":${nested(depth)}}`), 400);
+    await refused(() => post(`{"body":"hi","author":{"name":${nested(depth)},"email":"g@example.org"}}`, ''), 400);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).set('Content-Type', 'application/json').send(`{"open":${nested(depth)}}`), 400);
+  });
+
+  it('deep objects too', async () => {
+    await refused(() => post(`{"body":"hi","x":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`), 400);
+  });
+
+  it('prototype keys are unknown fields, not a way in', async () => {
+    await refused(() => post('{"body":"hi","__proto__":{"status":"published"}}'), 400);
+    await refused(() => post('{"body":"hi","constructor":{"prototype":{"x":1}}}'), 400, 'constructor');
+    await refused(() => post('{"body":"hi","author":{"name":"G","email":"g@example.org","__proto__":{"x":1}}}', ''), 400);
+  });
+});
+
+describe('an array, null or a scalar where an object belongs: 400 naming the field', () => {
+  const guest = { name: 'Gia', email: 'gia@example.org' };
+  const article = (settings: unknown) => ({ id: 'shape-test', title: 'Shape', author: 'E', category: 'News', body: ['p'], settings });
+
+  it.each([[[]], [[guest]], [null], ['Gia'], [7]])('guest author %j', async (author) => {
+    await refused(() => post({ body: 'hi', author }, ''), 400, 'author');
+  });
+
+  it.each([[[]], [[{ open: false }]], [null], ['closed'], [true]])('article settings %j', async (settings) => {
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send(article(settings)), 400, 'settings');
+  });
+
+  it('a whole body that is an array', async () => {
+    await refused(() => post([{ body: 'hi' }]), 400);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).set('Content-Type', 'application/json').send('[{"open":false}]'), 400);
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).set('Content-Type', 'application/json').send('[]'), 400);
+  });
+});
+
+describe('null where a value is required: 400 naming the field', () => {
+  it('each reply setting', async () => {
+    const settings = { open: null, guestsAllowed: null, moderation: null, editWindowMinutes: null, maxDepth: null };
+    const res = await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).send(settings), 400, 'open');
+    expect(res.body.errors!.map((e) => e.field)).toEqual(expect.arrayContaining(Object.keys(settings)));
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send({ id: 'nulls', title: 'N', author: 'E', category: 'News', body: ['p'], settings: { open: null } }), 400, 'settings.open');
+    // The article still takes replies: nothing closed it.
+    await post({ body: 'still open' }).expect(202);
+  });
+
+  it('article fields, reply fields and guest fields', async () => {
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send({ id: null, title: 'N', author: 'E', category: 'News', body: ['p'] }), 400, 'id');
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send({ title: 'N', author: 'E', category: 'News', body: [null] }), 400, 'body');
+    await refused(() => post({ body: null }), 400, 'body');
+    await refused(() => post({ body: 'hi', parentId: null }), 400, 'parentId');
+    await refused(() => post({ body: 'hi', author: { name: null, email: 'g@example.org' } }, ''), 400, 'author.name');
+  });
+});
+
+describe('text must show something and carry no control characters', () => {
+  const invisible = ['\u200b\u200c\u200d', '\u2060', '\ufeff', '\u202a\u202e', '\u2066\u2069', '\u200e\u200f', '\u0000', '\u0001\u001f', '\u0085\u009f', '\u3164', '\u2800', ' \u200b\n\t'];
+
+  it.each(invisible.map((t) => [JSON.stringify(t), t]))('a reply body of only %s: 400', async (_, text) => {
+    await refused(() => post({ body: text }), 400, 'body');
+  });
+
+  it('NUL and other controls inside otherwise fine text: 400', async () => {
+    await refused(() => post({ body: 'fine\u0000text' }), 400, 'body');
+    await refused(() => post({ body: 'bell\u0007here' }), 400, 'body');
+    await refused(() => post({ body: 'esc\u001b[31m red' }), 400, 'body');
+  });
+
+  it('an edit to invisible text: 400, the reply unchanged', async () => {
+    const { id } = (await post({ body: 'visible words' }).expect(202)).body;
+    await refused(() => sys.http.patch(`/replies/${id}`).set('Authorization', reader).send({ body: '\u200b\u2060' }), 400, 'body');
+    await refused(() => sys.http.patch(`/replies/${id}`).set('Authorization', reader).send({ body: 'a\u0000b' }), 400, 'body');
+    expect((await sys.http.get(`/replies/${id}`).expect(200)).body.body).toBe('visible words');
+  });
+
+  it('a guest name of only invisible characters or with a line break: 400', async () => {
+    await refused(() => post({ body: 'hi', author: { name: '\u200b\u200b', email: 'g@example.org' } }, ''), 400, 'author.name');
+    await refused(() => post({ body: 'hi', author: { name: '\u202e', email: 'g@example.org' } }, ''), 400, 'author.name');
+    await refused(() => post({ body: 'hi', author: { name: 'Da\nna', email: 'g@example.org' } }, ''), 400, 'author.name');
+  });
+
+  it('article title, author, category and paragraphs', async () => {
+    const res = await refused(
+      () => sys.http.post('/articles').set('Authorization', admin).send({ id: 'invisible', title: '\u200b', author: '\u202e', category: '\ufeff', body: ['fine', '\u2060'] }),
+      400,
+      'title',
+    );
+    expect(res.body.errors!.map((e) => e.field)).toEqual(expect.arrayContaining(['title', 'author', 'category', 'body']));
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send({ id: 'controls', title: 'Tab\there', author: 'E', category: 'News', body: ['p'] }), 400, 'title');
+  });
+
+  it('ordinary text in any script, emoji, line breaks and bidi marks inside text still pass', async () => {
+    for (const body of ['👍', 'مرحبا بالعالم', '日本語のコメント', 'first line\nsecond\tcolumn\r\nthird', 'He said \u2067مرحبا\u2069 twice', '…', '1']) {
+      const res = await post({ body }).expect(202);
+      expect((await sys.http.get(`/replies/${res.body.id}`).expect(200)).body.body).toBe(body.trim());
+    }
+    await post({ body: 'hi', author: { name: 'Zoë 🌻', email: 'zoe@example.org' } }, '').expect(202);
+  });
+});
+
+describe('hostile values and headers', () => {
+  it('operators and very long strings in every field', async () => {
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).send({ open: { $ne: null } }), 400, 'open');
+    await refused(() => sys.http.patch(`/articles/${A}/settings`).set('Authorization', admin).send({ moderation: { $in: ['pre'] } }), 400, 'moderation');
+    await refused(() => post({ body: 'hi', author: { name: { $gt: '' }, email: 'g@example.org' } }, ''), 400, 'author.name');
+    await refused(() => post({ body: 'hi', author: { name: 'x'.repeat(81), email: 'g@example.org' } }, ''), 400, 'author.name');
+    await refused(() => post({ body: 'hi', author: { name: 'G', email: `${'x'.repeat(250)}@example.org` } }, ''), 400, 'author.email');
+    await refused(() => sys.http.post('/articles').set('Authorization', admin).send({ title: 'x'.repeat(301), author: 'E', category: 'News', body: ['p'] }), 400, 'title');
+  });
+
+  it('Idempotency-Key: too long, with spaces, or sent twice: 400 naming it', async () => {
+    await refused(() => post({ body: 'hi' }).set('Idempotency-Key', 'k'.repeat(201)), 400, 'Idempotency-Key');
+    await refused(() => post({ body: 'hi' }).set('Idempotency-Key', 'two words'), 400, 'Idempotency-Key');
+    await refused(() => post({ body: 'hi' }).set('Idempotency-Key', ['one', 'two'] as unknown as string), 400, 'Idempotency-Key');
+  });
+
+  it('an edit token sent twice or absurdly long is just a wrong token: 403', async () => {
+    const res = await post({ body: 'mine', author: { name: 'Gil', email: 'gil@example.org' } }, '').expect(202);
+    await refused(() => sys.http.patch(`/replies/${res.body.id}`).set('X-Edit-Token', [res.body.editToken, res.body.editToken] as unknown as string).send({ body: 'x' }), 403);
+    await refused(() => sys.http.patch(`/replies/${res.body.id}`).set('X-Edit-Token', 't'.repeat(8000)).send({ body: 'x' }), 403);
+  });
+
+  it('a bearer token sent twice or in pieces: 401', async () => {
+    await refused(() => post({ body: 'hi' }, `${reader} extra`), 401);
+    await refused(() => post({ body: 'hi' }, `Basic ${Buffer.from('a:b').toString('base64')}`), 401);
   });
 });

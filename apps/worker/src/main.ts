@@ -1,3 +1,4 @@
+import '../../../libs/platform/src/runtime/check-node-version';
 import 'reflect-metadata';
 import { ConfigError } from '@app/platform';
 import { Logger } from '@nestjs/common';

@@ -1,6 +1,7 @@
 export * from './shared/domain-event';
 export * from './shared/domain-errors';
 export * from './shared/aggregate-root';
+export * from './shared/text';
 export * from './article/article.events';
 export * from './article/article';
 export * from './reply/reply.events';

@@ -11,6 +11,8 @@ export * from './auth/guest-identity';
 export * from './auth/auth.module';
 export * from './http/problem';
 export * from './http/validation';
+export * from './http/dto-rules';
+export * from './http/json-limits';
 export * from './http/configure-http';
 export * from './health/health.module';
 export * from './platform-modules';

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   RuleViolationError,
 } from '../shared/domain-errors';
+import { hasControlCharacters, hasVisibleText } from '../shared/text';
 import { authorOf, ReplyAuthor, ReplyEvent, ReplyStatus } from './reply.events';
 
 export const MAX_REPLY_LENGTH = 5000;
@@ -121,10 +122,14 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     }
   }
 
-  /** Plain text, trimmed; never empty, never longer than MAX_REPLY_LENGTH characters. */
+  /**
+   * Plain text, trimmed; something visible (not only zero-width or bidi marks), no control
+   * characters but tab and line breaks, never longer than MAX_REPLY_LENGTH characters.
+   */
   static checkBody(body: string): string {
     const text = body.trim();
-    if (text.length === 0) throw new InvalidCommandError('a reply needs some text', 'body');
+    if (!hasVisibleText(text)) throw new InvalidCommandError('a reply needs some text', 'body');
+    if (hasControlCharacters(text)) throw new InvalidCommandError('a reply may not contain control characters', 'body');
     if ([...text].length > MAX_REPLY_LENGTH) {
       throw new InvalidCommandError(`a reply is at most ${MAX_REPLY_LENGTH} characters`, 'body');
     }

@@ -3,12 +3,13 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
-import { Access, ACCESS_KEY, AuthenticatedRequest, Role, ROLE_RANK } from './access';
+import { Access, ACCESS_KEY, AuthenticatedRequest, isRole, rankOf, ROLE_RANK } from './access';
 
 interface Claims {
   sub?: unknown;
   name?: unknown;
   role?: unknown;
+  exp?: unknown;
 }
 
 @Injectable()
@@ -27,7 +28,7 @@ export class AccessGuard implements CanActivate {
     if (header !== undefined) request.actor = await this.authenticate(header);
     if (access === 'anyone' || access === 'commenter') return true;
     if (!request.actor) throw new UnauthorizedException('sign in with a bearer token');
-    if (ROLE_RANK[request.actor.kind as Role] < ROLE_RANK[access]) {
+    if (rankOf(request.actor.kind) < ROLE_RANK[access]) {
       throw new ForbiddenException(`this needs the ${access} role`);
     }
     return true;
@@ -47,9 +48,11 @@ export class AccessGuard implements CanActivate {
     } catch (error) {
       throw new UnauthorizedException(`bad token: ${(error as Error).message}`);
     }
-    const { sub, name, role } = claims;
+    // The library checks exp, nbf and iat when present; a token without exp would never expire.
+    const { sub, name, role, exp } = claims;
+    if (typeof exp !== 'number') throw new UnauthorizedException('token has no exp');
     if (typeof sub !== 'string' || sub.length === 0) throw new UnauthorizedException('token has no sub');
-    if (typeof role !== 'string' || !(role in ROLE_RANK)) throw new UnauthorizedException('token role must be reader, moderator or admin');
-    return { kind: role as Role, id: sub, name: typeof name === 'string' && name ? name : sub };
+    if (!isRole(role)) throw new UnauthorizedException('token role must be reader, moderator or admin');
+    return { kind: role, id: sub, name: typeof name === 'string' && name ? name : sub };
   }
 }

@@ -13,6 +13,12 @@ export const Allow = (access: Access) => SetMetadata(ACCESS_KEY, access);
 export const ROLE_RANK = { reader: 1, moderator: 2, admin: 3 } as const;
 export type Role = keyof typeof ROLE_RANK;
 
+/** Own keys only: `constructor` or `__proto__` is not a role, whatever `in` says. */
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && Object.hasOwn(ROLE_RANK, value);
+
+/** The rank of an actor kind; 0 (below every role) for guests and anything unknown. */
+export const rankOf = (kind: unknown): number => (isRole(kind) ? ROLE_RANK[kind] : 0);
+
 export interface AuthenticatedRequest {
   actor?: Actor;
 }

@@ -2,20 +2,28 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
+import { Server } from 'node:http';
+import { answerClientErrorsWithProblems } from './client-errors';
+import { jsonLimits } from './json-limits';
 import { ProblemFilter } from './problem';
+import { securityHeaders } from './security-headers';
 import { strictValidationPipe } from './validation';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Body limits, validation, problem+json errors, proxy trust and OpenAPI at /docs. */
+/** Security headers, body limits, validation, problem+json errors, proxy trust and OpenAPI at /docs. */
 export function configureHttp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   express.set('trust proxy', config.trustProxy);
   express.disable('x-powered-by');
+  // First, so every answer carries them, errors included.
+  express.use(securityHeaders());
+  answerClientErrorsWithProblems(app.getHttpServer() as Server);
   // ETags here are stream versions, set by the handlers for If-Match; no body hashes.
   express.set('etag', false);
   // The app is created with bodyParser off so this limit is the only JSON parser.
   express.useBodyParser('json', { limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'], strict: true });
+  express.use(jsonLimits());
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();

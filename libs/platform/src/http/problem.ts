@@ -51,12 +51,14 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -67,14 +69,16 @@ function isStoreDown(error: unknown): boolean {
   return /^Mongo(ServerSelection|Network|NotConnected|Topology)/.test(name) || name === 'PoolClearedError';
 }
 
+export const problemOf = (status: number, detail: string, errors?: ProblemField[]): Problem => ({
+  type: `https://reply-section.dev/problems/${status}`,
+  title: TITLES[status] ?? 'Error',
+  status,
+  detail,
+  ...(errors?.length ? { errors } : {}),
+});
+
 export function toProblem(error: unknown): { problem: Problem; headers?: Record<string, string> } {
-  const make = (status: number, detail: string, errors?: ProblemField[]): Problem => ({
-    type: `https://reply-section.dev/problems/${status}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    ...(errors?.length ? { errors } : {}),
-  });
+  const make = problemOf;
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
     return { problem: make(status, error.message, error.field ? [{ field: error.field, message: error.message }] : undefined) };

@@ -1,4 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { shapeProblems } from './dto-rules';
 import { ProblemException, ProblemField } from './problem';
 
 function flatten(errors: ValidationError[], prefix = ''): ProblemField[] {
@@ -9,9 +10,23 @@ function flatten(errors: ValidationError[], prefix = ''): ProblemField[] {
   });
 }
 
+/** Shapes first: a body that is not an object, or an array where a nested object belongs. */
+class ShapeCheckingValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
+      const fields = shapeProblems(metadata.metatype, value);
+      if (fields.length > 0) {
+        const named = fields.filter((f) => f.field);
+        throw new ProblemException(400, named.length ? `invalid input: ${named.map((f) => f.field).join(', ')}` : fields[0].message, named.length ? named : undefined);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Whitelisted DTOs only: unknown fields, wrong types and operator objects are refused. */
 export const strictValidationPipe = () =>
-  new ValidationPipe({
+  new ShapeCheckingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

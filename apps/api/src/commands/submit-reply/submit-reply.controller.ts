@@ -4,6 +4,7 @@ import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/c
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ArticleIdParam } from '../../shared/id-params';
+import { IDEMPOTENCY_KEY } from './idempotency-key';
 import { SubmitReplyCommand } from './submit-reply.command';
 import { SubmitReplyDto } from './submit-reply.dto';
 
@@ -19,7 +20,14 @@ export class SubmitReplyController {
   @Post(':id/replies')
   @Allow('commenter')
   @HttpCode(202)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first answer' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A fresh random key per reply (1 to 200 visible ASCII characters). A retry with the same key and the same request returns the first answer; ' +
+      'the same key with another body, parent or author answers 422. A guest\'s editToken comes back on a retry only when the key has 128 random bits: ' +
+      'a UUID, or at least 22 base64url (or 32 hex) characters; with a weaker key the retry answers the id and status without it.',
+  })
   @ApiAcceptedResponse({ description: '{id, status} and, for a guest, an editToken; Location names the reply' })
   async submit(
     @Param() { id: articleId }: ArticleIdParam,
@@ -30,7 +38,7 @@ export class SubmitReplyController {
   ) {
     if (signedIn && dto.author) throw new InvalidCommandError('author is for guests; a signed-in reader is known by the token', 'author');
     if (!signedIn && !dto.author) throw new InvalidCommandError('sign in, or give author {name, email} as a guest', 'author');
-    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new InvalidCommandError('Idempotency-Key must be 1 to 200 visible ASCII characters', 'Idempotency-Key');
     }
     const author = signedIn ?? this.guests.actor(dto.author!.name, dto.author!.email);

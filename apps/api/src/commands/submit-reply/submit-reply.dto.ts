@@ -1,11 +1,11 @@
 import { MAX_REPLY_LENGTH } from '@app/domain';
+import { IsOptionalNotNull, IsVisibleText, NestedObject } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { REPLY_ID } from '../../shared/ids';
 
 export class GuestAuthorDto {
-  @ApiProperty({ example: 'Dana' }) @IsString() @Length(1, 80) @Matches(/\S/, { message: 'name must not be blank' })
+  @ApiProperty({ example: 'Dana' }) @IsString() @Length(1, 80) @IsVisibleText()
   name: string;
 
   @ApiProperty({ example: 'dana@example.org', description: 'Stored only as a keyed hash' })
@@ -14,15 +14,15 @@ export class GuestAuthorDto {
 }
 
 export class SubmitReplyDto {
-  @ApiProperty({ description: `Plain text, 1 to ${MAX_REPLY_LENGTH} characters`, example: 'Thanks for the reporting.' })
-  @IsString() @MaxLength(MAX_REPLY_LENGTH) @Matches(/\S/, { message: 'body must not be empty' })
+  @ApiProperty({ description: `Plain text, 1 to ${MAX_REPLY_LENGTH} characters; something visible, no control characters but tab and line breaks`, example: 'Thanks for the reporting.' })
+  @IsString() @MaxLength(MAX_REPLY_LENGTH) @IsVisibleText({ multiline: true })
   body: string;
 
   @ApiPropertyOptional({ description: 'The reply this answers' })
-  @IsOptional() @Matches(REPLY_ID, { message: 'parentId must be a reply id' })
+  @IsOptionalNotNull() @Matches(REPLY_ID, { message: 'parentId must be a reply id' })
   parentId?: string;
 
   @ApiPropertyOptional({ type: GuestAuthorDto, description: 'For guests only: who is writing' })
-  @IsOptional() @ValidateNested() @Type(() => GuestAuthorDto)
+  @IsOptionalNotNull() @NestedObject(() => GuestAuthorDto)
   author?: GuestAuthorDto;
 }

@@ -1,11 +1,12 @@
-import { Article, InvalidCommandError, Reply } from '@app/domain';
-import { commitId, StreamConflictError } from '@app/event-store';
+import { Article, Reply, ReplyEvent, RuleViolationError } from '@app/domain';
+import { commitId, StoredEvent, StreamConflictError } from '@app/event-store';
 import { Clock, CLOCK, GuestIdentity } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { idempotentReplyId, newReplyId } from '../../shared/ids';
 import { metadataFor } from '../../shared/request-context';
 import { Aggregates } from '../../shared/streams';
+import { isStrongKey } from './idempotency-key';
 import { SubmitReplyCommand, SubmittedReply } from './submit-reply.command';
 
 @CommandHandler(SubmitReplyCommand)
@@ -18,11 +19,16 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
 
   async execute(command: SubmitReplyCommand): Promise<SubmittedReply> {
     const { articleId, body, parentId, author, idempotencyKey } = command;
-    const { article } = await this.aggregates.article(articleId);
-    const parent = parentId ? (await this.aggregates.reply(parentId)).reply : undefined;
     const replyId = idempotencyKey
       ? idempotentReplyId(articleId, author.kind, author.id, idempotencyKey)
       : newReplyId();
+    // A retry gets the first answer even if the article closed or the parent went since.
+    if (idempotencyKey) {
+      const earlier = await this.earlierSubmission(replyId);
+      if (earlier) return this.firstAnswer(earlier, command);
+    }
+    const { article } = await this.aggregates.article(articleId);
+    const parent = parentId ? (await this.aggregates.reply(parentId)).reply : undefined;
     const reply = Reply.submit({ replyId, article, parent, author, body }, this.clock());
     try {
       // The log must hold the article and the parent before the reply, whatever markers are lost.
@@ -30,24 +36,42 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
       await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(author), { dependsOn });
     } catch (error) {
       if (!(error instanceof StreamConflictError) || !idempotencyKey) throw error;
-      return this.firstAnswer(replyId, command);
+      // Two tries of one request raced; the other stored it.
+      return this.firstAnswer((await this.earlierSubmission(replyId))!, command);
     }
-    return this.answer(reply);
+    return this.answer(reply, true);
   }
 
-  /** The retry of a request that already succeeded gets the same answer. */
-  private async firstAnswer(replyId: string, command: SubmitReplyCommand): Promise<SubmittedReply> {
-    const { reply } = await this.aggregates.reply(replyId);
-    const same = reply.parentId === (command.parentId ?? null) && reply.isAuthoredBy(command.author);
-    if (!same) throw new InvalidCommandError('this Idempotency-Key was used for another request', 'Idempotency-Key');
-    return this.answer(reply);
+  /** The whole stream, not a snapshot: the comparison needs the submission as it was sent. */
+  private async earlierSubmission(replyId: string): Promise<StoredEvent<ReplyEvent>[] | null> {
+    const { events } = await this.aggregates.store.load<ReplyEvent>(Reply.streamId(replyId));
+    return events.length > 0 ? events : null;
   }
 
-  private answer(reply: Reply): SubmittedReply {
+  /**
+   * The retry of a request that already succeeded gets the same answer; the same key with
+   * another request (body, parent or author) is refused. A guest's edit token comes back
+   * only for a key nobody else could guess.
+   */
+  private firstAnswer(events: StoredEvent<ReplyEvent>[], command: SubmitReplyCommand): SubmittedReply {
+    const reply = new Reply().rehydrate(events.map((e) => e.event));
+    const submitted = events[0].event;
+    if (submitted.type !== 'reply.submitted') throw new Error(`reply stream ${reply.id} does not start with its submission`);
+    const { data } = submitted;
+    const same =
+      data.parentId === (command.parentId ?? null) &&
+      reply.isAuthoredBy(command.author) &&
+      (command.author.kind !== 'guest' || data.author.name === command.author.name) &&
+      data.body === Reply.checkBody(command.body);
+    if (!same) throw new RuleViolationError('this Idempotency-Key was used for another request; send a new key for a new reply', 'Idempotency-Key');
+    return this.answer(reply, isStrongKey(command.idempotencyKey!));
+  }
+
+  private answer(reply: Reply, withEditToken: boolean): SubmittedReply {
     return {
       replyId: reply.id,
       status: reply.status === 'pending' ? 'pending' : 'published',
-      ...(reply.author.kind === 'guest' ? { editToken: this.guests.editToken(reply.id) } : {}),
+      ...(reply.author.kind === 'guest' && withEditToken ? { editToken: this.guests.editToken(reply.id) } : {}),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Actor } from '@app/domain';
-import { Allow, CurrentActor, GuestIdentity, ROLE_RANK } from '@app/platform';
+import { Allow, CurrentActor, GuestIdentity, rankOf, ROLE_RANK } from '@app/platform';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
@@ -29,7 +29,7 @@ export class GetReplyController {
     @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
   ) {
     const r = await this.queries.execute(new GetReplyQuery(id));
-    const staff = actor !== undefined && (ROLE_RANK as Record<string, number>)[actor.kind] >= ROLE_RANK.moderator;
+    const staff = actor !== undefined && rankOf(actor.kind) >= ROLE_RANK.moderator;
     const author =
       (actor !== undefined && actor.id === r.author.id && r.author.kind !== 'guest') ||
       (editToken !== undefined && this.guests.verifyEditToken(r._id, editToken));
