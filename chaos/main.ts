@@ -7,7 +7,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: process.env.CHAOS_SECONDS ?? '600' },
     seed: { type: 'string', default: process.env.CHAOS_SEED },
-    'fault-rate': { type: 'string', default: '0.01' },
+    'fault-rate': { type: 'string', default: '0.005' },
   },
 });
 const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 1_000_000) + 1;

@@ -57,11 +57,14 @@ const TIMING = { LEASE_TTL_MS: '2000', LEASE_MARGIN_MS: '800', STORE_TIMEOUT_MS:
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const say = options.say ?? ((line: string) => console.log(line));
-  const rng = new SeededFaults(options.seed, 1);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(rng.next() * items.length)];
-  const between = ([a, b]: [number, number]) => a + Math.floor(rng.next() * (b - a));
+  // The fault plan has a generator of its own, so the same seed draws the same faults
+  // however the load's timing turns out; the load draws from another.
+  const faultRng = new SeededFaults(options.seed, 1);
+  const loadRng = new SeededFaults(options.seed * 7919 + 1, 1);
+  const pick = <T>(items: readonly T[], rng = loadRng) => items[Math.floor(rng.next() * items.length)];
+  const between = ([a, b]: [number, number]) => a + Math.floor(faultRng.next() * (b - a));
   const faultEvery = options.faultEveryMs ?? [3_000, 6_000];
-  const storeFaultRate = options.storeFaultRate ?? 0.01;
+  const storeFaultRate = options.storeFaultRate ?? 0.005;
 
   const dataDir = join(options.root, 'data', `chaos-${options.seed}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -176,11 +179,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const auth = token('reader', `chaos-reader-${n}`);
       const mine: Mine[] = [];
       while (Date.now() < deadline) {
-        const roll = rng.next();
+        const roll = loadRng.next();
         const live = mine.filter((m) => !m.retracted);
         if (roll < 0.6 || live.length === 0) {
           const article = pick(articles);
-          const parent = rng.next() < 0.4 ? live.filter((m) => m.article === article && m.depth < 3)[0] : undefined;
+          const parent = loadRng.next() < 0.4 ? live.filter((m) => m.article === article && m.depth < 3)[0] : undefined;
           const res = await call('POST', `/articles/${article}/replies`, auth, { body: `chaos reply ${report.requests}`, ...(parent ? { parentId: parent.id } : {}) });
           if (res.status === 202 && res.body) {
             const id = String(res.body.id);
@@ -229,20 +232,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const faults = async () => {
       while (Date.now() < deadline - 4_000) {
         await sleep(between(faultEvery));
-        const kind = pick<FaultKind>(['pause-worker', 'pause-worker', 'kill-worker', 'kill-api', 'restart-redis', 'restart-store']);
+        const kind = pick<FaultKind>(['pause-worker', 'pause-worker', 'kill-worker', 'kill-api', 'restart-redis', 'restart-store'], faultRng);
         report.faults[kind] += 1;
         say(`chaos: ${kind} at ${Math.round((options.durationMs - (deadline - Date.now())) / 1000)} s`);
         switch (kind) {
           case 'pause-worker': {
             // Past its lease (2 s), then it wakes up believing it still holds it.
-            const w = pick(workers);
+            const w = pick(workers, faultRng);
             w.signal('SIGSTOP');
             await sleep(2_500 + between([0, 2_000]));
             w.signal('SIGCONT');
             break;
           }
           case 'kill-worker':
-            pick(workers).kill();
+            pick(workers, faultRng).kill();
             break;
           case 'kill-api':
             api.kill();

@@ -42,6 +42,9 @@ export class LogPositionTakenError extends Error {
   }
 }
 
+/** Commits finished per step after a round: positions recorded, markers removed, head hint moved. */
+const FINISH_SLICE = 50;
+
 /** Commit ids known to be in the log, so dependencies are not looked up again and again. */
 class RecentIds {
   private readonly ids = new Set<string>();
@@ -66,13 +69,17 @@ class RecentIds {
 export class Sequencer {
   private head: { position: number; sequencedAt: Date } | null = null;
   private readonly known = new RecentIds(50_000);
+  /** Markers per round: halved after a failed round, so a flaky store still lets small rounds through. */
+  private limit: number;
 
   constructor(
     private readonly db: mongo.Db,
     private readonly options: SequencerOptions = { batchSize: 200, sweepGraceMs: 5_000 },
     private readonly clock: () => Date = () => new Date(),
     private guard: WriteGuard = UNFENCED,
-  ) {}
+  ) {
+    this.limit = options.batchSize;
+  }
 
   /** The lease this sequencer writes under. */
   fenceWith(guard: WriteGuard): void {
@@ -146,7 +153,7 @@ export class Sequencer {
   /** Sequences what the inbox holds, oldest first. */
   async sequenceInbox(): Promise<SequencedBatch> {
     const markers = await this.guard.call(() =>
-      this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.options.batchSize).toArray(),
+      this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.limit).toArray(),
     );
     return this.sequence(markers.map((m) => m._id));
   }
@@ -172,10 +179,13 @@ export class Sequencer {
   /** Sequences these commits, after what they depend on; ones already sequenced are skipped. */
   async sequence(ids: string[]): Promise<SequencedBatch> {
     try {
-      return await this.round(ids);
+      const batch = await this.round(ids);
+      this.limit = Math.min(this.options.batchSize, this.limit * 2);
+      return batch;
     } catch (error) {
       // Whatever this round believed may be wrong now: the next one starts from the log.
       this.head = null;
+      this.limit = Math.max(1, Math.floor(this.limit / 2));
       throw error;
     }
   }
@@ -286,17 +296,24 @@ export class Sequencer {
     }
   }
 
-  /** Everything after the chunk inserts; repeating it is harmless. `alsoDone`: stale markers. */
+  /**
+   * Everything after the chunk inserts; repeating it is harmless. In slices, each moving the
+   * head hint, so a flaky store still lets a long recovery make progress. `alsoDone`: stale markers.
+   */
   private async finish(entries: LogEntry[], alsoDone: string[] = []): Promise<void> {
-    await this.guard.call(() =>
-      Promise.all(
-        entries.map((e) => this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } })),
-      ),
-    );
-    // One delete: on FerretDB every delete that is not by a single _id scans the inbox.
-    await this.guard.call(() => this.inbox.deleteMany({ _id: { $in: [...entries.map((e) => e.commitId), ...alsoDone] } }));
-    await this.saveHead(entries[entries.length - 1].position);
-    for (const e of entries) this.known.add(e.commitId);
+    for (let i = 0; i < entries.length; i += FINISH_SLICE) {
+      const slice = entries.slice(i, i + FINISH_SLICE);
+      await this.guard.call(() =>
+        Promise.all(
+          slice.map((e) => this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } })),
+        ),
+      );
+      const stale = i + FINISH_SLICE >= entries.length ? alsoDone : [];
+      // One delete: on FerretDB every delete that is not by a single _id scans the inbox.
+      await this.guard.call(() => this.inbox.deleteMany({ _id: { $in: [...slice.map((e) => e.commitId), ...stale] } }));
+      await this.saveHead(slice[slice.length - 1].position);
+      for (const e of slice) this.known.add(e.commitId);
+    }
   }
 
   private async saveHead(position: number): Promise<void> {
