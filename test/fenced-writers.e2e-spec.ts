@@ -1,6 +1,6 @@
 import { Article, Reply } from '@app/domain';
-import { LeaseLostError, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes } from '@app/event-store';
-import { ArticleView, ArticleViewProjection, EventAt, ProjectionRunner, ProjectionStore, verifyViews, ViewCollections, ViewNames } from '@app/read-models';
+import { LeaseLostError, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, NthCallFault, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes, withFaults } from '@app/event-store';
+import { ArticleView, ArticleViewProjection, EventAt, liveProjections, ProjectionRunner, ProjectionStore, verifyViews, ViewCollections, ViewNames } from '@app/read-models';
 import Redis from 'ioredis';
 import mongoose, { Connection, mongo } from 'mongoose';
 import { TEST_MONGO_URL, TEST_REDIS_URL, uniqueName } from './support/system';
@@ -115,5 +115,42 @@ describe('a projector paused past its lease', () => {
     ]);
     // Nothing of the scratch rebuild is left behind.
     expect((await db.listCollections().toArray()).map((c) => c.name).filter((n) => n.startsWith('verify_'))).toEqual([]);
+  });
+
+  it('a store call failing at each step of a projection batch in turn leaves views equal to a rebuild', async () => {
+    for (let i = 0; i < 4; i++) await reply(`step ${i}`);
+    const projections = liveProjections();
+    const all = ViewNames.of(projections);
+    const reader = new MongoLogReader(db, new UpcasterRegistry());
+    for (const projection of projections) {
+      // Count the calls one clean batch makes, on a scratch copy, then fail each in turn.
+      const counting = { calls: 0, decide: () => (counting.calls++, null) };
+      const scratch = all.scratch(uniqueName('count') + '__');
+      await new ProjectionRunner(withFaults(db, counting), projection, scratch).handle(await reader.readAfter(0, 1000));
+      for (let n = 0; n < counting.calls; n++) {
+        for (const when of ['before', 'after'] as const) {
+          const names = all.scratch(`s${n}${when[0]}_${projection.name.replace(/\W/g, '')}__`);
+          const fault = new NthCallFault(n, when);
+          const c = new LogConsumer(db, reader, new RedisLeases(redis, `${prefix}-${n}-${when}`), new ProjectionRunner(withFaults(db, fault), projection, names), {
+            batchSize: 1000,
+            timing,
+            attempts: 1,
+            backoffMs: 1,
+          });
+          await c.catchUp().catch(() => undefined);
+          expect(fault.fired).not.toBeNull();
+          await c.catchUp();
+          const clean = all.scratch(`c${n}${when[0]}_${projection.name.replace(/\W/g, '')}__`);
+          await new ProjectionRunner(db, projection, clean).handle(await reader.readAfter(0, 1000));
+          for (const collection of projection.collections) {
+            const strip = (docs: Record<string, unknown>[]) => docs.map(({ fence: _, ...d }) => d);
+            const got = strip(await db.collection(names.collection(collection)).find({}).sort({ _id: 1 }).toArray());
+            const want = strip(await db.collection(clean.collection(collection)).find({}).sort({ _id: 1 }).toArray());
+            expect({ step: fault.fired, when, docs: got }).toEqual({ step: fault.fired, when, docs: want });
+          }
+          await c.stop();
+        }
+      }
+    }
   });
 });
