@@ -168,9 +168,11 @@ describe('the log under faults', () => {
     // The steps after the chunk: commit positions, inbox delete, head; before and after each lands.
     for (const [i, timing] of [0, 1, 2, 3, 4].flatMap((n) => [[n, 'before'], [n, 'after']] as const)) {
       await appendMany(`f${i}${timing}`, 3);
-      const fault = new NthCallFault(i, timing, (step) => !step.startsWith('log_chunks') && !step.endsWith('findOne'));
+      let armed = false;
+      const fault = new NthCallFault(i, timing, (step) => armed && !step.startsWith('log_chunks') && !step.endsWith('findOne'));
       const sequencer = new Sequencer(withFaults(db, fault), { batchSize: 100, sweepGraceMs: 0 });
       await sequencer.recover();
+      armed = true;
       const before = await readWholeLog();
       // The round's chunk goes in, then one of the following calls fails.
       await expect(sequencer.sequenceInbox()).rejects.toBeInstanceOf(InjectedStoreFault);
@@ -188,21 +190,46 @@ describe('the log under faults', () => {
 
   it('two sequencers at once (one paused past its lease) never write one position twice nor a commit twice', async () => {
     await appendMany('a', 5);
-    const one = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    // `one` stops right before its chunk insert, after reading the inbox and the commits.
+    let resume: () => void = () => undefined;
+    let paused: () => void = () => undefined;
+    const atInsert = new Promise<void>((r) => (paused = r));
+    const pausing = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== 'collection') return Reflect.get(target, prop, target);
+        return (name: string) => {
+          const col = target.collection(name);
+          if (name !== EventStoreCollections.logChunks) return col;
+          return new Proxy(col, {
+            get(c, p) {
+              if (p !== 'insertOne') return Reflect.get(c, p, c).bind?.(c) ?? Reflect.get(c, p, c);
+              return async (...args: unknown[]) => {
+                paused();
+                await new Promise<void>((r) => (resume = r));
+                return (c.insertOne as (...a: unknown[]) => Promise<unknown>)(...args);
+              };
+            },
+          });
+        };
+      },
+    });
+    const one = new Sequencer(pausing, { batchSize: 100, sweepGraceMs: 0 });
     const two = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
-    await one.recover();
-    await two.recover();
-    // `one` read the inbox and was paused before its insert; `two` took over and sequenced it.
+    const stale = one.sequenceInbox();
+    await atInsert;
+    // Meanwhile `two` takes over and sequences the same commits, and more.
     await two.sequenceInbox();
     await appendMany('b', 3);
-    await expect(one.sequenceInbox()).rejects.toBeInstanceOf(LogPositionTakenError);
-    // Resumed, `one` recovers from the log and carries on without repeating anything.
-    await one.sequenceInbox();
+    await two.sequenceInbox();
+    resume();
+    await expect(stale).rejects.toBeInstanceOf(LogPositionTakenError);
+    expect(await expectEveryCommitOnce()).toHaveLength(8);
+    // Both carry on; whichever loses a position recovers, and nothing is repeated.
     await appendMany('c', 2);
-    await Promise.allSettled([one.sequenceInbox(), two.sequenceInbox()]);
-    while ((await one.sequenceInbox().catch(() => ({ sequenced: 1 }))).sequenced > 0);
-    const log = await expectEveryCommitOnce();
-    expect(log).toHaveLength(10);
+    const direct = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    await Promise.allSettled([direct.sequenceInbox(), two.sequenceInbox()]);
+    while ((await direct.sequenceInbox().catch(() => ({ sequenced: 1 }))).sequenced > 0);
+    expect(await expectEveryCommitOnce()).toHaveLength(10);
   });
 
   it('sequencedAt never goes backwards along the log, even when a clock does', async () => {

@@ -25,9 +25,14 @@ export class InjectedStoreFault extends Error {
  * there. Such a batch is retried from the checkpoint as long as it takes, never parked.
  */
 export function isTransient(error: unknown): boolean {
-  const name = (error as { name?: string })?.name ?? '';
-  return (
-    /^Mongo(ServerSelection|Network|NotConnected|Topology|PoolClosed)/.test(name) ||
-    ['PoolClearedError', 'StoreTimeoutError', 'LeaseLostError', 'InjectedStoreFault', 'LogPositionTakenError'].includes(name)
-  );
+  const e = error as { name?: string; code?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
+  const name = e?.name ?? '';
+  if (/^Mongo(ServerSelection|Network|NotConnected|Topology|PoolClosed)/.test(name)) return true;
+  if (['PoolClearedError', 'StoreTimeoutError', 'LeaseLostError', 'InjectedStoreFault', 'LogPositionTakenError'].includes(name)) return true;
+  if (e?.hasErrorLabel?.('RetryableWriteError') || e?.hasErrorLabel?.('TransientTransactionError')) return true;
+  // The store answered, but about itself (shutting down, stepping down, busy, too slow), or
+  // another writer inserted a view document first: the next try sees the store as it is.
+  return typeof e?.code === 'number' && TRANSIENT_CODES.has(e.code);
 }
+
+const TRANSIENT_CODES = new Set([DUPLICATE_KEY, 6, 7, 50, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);

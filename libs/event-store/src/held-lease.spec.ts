@@ -46,6 +46,37 @@ describe('HeldLease', () => {
     await expect(lease.call(async () => 'late')).rejects.toBeInstanceOf(LeaseLostError);
   });
 
+  it('starts no store call when a slow renewal leaves less than the margin', async () => {
+    let now = 0;
+    const leases = new MemoryLeases();
+    const lease = new HeldLease(leases, 'p', timing, {}, () => now);
+    await lease.hold();
+    // Redis answers the renewal only 200 ms after it was sent: the lease counts from the send.
+    const slow = (lease as unknown as { lease: { renew: () => Promise<boolean> } }).lease;
+    const renew = slow.renew;
+    slow.renew = async () => ((now += 200), renew());
+    now = 160;
+    await expect(lease.call(async () => 'late')).rejects.toThrow(/deadline is too close/);
+    expect(lease.held).toBe(true);
+    now = 161;
+    slow.renew = renew;
+    await expect(lease.call(async () => 'ok')).resolves.toBe('ok');
+  });
+
+  it('while waiting out the previous holder, no store call starts; a second hold() shares the wait', async () => {
+    const leases = new MemoryLeases();
+    const first = new HeldLease(leases, 'p', timing);
+    await first.hold();
+    leases.expire(); // first dies without releasing
+    const second = new HeldLease(leases, 'p', timing);
+    const holding = second.hold();
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(second.call(async () => 'too early')).rejects.toThrow(/waiting out/);
+    expect(second.hold()).toBe(holding);
+    expect(await holding).toBe(true);
+    await expect(second.call(async () => 'now')).resolves.toBe('now');
+  });
+
   it('gives up on a store call after the store timeout', async () => {
     const lease = new HeldLease(new MemoryLeases(), 'p', timing);
     await lease.hold();

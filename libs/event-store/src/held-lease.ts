@@ -48,15 +48,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * A lease this process keeps across rounds, fenced in layers (DESIGN.md "Writers under faults"):
  * a local deadline on the monotonic clock, renewed from the moment each renewal was sent; no
- * store call starts past the deadline minus the margin and none outlives the store timeout; a
- * new holder waits out a previous lease that was not released; and a fencing token per
- * acquisition, stamped on every write, stops a holder that meets a newer one.
+ * store call starts past the deadline minus the margin, and none is waited for past the store
+ * timeout (one given up may still land later: the driver cannot cancel it, and `verify` finds
+ * what that leaves); a new holder waits out a previous lease that was not released; and a
+ * fencing token per acquisition, stamped on every write, stops a holder that meets a newer one.
  */
 export class HeldLease implements WriteGuard {
   private lease: Lease | null = null;
   private deadline = 0;
-  /** `onTaken` has run for the current lease. */
+  /** `onTaken` has run for the current lease: until then only `onTaken` itself may call the store. */
   private ready = false;
+  private starting = false;
+  /** One `hold()` at a time: a second caller shares it instead of skipping a wait-out. */
+  private holding: Promise<boolean> | null = null;
 
   constructor(
     private readonly leases: Leases,
@@ -82,7 +86,12 @@ export class HeldLease implements WriteGuard {
   }
 
   /** True while this process holds the lease and is ready to write; never throws (Redis down means not held). */
-  async hold(): Promise<boolean> {
+  hold(): Promise<boolean> {
+    this.holding ??= this.take().finally(() => (this.holding = null));
+    return this.holding;
+  }
+
+  private async take(): Promise<boolean> {
     try {
       if (!(await this.renew())) {
         const floor = (await this.hooks.floor?.()) ?? 0;
@@ -95,10 +104,15 @@ export class HeldLease implements WriteGuard {
         if (!lease.previousReleased && !(await this.waitOutPrevious())) return false;
       }
       if (!this.ready) {
-        await this.hooks.onTaken?.();
-        this.ready = true;
+        this.starting = true;
+        try {
+          await this.hooks.onTaken?.();
+        } finally {
+          this.starting = false;
+        }
+        this.ready = this.lease !== null;
       }
-      return true;
+      return this.ready;
     } catch {
       return false;
     }
@@ -137,6 +151,7 @@ export class HeldLease implements WriteGuard {
   async call<T>(op: () => Promise<T>): Promise<T> {
     if (this.lease && this.now() > this.deadline - this.timing.ttlMs / 2) await this.renew();
     if (!this.lease) throw new LeaseLostError(this.name, 'not held');
+    if (!this.ready && !this.starting) throw new LeaseLostError(this.name, 'still waiting out the previous holder');
     if (this.now() > this.deadline - this.timing.marginMs) throw new LeaseLostError(this.name, 'its local deadline is too close to start a write');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

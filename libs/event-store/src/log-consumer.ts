@@ -90,6 +90,13 @@ export class LogConsumer {
   ) {
     this.lease = new HeldLease(leases, `consumer:${handler.name}`, options.timing, {
       floor: async () => (await this.readState()).fence,
+      // The new token goes into the checkpoint before any view write: the floor for the next
+      // holder, should Redis lose the counter while this one's writes are out there.
+      onTaken: async () => {
+        const state = await this.lease.call(() => this.readState());
+        this.lease.meet(state.fence);
+        await this.save(state);
+      },
     });
   }
 
@@ -122,12 +129,14 @@ export class LogConsumer {
   private async run(): Promise<number> {
     if (!(await this.lease.hold())) return 0;
     let handled = 0;
+    const state = await this.lease.call(() => this.readState());
+    this.lease.meet(state.fence);
+    // The dead letters are the truth about parked partitions: a stale holder's late checkpoint
+    // save may have dropped one from the list kept there for /health.
+    state.parked = await this.parkedFromDeadLetters();
+    await this.retryParked(state);
     for (;;) {
       this.again = false;
-      // Read every batch: a newer holder's token here means this one must stop.
-      const state = await this.lease.call(() => this.readState());
-      this.lease.meet(state.fence);
-      await this.retryParked(state);
       const entries = await this.reader.readAfter(state.position, this.options.batchSize);
       if (entries.length === 0) {
         if (this.again) continue;
@@ -136,7 +145,20 @@ export class LogConsumer {
       await this.apply(state, entries);
       handled += entries.length;
       if (!(await this.lease.renew())) return handled;
+      // A newer holder's token on the checkpoint means this one must stop.
+      this.lease.meet((await this.lease.call(() => this.readState())).fence);
     }
+  }
+
+  /** A dead letter is written before the checkpoint that lists it, so it is never behind. */
+  private async parkedFromDeadLetters(): Promise<ParkedPartition[]> {
+    // Few documents (one per poisoned article and consumer): the scan is cheap.
+    const letters = await this.lease.call(() => this.deadLetters.find({ consumer: this.handler.name, status: 'parked' }).sort({ position: 1 }).toArray());
+    const parked = new Map<string, ParkedPartition>();
+    for (const l of letters) {
+      if (!parked.has(l.partition)) parked.set(l.partition, { partition: l.partition, position: l.position, deadLetterId: l._id, attempts: l.attempts });
+    }
+    return [...parked.values()];
   }
 
   /** Applies a batch, skipping parked partitions; on a failure that is not transient, entry by entry. */

@@ -35,7 +35,8 @@ export class SequencerRunner {
 
   /** Finds commits whose marker was lost (a slow scan, outside the writer's turn), then sequences them in it. */
   async sweep(): Promise<number> {
-    if (!(await this.lease.hold())) return 0; // a standby worker need not scan
+    // A standby worker need not scan; and only a round takes the lease, so none is re-taken under it.
+    if (!this.lease.held) return 0;
     const lost = await this.sequencer.findLost();
     if (lost.length === 0) return 0;
     while (this.running) await this.running.catch(() => undefined);

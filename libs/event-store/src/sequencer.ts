@@ -42,8 +42,10 @@ export class LogPositionTakenError extends Error {
   }
 }
 
-/** Commits finished per step after a round: positions recorded, markers removed, head hint moved. */
+/** Commits whose positions are recorded per step, each step moving the head hint. */
 const FINISH_SLICE = 50;
+/** Commit lookups in flight at once: well inside the driver's connection pool. */
+const PARALLEL_LOOKUPS = 50;
 
 /** Commit ids known to be in the log, so dependencies are not looked up again and again. */
 class RecentIds {
@@ -122,6 +124,7 @@ export class Sequencer {
     while (end > 0 && !(await this.guard.call(() => this.chunks.findOne({ _id: logChunkId(blockStart(end)) })))) end -= LOG_PAGE_SIZE;
     let last: LogEntry | null = end > 0 ? await this.entryAt(end) : null;
     const unfinished: LogEntry[] = [];
+    const completed: number[] = [];
     for (;;) {
       const chunk = await this.guard.call(() => this.chunks.findOne({ _id: logChunkId(end + 1) }));
       if (!chunk) break;
@@ -129,10 +132,13 @@ export class Sequencer {
       unfinished.push(...chunk.entries.filter((e) => e.position > hint));
       end = chunk.last;
       last = chunk.entries[chunk.entries.length - 1];
-      if (end % LOG_PAGE_SIZE === 0) await this.compact(end);
+      if (end % LOG_PAGE_SIZE === 0) completed.push(end);
     }
     if (unfinished.length) await this.finish(unfinished);
-    else if (end !== hint) await this.saveHead(end);
+    // The head hint also records this holder's token before its first chunk: the next
+    // holder's floor, should Redis lose the counter.
+    else await this.saveHead(end);
+    for (const blockLast of completed) await this.compact(blockLast);
     this.head = { position: end, sequencedAt: last?.sequencedAt ?? new Date(0) };
     return end;
   }
@@ -150,11 +156,13 @@ export class Sequencer {
     }
   }
 
-  /** Sequences what the inbox holds, oldest first. */
+  /**
+   * Sequences what the inbox holds, oldest first. Reading and clearing the inbox need no
+   * fencing (a marker only says "look at this commit"), so they carry no store timeout: on
+   * FerretDB both scan the inbox, which can take long after an outage.
+   */
   async sequenceInbox(): Promise<SequencedBatch> {
-    const markers = await this.guard.call(() =>
-      this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.limit).toArray(),
-    );
+    const markers = await this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.limit).toArray();
     return this.sequence(markers.map((m) => m._id));
   }
 
@@ -197,18 +205,18 @@ export class Sequencer {
     const taken = new Set<string>();
     const done: string[] = [];
     let deferred = 0;
-    // Lookups by _id in parallel: the store serves them concurrently.
-    const loaded = await this.guard.call(() => Promise.all(ids.map((id) => this.commits.findOne({ _id: id }))));
-    for (const [i, id] of ids.entries()) {
-      const commit = loaded[i];
+    const loaded = new Map<string, CommitDocument>();
+    for (const commit of await this.lookUp(ids)) if (commit) loaded.set(commit._id, commit);
+    for (const id of ids) {
+      const commit = loaded.get(id);
       if (!commit || commit.position !== undefined || this.known.has(id)) {
         done.push(id);
         continue;
       }
-      if (!(await this.take(commit, ordered, taken, new Set()))) deferred += 1;
+      if (!(await this.take(commit, ordered, taken, new Set(), loaded))) deferred += 1;
     }
     if (ordered.length === 0) {
-      if (done.length) await this.guard.call(() => this.inbox.deleteMany({ _id: { $in: done } }));
+      if (done.length) await this.inbox.deleteMany({ _id: { $in: done } });
       return { head: head.position, sequenced: 0, deferred };
     }
     // Clocks differ between processes: a round never stamps a time before the last one's.
@@ -224,7 +232,8 @@ export class Sequencer {
       sequencedAt,
       metadata: c.metadata,
     }));
-    for (const chunk of this.chunksOf(entries)) {
+    const chunks = this.chunksOf(entries);
+    for (const chunk of chunks) {
       try {
         await this.guard.call(() => this.chunks.insertOne(chunk));
       } catch (error) {
@@ -232,10 +241,21 @@ export class Sequencer {
         throw error;
       }
       this.head = { position: chunk.last, sequencedAt };
-      if (chunk.last % LOG_PAGE_SIZE === 0) await this.compact(chunk.last);
     }
     await this.finish(entries, done);
-    return { head: this.head!.position, sequenced: entries.length, deferred };
+    // Pages only speed up long reads: after the positions, so consumers are not kept waiting.
+    for (const chunk of chunks) if (chunk.last % LOG_PAGE_SIZE === 0) await this.compact(chunk.last, chunk.entries);
+    return { head: chunks[chunks.length - 1].last, sequenced: entries.length, deferred };
+  }
+
+  /** Commits by `_id`, a bounded number at a time so the connection pool never queues calls past their timeout. */
+  private async lookUp(ids: string[]): Promise<(CommitDocument | null)[]> {
+    const out: (CommitDocument | null)[] = [];
+    for (let i = 0; i < ids.length; i += PARALLEL_LOOKUPS) {
+      const slice = ids.slice(i, i + PARALLEL_LOOKUPS);
+      out.push(...(await Promise.all(slice.map((id) => this.guard.call(() => this.commits.findOne({ _id: id }))))));
+    }
+    return out;
   }
 
   /**
@@ -243,19 +263,25 @@ export class Sequencer {
    * marker must not reorder a stream) and `dependsOn` (the article, the parent reply). False
    * when a dependency cannot be found: the commit stays in the inbox for a later round.
    */
-  private async take(commit: CommitDocument, out: CommitDocument[], taken: Set<string>, visiting: Set<string>): Promise<boolean> {
+  private async take(
+    commit: CommitDocument,
+    out: CommitDocument[],
+    taken: Set<string>,
+    visiting: Set<string>,
+    loaded: Map<string, CommitDocument>,
+  ): Promise<boolean> {
     if (taken.has(commit._id)) return true;
     if (visiting.has(commit._id)) return false;
     visiting.add(commit._id);
     for (const dep of [commit.previous, ...(commit.dependsOn ?? [])]) {
       if (!dep || taken.has(dep) || this.known.has(dep)) continue;
-      const found = await this.guard.call(() => this.commits.findOne({ _id: dep }));
+      const found = loaded.get(dep) ?? (await this.guard.call(() => this.commits.findOne({ _id: dep })));
       if (!found) return false;
       if (found.position !== undefined) {
         this.known.add(dep);
         continue;
       }
-      if (!(await this.take(found, out, taken, visiting))) return false;
+      if (!(await this.take(found, out, taken, visiting, loaded))) return false;
     }
     taken.add(commit._id);
     out.push(commit);
@@ -279,16 +305,21 @@ export class Sequencer {
     return { _id: logChunkId(first), first, last: entries[entries.length - 1].position, entries, fence: this.guard.token };
   }
 
-  /** Copies a complete block into one page; a page that exists already holds the same entries. */
-  private async compact(last: number): Promise<void> {
+  /**
+   * Copies a complete block into one page; a page that exists already holds the same entries.
+   * `tail`: the block's last entries, already in memory; only the chunks before them are read.
+   */
+  private async compact(last: number, tail: LogEntry[] = []): Promise<void> {
     const entries: LogEntry[] = [];
+    const until = tail.length ? tail[0].position - 1 : last;
     let next = blockStart(last);
-    while (next <= last) {
+    while (next <= until) {
       const chunk = await this.guard.call(() => this.chunks.findOne({ _id: logChunkId(next) }));
       if (!chunk) return;
       entries.push(...chunk.entries);
       next = chunk.last + 1;
     }
+    entries.push(...tail);
     try {
       await this.guard.call(() => this.pages.insertOne({ _id: logPageId(last), entries }));
     } catch (error) {
@@ -297,23 +328,22 @@ export class Sequencer {
   }
 
   /**
-   * Everything after the chunk inserts; repeating it is harmless. In slices, each moving the
-   * head hint, so a flaky store still lets a long recovery make progress. `alsoDone`: stale markers.
+   * Everything after the chunk inserts; repeating it is harmless. Positions in slices, each
+   * moving the head hint, so a flaky store still lets a long recovery make progress; then
+   * the markers, in one delete (on FerretDB every delete not by a single _id scans the inbox;
+   * a marker left by a crash is cleared by a later round). `alsoDone`: stale markers.
    */
   private async finish(entries: LogEntry[], alsoDone: string[] = []): Promise<void> {
     for (let i = 0; i < entries.length; i += FINISH_SLICE) {
       const slice = entries.slice(i, i + FINISH_SLICE);
-      await this.guard.call(() =>
-        Promise.all(
-          slice.map((e) => this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } })),
-        ),
+      // Each call bounded on its own: the timeout is per store call, not per slice.
+      await Promise.all(
+        slice.map((e) => this.guard.call(() => this.commits.updateOne({ _id: e.commitId }, { $set: { position: e.position, sequencedAt: e.sequencedAt } }))),
       );
-      const stale = i + FINISH_SLICE >= entries.length ? alsoDone : [];
-      // One delete: on FerretDB every delete that is not by a single _id scans the inbox.
-      await this.guard.call(() => this.inbox.deleteMany({ _id: { $in: [...slice.map((e) => e.commitId), ...stale] } }));
       await this.saveHead(slice[slice.length - 1].position);
       for (const e of slice) this.known.add(e.commitId);
     }
+    await this.inbox.deleteMany({ _id: { $in: [...entries.map((e) => e.commitId), ...alsoDone] } });
   }
 
   private async saveHead(position: number): Promise<void> {

@@ -48,6 +48,9 @@ export class BatchStore implements ProjectionStore {
   }
 }
 
+/** Document updates in flight at once: well inside the driver's connection pool. */
+const PARALLEL_WRITES = 20;
+
 /** The partition of an entry: its article, so one failing article never stops the others. */
 export function articleOf(entry: LogEntry): string {
   const data = entry.events[0]?.data as { articleId?: unknown } | undefined;
@@ -87,13 +90,13 @@ export class ProjectionRunner implements LogHandler {
     // Collection by collection, in the projection's order; new documents in one insertMany.
     for (const collection of this.projection.collections) {
       const inserts: ViewDocument[] = [];
+      const updates: ViewDocument[] = [];
       const col = this.db.collection<ViewDocument>(this.names.collection(collection));
-      for (const [, doc, kind] of store.changes([collection])) {
-        if (kind === 'insert') inserts.push({ ...doc, fence: guard.token });
-        else {
-          const { _id, ...fields } = doc;
-          await guard.call(() => col.updateOne({ _id }, { $set: { ...fields, fence: guard.token } }));
-        }
+      for (const [, doc, kind] of store.changes([collection])) (kind === 'insert' ? inserts : updates).push({ ...doc, fence: guard.token });
+      // Within a collection the order does not matter: its updates go out together.
+      for (let i = 0; i < updates.length; i += PARALLEL_WRITES) {
+        const slice = updates.slice(i, i + PARALLEL_WRITES);
+        await Promise.all(slice.map(({ _id, ...fields }) => guard.call(() => col.updateOne({ _id }, { $set: fields }))));
       }
       if (inserts.length) await guard.call(() => col.insertMany(inserts, { ordered: true }));
     }
