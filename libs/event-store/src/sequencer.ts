@@ -71,17 +71,13 @@ class RecentIds {
 export class Sequencer {
   private head: { position: number; sequencedAt: Date } | null = null;
   private readonly known = new RecentIds(50_000);
-  /** Markers per round: halved after a failed round, so a flaky store still lets small rounds through. */
-  private limit: number;
 
   constructor(
     private readonly db: mongo.Db,
     private readonly options: SequencerOptions = { batchSize: 200, sweepGraceMs: 5_000 },
     private readonly clock: () => Date = () => new Date(),
     private guard: WriteGuard = UNFENCED,
-  ) {
-    this.limit = options.batchSize;
-  }
+  ) {}
 
   /** The lease this sequencer writes under. */
   fenceWith(guard: WriteGuard): void {
@@ -162,7 +158,7 @@ export class Sequencer {
    * FerretDB both scan the inbox, which can take long after an outage.
    */
   async sequenceInbox(): Promise<SequencedBatch> {
-    const markers = await this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.limit).toArray();
+    const markers = await this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.options.batchSize).toArray();
     return this.sequence(markers.map((m) => m._id));
   }
 
@@ -187,13 +183,10 @@ export class Sequencer {
   /** Sequences these commits, after what they depend on; ones already sequenced are skipped. */
   async sequence(ids: string[]): Promise<SequencedBatch> {
     try {
-      const batch = await this.round(ids);
-      this.limit = Math.min(this.options.batchSize, this.limit * 2);
-      return batch;
+      return await this.round(ids);
     } catch (error) {
       // Whatever this round believed may be wrong now: the next one starts from the log.
       this.head = null;
-      this.limit = Math.max(1, Math.floor(this.limit / 2));
       throw error;
     }
   }
