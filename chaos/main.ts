@@ -13,7 +13,14 @@ const { values } = parseArgs({
 const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 1_000_000) + 1;
 console.log(`chaos: seed ${seed} (replay with --seed ${seed})`);
 
-runChaos({ durationMs: Number(values.seconds) * 1000, seed, root: join(__dirname, '..', '..'), storeFaultRate: Number(values['fault-rate']) })
+runChaos({
+  durationMs: Number(values.seconds) * 1000,
+  seed,
+  root: join(__dirname, '..', '..'),
+  storeFaultRate: Number(values['fault-rate']),
+  // A fault every 5 to 10 s: time for a failover (lease plus wait-out, about 5 s) between two.
+  faultEveryMs: [5_000, 10_000],
+})
   .then((report) => {
     console.log(summary(report));
     if (!report.ok) {
