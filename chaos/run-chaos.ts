@@ -355,6 +355,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await conn.close().catch(() => undefined);
     await Promise.all([api, ...workers].map((p) => p.stop()));
     await Promise.all([redis.stop(), store.stop()]);
+    // A failed run keeps its logs and store for a look; a good one leaves nothing behind.
+    if (report.ok) rmSync(dataDir, { recursive: true, force: true });
+    else say(`chaos: logs and store kept in ${dataDir}`);
   }
 }
 
