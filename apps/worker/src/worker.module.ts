@@ -1,7 +1,7 @@
 import { LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
 import { AppConfig, Clock, CLOCK, MONGO_DB, platformModules } from '@app/platform';
 import { liveProjections, ProjectionRunner, ViewNames } from '@app/read-models';
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import type { mongo } from 'mongoose';
 import { LogWorkerService } from './log-worker.service';
 import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
@@ -11,7 +11,9 @@ const workerProviders = [
     provide: SEQUENCER_RUNNER,
     inject: [MONGO_DB, LEASES, LOG_WAKER, AppConfig, CLOCK],
     useFactory: (db: mongo.Db, leases: Leases, waker: LogWaker, config: AppConfig, clock: Clock) =>
-      new SequencerRunner(new Sequencer(db, { batchSize: 500, sweepGraceMs: config.SWEEP_GRACE_MS }, clock), leases, waker, config.leaseTiming),
+      new SequencerRunner(new Sequencer(db, { batchSize: 500, sweepGraceMs: config.SWEEP_GRACE_MS }, clock), leases, waker, config.leaseTiming, (n) =>
+        new Logger('sequencer').warn(`${n} commits wait in the inbox for a commit they depend on that cannot be found`),
+      ),
   },
   {
     provide: LOG_CONSUMERS,

@@ -18,6 +18,8 @@ export class SequencerRunner {
     leases: Leases,
     private readonly waker: LogWaker,
     timing: LeaseTiming = DEFAULT_LEASE_TIMING,
+    /** Told when commits wait in the inbox for a dependency that cannot be found (never expected). */
+    private readonly onDeferred: (count: number) => void = () => undefined,
   ) {
     this.lease = new HeldLease(leases, 'sequencer', timing, {
       floor: () => sequencer.fenceFloor(),
@@ -52,6 +54,7 @@ export class SequencerRunner {
       const batch = lost ? await this.sequencer.sequence(lost) : await this.sequencer.sequenceInbox();
       lost = undefined;
       total += batch.sequenced;
+      if (batch.deferred > 0) this.onDeferred(batch.deferred);
       // Consumers start on each batch, not after a flood ends.
       if (batch.sequenced > 0) await this.waker.logAdvanced(batch.head).catch(() => undefined);
       else if (this.again) continue;
