@@ -93,11 +93,28 @@ export class LogConsumer {
       // The new token goes into the checkpoint before any view write: the floor for the next
       // holder, should Redis lose the counter while this one's writes are out there.
       onTaken: async () => {
-        const state = await this.lease.call(() => this.readState());
-        this.lease.meet(state.fence);
+        this.state = null;
+        const state = await this.load();
         await this.save(state);
+        this.state = state;
       },
     });
+  }
+
+  /**
+   * The checkpoint and parked partitions as this holder last wrote them: only it writes them
+   * while it holds the lease, so an idle wake-up costs one log lookup. Dropped on any error
+   * and whenever the lease is taken again; each batch still checks the stored token.
+   */
+  private state: CheckpointDocument | null = null;
+
+  private async load(): Promise<CheckpointDocument> {
+    const state = await this.lease.call(() => this.readState());
+    this.lease.meet(state.fence);
+    // The dead letters are the truth about parked partitions: a stale holder's late checkpoint
+    // save may have dropped one from the list kept there for /health.
+    state.parked = await this.parkedFromDeadLetters();
+    return state;
   }
 
   private get checkpoints() {
@@ -127,13 +144,21 @@ export class LogConsumer {
   }
 
   private async run(): Promise<number> {
-    if (!(await this.lease.hold())) return 0;
+    if (!(await this.lease.hold())) {
+      this.state = null;
+      return 0;
+    }
+    try {
+      return await this.catchUpHeld();
+    } catch (error) {
+      this.state = null;
+      throw error;
+    }
+  }
+
+  private async catchUpHeld(): Promise<number> {
+    const state = (this.state ??= await this.load());
     let handled = 0;
-    const state = await this.lease.call(() => this.readState());
-    this.lease.meet(state.fence);
-    // The dead letters are the truth about parked partitions: a stale holder's late checkpoint
-    // save may have dropped one from the list kept there for /health.
-    state.parked = await this.parkedFromDeadLetters();
     await this.retryParked(state);
     for (;;) {
       this.again = false;
