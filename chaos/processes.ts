@@ -13,7 +13,6 @@ export class Supervised {
   private child: ChildProcess | null = null;
   private stopping = false;
   paused = false;
-  starts = 0;
   private readonly log: WriteStream;
 
   constructor(
@@ -32,8 +31,7 @@ export class Supervised {
   }
 
   start(): void {
-    this.starts += 1;
-    const child = spawn(this.command, this.args, { env: { ...this.env, CHAOS_START: String(this.starts) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.command, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.paused = false;
     child.stdout?.pipe(this.log, { end: false });
@@ -76,9 +74,6 @@ export class Supervised {
     await new Promise((r) => this.log.end(r));
   }
 
-  async running(): Promise<boolean> {
-    return this.child !== null;
-  }
 }
 
 export function freePort(): Promise<number> {

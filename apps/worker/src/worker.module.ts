@@ -1,4 +1,4 @@
-import { LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
+import { DEFAULT_CONSUMER_OPTIONS, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
 import { AppConfig, Clock, CLOCK, MONGO_DB, platformModules } from '@app/platform';
 import { liveProjections, ProjectionRunner, ViewNames } from '@app/read-models';
 import { Logger, Module } from '@nestjs/common';
@@ -22,7 +22,7 @@ const workerProviders = [
       const projections = liveProjections();
       const names = ViewNames.of(projections);
       return projections.map(
-        (p) => new LogConsumer(db, reader, leases, new ProjectionRunner(db, p, names), { batchSize: 100, timing: config.leaseTiming, attempts: 3, backoffMs: 200 }),
+        (p) => new LogConsumer(db, reader, leases, new ProjectionRunner(db, p, names), { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming }),
       );
     },
   },

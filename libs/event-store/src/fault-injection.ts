@@ -68,7 +68,6 @@ export class NthCallFault implements FaultPlan {
  */
 export class SeededFaults implements FaultPlan {
   private state: number;
-  injected = 0;
   constructor(
     seed: number,
     private readonly rate: number,
@@ -86,7 +85,6 @@ export class SeededFaults implements FaultPlan {
   }
   decide(step: string): FaultTiming | null {
     if (this.next() >= (step.endsWith('.findOne') ? this.rate / 20 : this.rate)) return null;
-    this.injected += 1;
     return this.next() < 0.5 ? 'before' : 'after';
   }
 }

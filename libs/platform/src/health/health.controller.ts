@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import type { Connection, mongo } from 'mongoose';
-import { CheckpointDocument, EventStoreCollections } from '@app/event-store';
+import { CheckpointDocument, EventStoreCollections, LOG_READER, LogReader } from '@app/event-store';
 import { Allow } from '../auth/access';
 import { MONGO_CONNECTION } from '../mongo/mongo.module';
 import { REDIS } from '../redis/redis.module';
@@ -19,8 +19,8 @@ interface ConsumerReport {
 }
 
 /** Every log consumer's checkpoint against the log's head; the collections are a few documents. */
-async function consumerHealth(db: mongo.Db): Promise<Record<string, ConsumerReport>> {
-  const head = (await db.collection<{ _id: string; position: number }>(EventStoreCollections.sequencer).findOne({ _id: 'head' }))?.position ?? 0;
+async function consumerHealth(db: mongo.Db, log: LogReader): Promise<Record<string, ConsumerReport>> {
+  const head = await log.head();
   const checkpoints = await db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).find({}).toArray();
   return Object.fromEntries(
     checkpoints.map((c) => [
@@ -42,6 +42,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LOG_READER) private readonly log: LogReader,
   ) {}
 
   /**
@@ -67,7 +68,7 @@ export class HealthController {
       async () => {
         const consumers = this.indicators.check('consumers');
         try {
-          const report = await withTimeout(consumerHealth(this.mongo.db!), 2_000);
+          const report = await withTimeout(consumerHealth(this.mongo.db!, this.log), 2_000);
           const parked = Object.values(report).filter((c) => c.parked.length > 0);
           return parked.length ? consumers.degraded(report) : consumers.up(report);
         } catch (error) {
