@@ -1,6 +1,7 @@
 /* The fault-injection run: the whole system under load while processes and stores fail. */
-import { CommitDocument, EventStoreCollections, LogEntry, MongoLogReader, SeededFaults, UpcasterRegistry } from '@app/event-store';
+import { CommitDocument, EventStoreCollections, LogEntry, MongoLogReader, mongoPersonalDataCipher, SeededFaults, UpcasterRegistry } from '@app/event-store';
 import { ArticleView, liveProjections, liveViewNames, verifyViews, ViewCollections, ViewDifference } from '@app/read-models';
+import { DEV_DATA_KEY_SECRET } from '@app/platform';
 import { JwtService } from '@nestjs/jwt';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,7 +175,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       retracted: boolean;
     }
     const deadline = Date.now() + options.durationMs;
-    const headReader = new MongoLogReader(conn.db!, new UpcasterRegistry());
+    const headReader = new MongoLogReader(conn.db!, new UpcasterRegistry(), mongoPersonalDataCipher(conn.db!, DEV_DATA_KEY_SECRET));
     let lastHead = 0;
     let lastAdvance = Date.now();
     let acceptedAtAdvance = 0;
@@ -279,7 +280,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const w of workers) if (w.paused) w.signal('SIGCONT');
     const settleStart = Date.now();
     const db = conn.db!;
-    const reader = new MongoLogReader(db, new UpcasterRegistry());
+    const reader = new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, DEV_DATA_KEY_SECRET));
     let log: LogEntry[] = [];
     // Settled: the inbox empty and every projector at the sequencer's head, looked at with a
     // few cheap reads every 2 s (a heavy check here would slow what it waits for); given up

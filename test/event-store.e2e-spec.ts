@@ -11,6 +11,7 @@ import {
   LogWaker,
   MongoEventStore,
   MongoLogReader,
+  mongoPersonalDataCipher,
   Sequencer,
   StreamConflictError,
   UpcasterRegistry,
@@ -34,8 +35,9 @@ beforeEach(async () => {
   db = connection.db!;
   await ensureEventStoreIndexes(db);
   const upcasters = new UpcasterRegistry();
-  store = new MongoEventStore(db, upcasters, silentWaker);
-  reader = new MongoLogReader(db, upcasters);
+  const cipher = mongoPersonalDataCipher(db, 'test-data-key-secret', false);
+  store = new MongoEventStore(db, upcasters, silentWaker, cipher);
+  reader = new MongoLogReader(db, upcasters, cipher);
 });
 afterEach(() => connection.close());
 
@@ -139,7 +141,7 @@ describe('event store', () => {
     expect(pages.map((p) => [p._id, p.entries.map((e) => e.position)])).toEqual([[logPageId(1), Array.from({ length: 100 }, (_, i) => i + 1)]]);
     // Any starting position reads the same entries, inside a chunk or at its edge.
     for (const from of [0, 3, 69, 70, 95, 100, 120, 145, 150]) {
-      const read = await new MongoLogReader(db, new UpcasterRegistry()).readAfter(from, 10);
+      const read = await new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)).readAfter(from, 10);
       expect(read[0]?.position).toBe(from < 150 ? from + 1 : undefined);
       expect(read.map((e) => e.position)).toEqual(Array.from({ length: read.length }, (_, i) => from + i + 1));
       expect(read.length).toBeGreaterThanOrEqual(Math.min(10, 150 - from));

@@ -1,5 +1,6 @@
 import { Reply, Article, ArticleEvent } from '@app/domain';
-import { LOG_WAKER, LogWaker, MongoEventStore, UpcasterRegistry } from '@app/event-store';
+import { LOG_WAKER, LogWaker, MongoEventStore, PersonalDataCipher, UpcasterRegistry } from '@app/event-store';
+import { CommenterDirectory } from '@app/platform';
 import { ProjectionRunner } from '@app/read-models';
 import { OwnFerretDb } from './support/own-ferretdb';
 import { OwnRedis } from './support/redis-server';
@@ -97,12 +98,13 @@ describe('crashes', () => {
     class DiesBeforeMarker extends MongoEventStore {
       protected override async markForSequencing(): Promise<void> {}
     }
-    const store = new DiesBeforeMarker(sys.db, new UpcasterRegistry(), sys.app.get<LogWaker>(LOG_WAKER));
+    const store = new DiesBeforeMarker(sys.db, new UpcasterRegistry(), sys.app.get<LogWaker>(LOG_WAKER), sys.app.get(PersonalDataCipher));
     const articleStream = await store.load<ArticleEvent>(Article.streamId(A));
     const article = new Article().rehydrate(articleStream.events.map((e) => e.event));
-    const reply = Reply.submit({ replyId: 'c0ffee00c0ffee00c0ffee00', article, author: { kind: 'reader', id: 'x', name: 'X' }, body: 'orphaned commit' }, new Date());
+    const x = await sys.app.get(CommenterDirectory).enrol({ kind: 'reader', id: 'x', name: 'X' });
+    const reply = Reply.submit({ replyId: 'c0ffee00c0ffee00c0ffee00', article, author: { kind: 'reader', id: x, name: 'X' }, body: 'orphaned commit' }, new Date());
     await store.append({ streamId: Reply.streamId(reply.id), version: 0, head: null }, reply.pullEvents(), {
-      actor: { kind: 'reader', id: 'x', name: 'X' },
+      actor: { kind: 'reader', id: x, name: '' },
       correlationId: 'crash-test',
       causationId: null,
     });
@@ -118,7 +120,7 @@ describe('crashes', () => {
     await sys.http.post('/articles').set('Authorization', admin).send({ id: 'crashy', title: 'Crashy', author: 'E', category: 'News', body: ['p'] }).expect(202);
     await eventually(async () => (await sys.http.get('/articles/crashy').expect(200)).body);
 
-    const runners = sys.worker!.consumers.map((c) => c.handler as ProjectionRunner);
+    const runners = sys.worker!.consumers.map((c) => c.handler).filter((h): h is ProjectionRunner => h instanceof ProjectionRunner);
     let killed = 0;
     for (const runner of runners) {
       runner.afterWrite = async () => {

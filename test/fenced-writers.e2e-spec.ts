@@ -1,5 +1,5 @@
 import { Article, Reply } from '@app/domain';
-import { LeaseLostError, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, NthCallFault, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes, withFaults } from '@app/event-store';
+import { LeaseLostError, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, mongoPersonalDataCipher, NthCallFault, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes, withFaults } from '@app/event-store';
 import { ArticleView, ArticleViewProjection, EventAt, liveProjections, ProjectionRunner, ProjectionStore, verifyViews, ViewCollections, ViewNames } from '@app/read-models';
 import Redis from 'ioredis';
 import mongoose, { Connection, mongo } from 'mongoose';
@@ -42,7 +42,7 @@ describe('a projector paused past its lease', () => {
     db = connection.db!;
     await ensureEventStoreIndexes(db);
     redis = new Redis(TEST_REDIS_URL);
-    store = new MongoEventStore(db, new UpcasterRegistry(), silentWaker);
+    store = new MongoEventStore(db, new UpcasterRegistry(), silentWaker, mongoPersonalDataCipher(db, 'test-data-key-secret', false));
     sequencer = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
   });
   afterAll(async () => {
@@ -62,7 +62,7 @@ describe('a projector paused past its lease', () => {
   const names = ViewNames.of([new ArticleViewProjection()]);
   const view = () => db.collection<ArticleView>(names.collection(ViewCollections.articles)).findOne({ _id: 'a1' });
   const consumer = (projection: ArticleViewProjection) =>
-    new LogConsumer(db, new MongoLogReader(db, new UpcasterRegistry()), new RedisLeases(redis, prefix), new ProjectionRunner(db, projection, names), {
+    new LogConsumer(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), new RedisLeases(redis, prefix), new ProjectionRunner(db, projection, names), {
       batchSize: 100,
       timing,
       attempts: 1,
@@ -100,7 +100,7 @@ describe('a projector paused past its lease', () => {
     expect((await view())?.fence).toBe(newer);
     expect(await second.checkpoint()).toBe(4);
 
-    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry()), [new ArticleViewProjection()], names);
+    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), [new ArticleViewProjection()], names);
     expect(report.differences).toEqual([]);
     expect(report.documents).toBe(1);
     await second.stop();
@@ -109,7 +109,7 @@ describe('a projector paused past its lease', () => {
 
   it('verify lists a document a stale writer rolled back, field by field', async () => {
     await db.collection<ArticleView>(names.collection(ViewCollections.articles)).updateOne({ _id: 'a1' }, { $set: { 'stats.submitted': 2 } });
-    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry()), [new ArticleViewProjection()], names);
+    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), [new ArticleViewProjection()], names);
     expect(report.differences).toEqual([
       expect.objectContaining({ collection: names.collection(ViewCollections.articles), id: 'a1', field: 'stats', live: expect.objectContaining({ submitted: 2 }), rebuilt: expect.objectContaining({ submitted: 3 }) }),
     ]);
@@ -121,7 +121,7 @@ describe('a projector paused past its lease', () => {
     for (let i = 0; i < 4; i++) await reply(`step ${i}`);
     const projections = liveProjections();
     const all = ViewNames.of(projections);
-    const reader = new MongoLogReader(db, new UpcasterRegistry());
+    const reader = new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false));
     for (const projection of projections) {
       // Count the calls one clean batch makes, on a scratch copy, then fail each in turn.
       const counting = { calls: 0, decide: () => (counting.calls++, null) };

@@ -1,3 +1,4 @@
+import { DataRightsModule } from '@app/data-rights';
 import { AuthModule, HealthModule, platformModules } from '@app/platform';
 import { ReadModelsModule } from '@app/read-models';
 import { Module } from '@nestjs/common';
@@ -47,7 +48,7 @@ const controllers = [
 ];
 
 @Module({
-  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule],
+  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule],
   controllers,
   providers: [Aggregates, SeedService, ...commandHandlers, ...queryHandlers],
 })

@@ -1,5 +1,6 @@
-import { DEFAULT_CONSUMER_OPTIONS, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
-import { AppConfig, Clock, CLOCK, MONGO_DB, platformModules } from '@app/platform';
+import { CommenterLedger } from '@app/data-rights';
+import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
+import { AppConfig, Clock, CLOCK, CommenterDirectory, MONGO_DB, platformModules } from '@app/platform';
 import { liveProjections, ProjectionRunner, ViewNames } from '@app/read-models';
 import { Logger, Module } from '@nestjs/common';
 import type { mongo } from 'mongoose';
@@ -17,13 +18,13 @@ const workerProviders = [
   },
   {
     provide: LOG_CONSUMERS,
-    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig],
-    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig) => {
+    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, CLOCK],
+    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, clock: Clock) => {
       const projections = liveProjections();
       const names = ViewNames.of(projections);
-      return projections.map(
-        (p) => new LogConsumer(db, reader, leases, new ProjectionRunner(db, p, names), { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming }),
-      );
+      const options = { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming };
+      const ledger = new CommenterLedger(db, store, { forgetCommenter: (id) => commenters.forget(id), forgetNetworkData: async () => undefined }, clock);
+      return [...projections.map((p) => new LogConsumer(db, reader, leases, new ProjectionRunner(db, p, names), options)), new LogConsumer(db, reader, leases, ledger, options)];
     },
   },
   LogWorkerService,

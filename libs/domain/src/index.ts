@@ -6,6 +6,9 @@ export * from './article/article.events';
 export * from './article/article';
 export * from './reply/reply.events';
 export * from './reply/reply';
+export * from './commenter/commenter.events';
+export * from './commenter/commenter';
+export * from './shared/personal-data';
 
 /** Bump when an aggregate's snapshot state changes shape: older snapshots are then ignored. */
 export const SNAPSHOT_SCHEMA = 1;

@@ -11,3 +11,4 @@ export * from './log-consumer';
 export * from './sequencer-runner';
 export * from './held-lease';
 export * from './fault-injection';
+export * from './personal-data';

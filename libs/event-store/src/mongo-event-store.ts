@@ -5,6 +5,7 @@ import { EventStoreCollections } from './collections';
 import { isDuplicateKey, StreamConflictError } from './errors';
 import { AppendOptions, AppendResult, EventStore, LogWaker, Snapshot, SnapshotStore, StreamPosition } from './ports';
 import { UpcasterRegistry } from './upcasters';
+import { PersonalDataCipher } from './personal-data';
 
 /**
  * Streams as chains of commit documents keyed `<streamId>:<version>`: loading walks the chain
@@ -15,6 +16,7 @@ export class MongoEventStore implements EventStore {
     private readonly db: mongo.Db,
     private readonly upcasters: UpcasterRegistry,
     private readonly waker: LogWaker,
+    private readonly cipher: PersonalDataCipher,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -33,7 +35,7 @@ export class MongoEventStore implements EventStore {
     for (;;) {
       const commit = await this.commits.findOne({ _id: commitId(streamId, version + 1) });
       if (!commit) break;
-      commit.events.forEach((event, i) => {
+      (await this.cipher.open(commit._id, commit.events)).forEach((event, i) => {
         events.push({
           event: this.upcasters.upcast<E>(event),
           streamId,
@@ -57,13 +59,14 @@ export class MongoEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('nothing to append');
     const version = expected.version + 1;
+    const id = commitId(expected.streamId, version);
     const commit: CommitDocument = {
-      _id: commitId(expected.streamId, version),
+      _id: id,
       streamId: expected.streamId,
       version,
       previous: expected.head,
       ...(options.dependsOn?.length ? { dependsOn: options.dependsOn } : {}),
-      events: events.map(({ type, schemaVersion, data }) => ({ type, schemaVersion, data })),
+      events: await this.cipher.seal(id, events.map(({ type, schemaVersion, data }) => ({ type, schemaVersion, data })), metadata.actor),
       recordedAt: this.clock(),
       metadata,
     };

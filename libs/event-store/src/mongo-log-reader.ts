@@ -3,6 +3,7 @@ import { LogEntry } from './commit';
 import { blockStart, EventStoreCollections, LogChunkDocument, logChunkId, LogPageDocument, logPageId } from './collections';
 import { LogReader } from './ports';
 import { UpcasterRegistry } from './upcasters';
+import { PersonalDataCipher } from './personal-data';
 
 /**
  * Reads the log by `_id` lookups only: a complete block from its page, the rest chunk by
@@ -15,6 +16,7 @@ export class MongoLogReader implements LogReader {
   constructor(
     private readonly db: mongo.Db,
     private readonly upcasters: UpcasterRegistry,
+    private readonly cipher: PersonalDataCipher,
   ) {}
 
   private get chunks() {
@@ -26,15 +28,19 @@ export class MongoLogReader implements LogReader {
   }
 
   async readAfter(position: number, max: number): Promise<LogEntry[]> {
-    const out: LogEntry[] = [];
+    const read: LogEntry[] = [];
     let next = position + 1;
-    while (out.length < max) {
+    while (read.length < max) {
       const entries = await this.entriesFrom(next);
       if (entries.length === 0) break;
-      for (const e of entries) out.push({ ...e, events: e.events.map((ev) => this.upcasters.upcast(ev)) });
+      read.push(...entries);
       next = entries[entries.length - 1].position + 1;
     }
-    return out;
+    // Each author's key once per read, not once per event.
+    const keys = await this.cipher.keysFor(read.map((e) => e.events));
+    return Promise.all(
+      read.map(async (e) => ({ ...e, events: (await this.cipher.open(e.commitId, e.events, keys)).map((ev) => this.upcasters.upcast(ev)) })),
+    );
   }
 
   /** Entries from `next` to the end of the chunk or page holding it; none past the log's end. */

@@ -16,3 +16,5 @@ export * from './http/json-limits';
 export * from './http/configure-http';
 export * from './health/health.module';
 export * from './platform-modules';
+export * from './commenters/commenter-directory';
+export * from './commenters/commenters.module';

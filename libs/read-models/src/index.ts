@@ -6,6 +6,7 @@ export * from './projections/documents';
 export * from './projections/article-view.projection';
 export * from './projections/reply-detail.projection';
 export * from './projections/thread.projection';
+export * from './projections/commenter-replies.projection';
 export * from './projections/projection-runner';
 export * from './live-projections';
 export * from './verify';

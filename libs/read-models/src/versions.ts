@@ -11,7 +11,12 @@ export const ViewCollections = {
   threadChildren: 'thread_children',
   threadChildrenMeta: 'thread_children_meta',
   replyDetails: 'reply_details',
+  commenterReplies: 'commenter_replies',
+  commenterMeta: 'commenter_meta',
 } as const;
+
+/** Reply references per bucket of a commenter's list: a prolific commenter's list stays paged. */
+export const COMMENTER_BUCKET_SIZE = 500;
 
 /** Replies per thread bucket (top-level, or one reply's direct replies): one lookup serves a page. */
 export const THREAD_BUCKET_SIZE = 100;

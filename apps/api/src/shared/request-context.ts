@@ -2,8 +2,9 @@ import { Actor } from '@app/domain';
 import { EventMetadata } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
 
+/** A commenter's name is personal data: the events that need it hold it encrypted, metadata never. */
 export const metadataFor = (actor: Actor, correlationId?: string): EventMetadata => ({
-  actor,
+  actor: actor.kind === 'reader' || actor.kind === 'guest' ? { kind: actor.kind, id: actor.id, name: '' } : actor,
   correlationId: correlationId ?? randomUUID(),
   causationId: null,
 });

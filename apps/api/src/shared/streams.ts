@@ -21,17 +21,18 @@ export class Aggregates {
   }
 
   async reply(replyId: string): Promise<{ reply: Reply; stream: LoadedStream<ReplyEvent> }> {
-    const { aggregate, stream } = await this.load<ReplyEvent, Reply>(Reply.streamId(replyId), () => new Reply());
+    // No snapshots of replies: a snapshot would keep their text in plain past an erasure.
+    const { aggregate, stream } = await this.load<ReplyEvent, Reply>(Reply.streamId(replyId), () => new Reply(), false);
     return { reply: aggregate.assertExists(replyId), stream };
   }
 
-  private async load<E extends DomainEvent, A extends AggregateRoot<E>>(streamId: string, create: () => A) {
-    const found = await this.snapshots.get(streamId);
+  private async load<E extends DomainEvent, A extends AggregateRoot<E>>(streamId: string, create: () => A, snapshots = true) {
+    const found = snapshots ? await this.snapshots.get(streamId) : null;
     const snapshot = found?.schema === SNAPSHOT_SCHEMA ? found : null;
     const aggregate = snapshot ? create().restore(snapshot) : create();
     const stream = await this.store.load<E>(streamId, snapshot ?? undefined);
     aggregate.rehydrate(stream.events.map((e) => e.event));
-    if (stream.events.length >= SNAPSHOT_EVERY) {
+    if (snapshots && stream.events.length >= SNAPSHOT_EVERY) {
       const { version, state } = aggregate.snapshot();
       // A cache: a failed write only means the next load reads a little more.
       void this.snapshots

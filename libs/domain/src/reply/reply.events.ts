@@ -1,11 +1,17 @@
 import { Actor, DomainEvent } from '../shared/domain-event';
 
-/** Where a reply stands. Moderation verdicts (later) add `rejected` and `spam`. */
-export type ReplyStatus = 'pending' | 'published' | 'retracted';
+/**
+ * Where a reply stands. Moderation verdicts (later) add `rejected` and `spam`; `removed`
+ * means its author's personal data was erased.
+ */
+export type ReplyStatus = 'pending' | 'published' | 'retracted' | 'removed';
+
+/** What views show instead of the name of a commenter whose data was erased. */
+export const ERASED_AUTHOR_NAME = '[removed]';
 
 export interface ReplyAuthor {
   kind: 'reader' | 'guest' | 'moderator' | 'admin';
-  /** JWT `sub` for signed-in commenters, keyed hash of the email for guests. */
+  /** The commenter id: random, one per person until they are erased (never their `sub` or email hash). */
   id: string;
   name: string;
 }
@@ -38,7 +44,22 @@ export type ReplyRetracted = DomainEvent<
   { replyId: string; articleId: string; retractedAt: string; previousStatus: ReplyStatus }
 >;
 
-export type ReplyEvent = ReplySubmitted | ReplyEdited | ReplyRetracted;
+/** The author was erased: the reply stays in the thread as removed, its text and name unreadable. */
+export type ReplyErased = DomainEvent<
+  'reply.erased',
+  { replyId: string; articleId: string; commenterId: string; erasedAt: string; previousStatus: ReplyStatus }
+>;
+
+export type ReplyEvent = ReplySubmitted | ReplyEdited | ReplyRetracted | ReplyErased;
+
+/**
+ * Fields typed by the person who caused the event (its actor): the event store keeps them
+ * encrypted with that person's key, so erasing the person makes them unreadable.
+ */
+export const REPLY_PERSONAL_FIELDS = {
+  'reply.submitted': ['body', 'author.name'],
+  'reply.edited': ['body', 'previousBody'],
+} as const;
 
 export function authorOf(actor: Actor): ReplyAuthor {
   if (actor.kind === 'system') throw new Error('the system does not write replies');

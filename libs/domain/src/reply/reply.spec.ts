@@ -88,3 +88,34 @@ describe('Reply.edit and retract', () => {
     expect(reply.pullEvents()).toEqual([]);
   });
 });
+
+describe('Reply.erase', () => {
+  const erased = (previousStatus: 'published' | 'pending' | 'retracted' = 'published'): ReplyEvent => ({
+    type: 'reply.erased',
+    schemaVersion: 1,
+    data: { replyId: 'r1', articleId: 'a1', commenterId: 'alice', erasedAt: minutes(60).toISOString(), previousStatus },
+  });
+
+  it('records the erasure once, with the status it replaced', () => {
+    const reply = given(submitted());
+    reply.erase('alice', minutes(60));
+    reply.erase('alice', minutes(61));
+    expect(reply.pullEvents()).toEqual([erased()]);
+    expect(reply).toMatchObject({ status: 'removed', body: '', author: { id: 'alice', name: '[removed]' } });
+  });
+
+  it('erases a retracted reply too, and nothing for another commenter', () => {
+    const retracted: ReplyEvent = { type: 'reply.retracted', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', retractedAt: t0.toISOString(), previousStatus: 'published' } };
+    const reply = given(submitted(), retracted);
+    expect(() => reply.erase('bob', minutes(1))).toThrow(ForbiddenError);
+    reply.erase('alice', minutes(60));
+    expect(reply.pullEvents()).toEqual([erased('retracted')]);
+  });
+
+  it('refuses edits and retraction of a removed reply, and replies to it', () => {
+    const reply = given(submitted(), erased());
+    expect(() => reply.edit(alice, 'back', minutes(1), articleWith())).toThrow(RuleViolationError);
+    expect(() => reply.retract(alice, minutes(1), articleWith())).toThrow(RuleViolationError);
+    expect(() => Reply.submit({ replyId: 'r2', article: articleWith(), parent: reply, author: bob, body: 'hi' }, minutes(1))).toThrow(/removed/);
+  });
+});

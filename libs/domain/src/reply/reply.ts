@@ -8,7 +8,7 @@ import {
   RuleViolationError,
 } from '../shared/domain-errors';
 import { hasControlCharacters, hasVisibleText } from '../shared/text';
-import { authorOf, ReplyAuthor, ReplyEvent, ReplyStatus } from './reply.events';
+import { authorOf, ERASED_AUTHOR_NAME, ReplyAuthor, ReplyEvent, ReplyStatus } from './reply.events';
 
 export const MAX_REPLY_LENGTH = 5000;
 
@@ -44,8 +44,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
       if (parent.articleId !== article.id) {
         throw new InvalidCommandError('the parent reply belongs to another article', 'parentId');
       }
-      if (parent.status === 'retracted') {
-        throw new RuleViolationError('the parent reply was retracted', 'parentId');
+      if (parent.status === 'retracted' || parent.status === 'removed') {
+        throw new RuleViolationError(`the parent reply was ${parent.status}`, 'parentId');
       }
     }
     const depth = parent ? parent.depth + 1 : 1;
@@ -106,6 +106,17 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     });
   }
 
+  /** Its author was erased: the reply stays in place as removed. Recorded once. */
+  erase(commenterId: string, now: Date): void {
+    if (this.status === 'removed') return;
+    if (commenterId !== this.author.id) throw new ForbiddenError(`reply ${this.id} is not by commenter ${commenterId}`);
+    this.record({
+      type: 'reply.erased',
+      schemaVersion: 1,
+      data: { replyId: this.id, articleId: this.articleId, commenterId, erasedAt: now.toISOString(), previousStatus: this.status },
+    });
+  }
+
   isAuthoredBy(actor: Actor): boolean {
     const guest = (k: string) => k === 'guest';
     return actor.id === this.author.id && guest(actor.kind) === guest(this.author.kind);
@@ -113,7 +124,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
 
   private assertAuthorWithinWindow(actor: Actor, now: Date, article: Article, verb: string): void {
     if (!this.isAuthoredBy(actor)) throw new ForbiddenError(`only its author may ${verb} a reply`);
-    if (this.status === 'retracted') throw new RuleViolationError('the reply was retracted');
+    if (this.status === 'retracted' || this.status === 'removed') throw new RuleViolationError(`the reply was ${this.status}`);
     const closesAt = this.submittedAt.getTime() + article.settings.editWindowMinutes * 60_000;
     if (now.getTime() > closesAt) {
       throw new RuleViolationError(
@@ -167,6 +178,11 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         break;
       case 'reply.retracted':
         this.status = 'retracted';
+        break;
+      case 'reply.erased':
+        this.status = 'removed';
+        this.body = '';
+        this.author = { ...this.author, name: ERASED_AUTHOR_NAME };
         break;
     }
   }

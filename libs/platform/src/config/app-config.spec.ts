@@ -14,12 +14,23 @@ describe('loadConfig', () => {
   });
 
   it('refuses the development secrets in production, naming them', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', HASH_KEY: 'a-real-hash-key-of-length' })).toThrow(/JWT_SECRET must be set in production/);
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length' })).toThrow(/HASH_KEY must be set in production/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length' }).JWT_SECRET).toBe('a-real-secret-of-length');
+    const real = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length', DATA_KEY_SECRET: 'a-real-data-key-secret' };
+    expect(() => loadConfig({ ...real, JWT_SECRET: undefined })).toThrow(/JWT_SECRET must be set in production/);
+    expect(() => loadConfig({ ...real, HASH_KEY: undefined })).toThrow(/HASH_KEY must be set in production/);
+    expect(() => loadConfig({ ...real, DATA_KEY_SECRET: undefined })).toThrow(/DATA_KEY_SECRET must be set in production/);
+    expect(loadConfig(real).JWT_SECRET).toBe('a-real-secret-of-length');
+    expect(loadConfig(real).PERSONAL_DATA_ENCRYPTION).toBe(true);
+  });
+
+  it('refuses turning personal-data encryption off in production, and allows it to measure elsewhere', () => {
+    const real = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length', DATA_KEY_SECRET: 'a-real-data-key-secret' };
+    expect(() => loadConfig({ ...real, PERSONAL_DATA_ENCRYPTION: 'false' })).toThrow(/PERSONAL_DATA_ENCRYPTION=false is for measuring only/);
+    expect(loadConfig({ PERSONAL_DATA_ENCRYPTION: 'false' }).PERSONAL_DATA_ENCRYPTION).toBe(false);
   });
 
   it.each([
+    ['DATA_KEY_SECRET', 'short'],
+    ['PERSONAL_DATA_ENCRYPTION', 'perhaps'],
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['MONGO_URL', 'http://localhost'],

@@ -8,6 +8,7 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 /** Development default only: the README says to set JWT_SECRET anywhere else. */
 export const DEV_JWT_SECRET = 'dev-only-reply-section-secret-change-me';
 export const DEV_HASH_KEY = 'dev-only-reply-section-hash-key';
+export const DEV_DATA_KEY_SECRET = 'dev-only-reply-section-data-key-secret';
 
 /** Everything the processes read from the environment, validated at start. */
 export class AppConfig {
@@ -32,6 +33,14 @@ export class AppConfig {
   /** Key for the hashes of emails and network addresses, and for guests' edit tokens. */
   @IsString() @MinLength(16, { message: 'HASH_KEY must be at least 16 characters' })
   HASH_KEY = DEV_HASH_KEY;
+
+  /** Master secret wrapping each commenter's data key in the `data_keys` collection. */
+  @IsString() @MinLength(16, { message: 'DATA_KEY_SECRET must be at least 16 characters' })
+  DATA_KEY_SECRET = DEV_DATA_KEY_SECRET;
+
+  /** Encrypt commenters' personal fields in events. Off only to measure its cost; refused in production. */
+  @Transform(toBool) @IsBoolean({ message: 'PERSONAL_DATA_ENCRYPTION must be true or false' })
+  PERSONAL_DATA_ENCRYPTION = true;
 
   /** Express `trust proxy`: false, true, a hop count, or a list of addresses/subnets. */
   @IsString() @Matches(/^(false|true|\d+|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, { message: 'TRUST_PROXY must be false, true, a hop count or a list of addresses' })
@@ -118,6 +127,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (config.JWT_SECRET === DEV_JWT_SECRET) lines.push('JWT_SECRET must be set in production (the default is for development only)');
     if (config.CHAOS_FAULT_RATE > 0) lines.push('CHAOS_FAULT_RATE is for the chaos run only, never in production');
     if (config.HASH_KEY === DEV_HASH_KEY) lines.push('HASH_KEY must be set in production (the default is for development only)');
+    if (config.DATA_KEY_SECRET === DEV_DATA_KEY_SECRET) lines.push('DATA_KEY_SECRET must be set in production (the default is for development only)');
+    if (!config.PERSONAL_DATA_ENCRYPTION) lines.push('PERSONAL_DATA_ENCRYPTION=false is for measuring only, never in production');
   }
   if (!(config.STORE_TIMEOUT_MS < config.LEASE_MARGIN_MS && config.LEASE_MARGIN_MS < config.LEASE_TTL_MS)) {
     lines.push('STORE_TIMEOUT_MS < LEASE_MARGIN_MS < LEASE_TTL_MS must hold, so a write started in time ends before the lease');

@@ -1,4 +1,10 @@
+import { PERSONAL_FIELDS } from '@app/domain';
 import {
+  CachedDataKeys,
+  DATA_KEYS,
+  DataKeys,
+  MongoDataKeys,
+  PersonalDataCipher,
   ensureEventStoreIndexes,
   EVENT_STORE,
   LEASES,
@@ -26,14 +32,24 @@ export const UPCASTERS = new UpcasterRegistry([]);
 const eventStoreProviders = [
   { provide: UpcasterRegistry, useValue: UPCASTERS },
   {
+    provide: DATA_KEYS,
+    inject: [MONGO_DB, AppConfig],
+    useFactory: (db: mongo.Db, config: AppConfig) => new CachedDataKeys(new MongoDataKeys(db, config.DATA_KEY_SECRET)),
+  },
+  {
+    provide: PersonalDataCipher,
+    inject: [DATA_KEYS, AppConfig],
+    useFactory: (keys: DataKeys, config: AppConfig) => new PersonalDataCipher(keys, PERSONAL_FIELDS, config.PERSONAL_DATA_ENCRYPTION),
+  },
+  {
     provide: EVENT_STORE,
-    inject: [MONGO_DB, UpcasterRegistry, LOG_WAKER, CLOCK],
-    useFactory: (db: mongo.Db, up: UpcasterRegistry, waker: LogWaker, clock: Clock) => new MongoEventStore(db, up, waker, clock),
+    inject: [MONGO_DB, UpcasterRegistry, LOG_WAKER, PersonalDataCipher, CLOCK],
+    useFactory: (db: mongo.Db, up: UpcasterRegistry, waker: LogWaker, cipher: PersonalDataCipher, clock: Clock) => new MongoEventStore(db, up, waker, cipher, clock),
   },
   {
     provide: LOG_READER,
-    inject: [MONGO_DB, UpcasterRegistry],
-    useFactory: (db: mongo.Db, up: UpcasterRegistry) => new MongoLogReader(db, up),
+    inject: [MONGO_DB, UpcasterRegistry, PersonalDataCipher],
+    useFactory: (db: mongo.Db, up: UpcasterRegistry, cipher: PersonalDataCipher) => new MongoLogReader(db, up, cipher),
   },
   { provide: SNAPSHOTS, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new MongoSnapshotStore(db) },
   {

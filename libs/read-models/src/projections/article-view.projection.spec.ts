@@ -24,6 +24,17 @@ describe('ArticleViewProjection', () => {
     expect(docs.get(`${ViewCollections.articles}/a1`)).toMatchObject({ title: 'T', stats: { submitted: 2, published: 0, pending: 1, retracted: 1 } });
   });
 
+  it('given an erased author, then their replies count as removed, from whatever status they had', async () => {
+    const docs = await project(projection, [
+      published(),
+      entry('reply-r1', 1, submitted({ replyId: 'r1' })),
+      entry('reply-r2', 1, submitted({ replyId: 'r2', status: 'pending' })),
+      entry('reply-r1', 2, { type: 'reply.erased', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'u', erasedAt: 'X', previousStatus: 'published' } }),
+      entry('reply-r2', 2, { type: 'reply.erased', schemaVersion: 1, data: { replyId: 'r2', articleId: 'a1', commenterId: 'u', erasedAt: 'X', previousStatus: 'pending' } }),
+    ]);
+    expect(docs.get(`${ViewCollections.articles}/a1`)).toMatchObject({ stats: { submitted: 2, published: 0, pending: 0, retracted: 0, removed: 2 } });
+  });
+
   it('given a settings change, then the new settings and their version', async () => {
     const docs = await project(projection, [
       published(),

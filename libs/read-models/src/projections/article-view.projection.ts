@@ -44,6 +44,12 @@ export class ArticleViewProjection implements Projection {
           retracted: 1,
         });
         return;
+      case 'reply.erased':
+        await this.count(store, at, event.data.articleId, {
+          [event.data.previousStatus as Counted]: -1,
+          removed: 1,
+        });
+        return;
     }
   }
 
@@ -51,7 +57,8 @@ export class ArticleViewProjection implements Projection {
     await store.update<ArticleView>(ViewCollections.articles, articleId, at, (found) => {
       const doc = this.existing(found, at);
       const stats = { ...doc.stats };
-      for (const [k, v] of Object.entries(delta) as [keyof ArticleStats, number][]) stats[k] += v;
+      // `removed` came later: documents from before it lack the counter.
+      for (const [k, v] of Object.entries(delta) as [keyof ArticleStats, number][]) stats[k] = (stats[k] ?? 0) + v;
       return { ...doc, stats };
     });
   }

@@ -7,6 +7,8 @@ export interface ArticleStats {
   published: number;
   pending: number;
   retracted: number;
+  /** Replies whose author was erased; absent until the article has one. */
+  removed?: number;
 }
 
 type PublishedArticle = ArticlePublished['data'];

@@ -19,4 +19,19 @@ describe('ReplyDetailProjection', () => {
       ['reply.retracted', undefined],
     ]);
   });
+
+  it('given an author erased, then the text of every version goes and the history keeps its shape', async () => {
+    const docs = await project(new ReplyDetailProjection(), [
+      entry('reply-r1', 1, submitted({ replyId: 'r1', body: 'one' })),
+      entry('reply-r1', 2, { type: 'reply.edited', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', body: 'two', previousBody: 'one', editedAt: 'E' } }),
+      entry('reply-r1', 3, { type: 'reply.erased', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'u', erasedAt: 'X', previousStatus: 'published' } }),
+    ]);
+    const doc = docs.get(`${ViewCollections.replyDetails}/r1`) as unknown as { history: { type: string; body?: string; status?: string }[] };
+    expect(doc).toMatchObject({ body: '', status: 'removed', author: { id: 'u', name: '[removed]' }, version: 3 });
+    expect(doc.history.map((h) => [h.type, h.body, h.status])).toEqual([
+      ['reply.submitted', '', 'published'],
+      ['reply.edited', '', undefined],
+      ['reply.erased', undefined, 'removed'],
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { ReplyEvent } from '@app/domain';
+import { ERASED_AUTHOR_NAME, ReplyEvent } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { ReplyDetail, ReplyHistoryEntry } from './documents';
 import { UnappliableEventError } from './errors';
@@ -56,6 +56,19 @@ export class ReplyDetailProjection implements Projection {
           ...step(existing(doc), { at: event.data.retractedAt, status: 'retracted' }),
           status: 'retracted',
         }));
+        return;
+      case 'reply.erased':
+        // Every version's text goes with the author's key; the history keeps its shape.
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
+          const erased = step(existing(doc), { at: event.data.erasedAt, status: 'removed' });
+          return {
+            ...erased,
+            author: { ...erased.author, name: ERASED_AUTHOR_NAME },
+            body: '',
+            status: 'removed',
+            history: erased.history.map((h) => (h.body === undefined ? h : { ...h, body: '' })),
+          };
+        });
         return;
     }
   }

@@ -77,6 +77,17 @@ describe('ThreadProjection', () => {
     expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 0 })]);
   });
 
+  it('given an author erased, then their replies show removed with the name replaced, and replies to them stay', async () => {
+    const erased = (id: string, previousStatus: ReplyStatus = 'published', version = 2) =>
+      entry(`reply-${id}`, version, { type: 'reply.erased', schemaVersion: 1, data: { replyId: id, articleId: 'a1', commenterId: 'u', erasedAt: 'X', previousStatus } } as ReplyEvent);
+    const docs = await project(projection, [root('r1', { body: 'secret' }), nested('r2', 'r1', 'r1'), nested('r3', 'r2', 'r1', 3), edited('r2', 'also secret'), erased('r1'), erased('r2', 'published', 3)]);
+    const [r1] = bucket(docs, 0).items;
+    expect(r1).toMatchObject({ body: '', status: 'removed', author: { name: '[removed]' }, replyCount: 1, preview: [{ id: 'r2', body: '', status: 'removed', author: { name: '[removed]' } }] });
+    expect(children(docs, 'r2')!.items[0]).toMatchObject({ id: 'r3', status: 'published', body: 'text of r3' });
+    expect(index(docs, 'r1').status).toBe('removed');
+    expect(JSON.stringify([...docs.values()])).not.toMatch(/secret/);
+  });
+
   it('given an edit of a nested reply past the preview, then only its own bucket changes', async () => {
     const before = await project(projection, [root('r1'), ...Array.from({ length: PREVIEW_SIZE + 1 }, (_, i) => nested(`c${i}`, 'r1', 'r1'))]);
     const after = await project(projection, [edited(`c${PREVIEW_SIZE}`, 'new')], before);

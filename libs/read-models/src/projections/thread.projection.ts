@@ -1,4 +1,4 @@
-import { ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
+import { ERASED_AUTHOR_NAME, ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
 import { PREVIEW_SIZE, THREAD_BUCKET_SIZE, THREAD_NAME_LENGTH, TOP_LIST_SIZE, ViewCollections } from '../versions';
 import {
   ReplyPreview,
@@ -106,6 +106,12 @@ export class ThreadProjection implements Projection {
           delta: event.data.previousStatus === 'published' ? -1 : 0,
           status: 'retracted',
           change: (s) => ({ ...s, body: '', status: 'retracted' }),
+        });
+      case 'reply.erased':
+        return this.changeReply(at, event.data.replyId, store, {
+          delta: event.data.previousStatus === 'published' ? -1 : 0,
+          status: 'removed',
+          change: (s) => ({ ...s, body: '', author: { ...s.author, name: ERASED_AUTHOR_NAME }, status: 'removed' }),
         });
     }
   }

@@ -1,3 +1,4 @@
+import { ERASED_AUTHOR_NAME } from '@app/domain';
 import type { mongo } from 'mongoose';
 import {
   ReplyPreview,
@@ -17,13 +18,13 @@ import { ViewNames } from '../view-names';
 
 export type ThreadSort = 'newest' | 'oldest' | 'top';
 
-/** What readers see of a reply: no ids of authors, no retracted text. */
+/** What readers see of a reply: no ids of authors, no retracted or erased text. */
 export interface ThreadReply {
   id: string;
   parentId: string | null;
   author: { name: string } | null;
   body: string;
-  status: 'published' | 'retracted';
+  status: 'published' | 'retracted' | 'removed';
   submittedAt: string;
   editedAt: string | null;
   /** Published replies beneath it, at any depth. */
@@ -66,7 +67,10 @@ function decode(raw: string | undefined, parentId?: string): Cursor | null {
   throw new InvalidCursorError('cursor is not one this API gave out');
 }
 
-/** Published replies, and a placeholder for a retracted one that still has published replies. */
+/**
+ * Published replies, and a placeholder for a retracted or removed (author erased) one that
+ * still has published replies; the placeholder of a removed one names no one.
+ */
 function visibleReply(s: ReplyPreview): ThreadReply | null {
   const { id, parentId, submittedAt, replyCount } = s;
   if (s.status === 'published') {
@@ -74,6 +78,9 @@ function visibleReply(s: ReplyPreview): ThreadReply | null {
   }
   if (s.status === 'retracted' && replyCount > 0) {
     return { id, parentId, author: null, body: '', status: 'retracted', submittedAt, editedAt: null, replyCount };
+  }
+  if (s.status === 'removed' && replyCount > 0) {
+    return { id, parentId, author: { name: ERASED_AUTHOR_NAME }, body: '', status: 'removed', submittedAt, editedAt: null, replyCount };
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { Clock, CLOCK, GuestIdentity, ProblemException } from '@app/platform';
+import { Clock, CLOCK, CommenterDirectory, GuestIdentity, ProblemException } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { matchesEtag, metadataFor } from '../../shared/request-context';
@@ -11,12 +11,13 @@ export class RetractReplyHandler implements ICommandHandler<RetractReplyCommand>
   constructor(
     private readonly aggregates: Aggregates,
     private readonly guests: GuestIdentity,
+    private readonly commenters: CommenterDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ replyId, requester, ifMatch }: RetractReplyCommand) {
     const { reply, stream } = await this.aggregates.reply(replyId);
-    const actor = authorActor(reply, requester, this.guests);
+    const actor = await authorActor(reply, requester, this.guests, this.commenters);
     if (!matchesEtag(ifMatch, stream.version)) throw new ProblemException(412, 'the reply changed since it was read; load it again');
     const { article } = await this.aggregates.article(reply.articleId);
     reply.retract(actor, this.clock(), article);

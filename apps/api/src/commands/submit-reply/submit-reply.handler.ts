@@ -1,6 +1,6 @@
-import { Article, Reply, ReplyEvent, RuleViolationError } from '@app/domain';
+import { Actor, Article, Reply, ReplyEvent, RuleViolationError } from '@app/domain';
 import { commitId, StoredEvent, StreamConflictError } from '@app/event-store';
-import { Clock, CLOCK, GuestIdentity } from '@app/platform';
+import { Clock, CLOCK, CommenterDirectory, GuestIdentity } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { idempotentReplyId, newReplyId } from '../../shared/ids';
@@ -14,6 +14,7 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
   constructor(
     private readonly aggregates: Aggregates,
     private readonly guests: GuestIdentity,
+    private readonly commenters: CommenterDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -29,11 +30,14 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
     }
     const { article } = await this.aggregates.article(articleId);
     const parent = parentId ? (await this.aggregates.reply(parentId)).reply : undefined;
-    const reply = Reply.submit({ replyId, article, parent, author, body }, this.clock());
+    // Checked before enrolling, so a refused reply issues no key; the log knows them only by commenter id.
+    Reply.submit({ replyId, article, parent, author, body }, this.clock());
+    const commenter: Actor = { ...author, id: await this.commenters.enrol(author) };
+    const reply = Reply.submit({ replyId, article, parent, author: commenter, body }, this.clock());
     try {
       // The log must hold the article and the parent before the reply, whatever markers are lost.
       const dependsOn = [commitId(Article.streamId(articleId), 1), ...(parent ? [commitId(Reply.streamId(parent.id), 1)] : [])];
-      await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(author), { dependsOn });
+      await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(commenter), { dependsOn });
     } catch (error) {
       if (!(error instanceof StreamConflictError) || !idempotencyKey) throw error;
       // Two tries of one request raced; the other stored it.
@@ -53,14 +57,14 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
    * another request (body, parent or author) is refused. A guest's edit token comes back
    * only for a key nobody else could guess.
    */
-  private firstAnswer(events: StoredEvent<ReplyEvent>[], command: SubmitReplyCommand): SubmittedReply {
+  private async firstAnswer(events: StoredEvent<ReplyEvent>[], command: SubmitReplyCommand): Promise<SubmittedReply> {
     const reply = new Reply().rehydrate(events.map((e) => e.event));
     const submitted = events[0].event;
     if (submitted.type !== 'reply.submitted') throw new Error(`reply stream ${reply.id} does not start with its submission`);
     const { data } = submitted;
     const same =
       data.parentId === (command.parentId ?? null) &&
-      reply.isAuthoredBy(command.author) &&
+      reply.isAuthoredBy(await this.commenters.asCommenter(command.author)) &&
       (command.author.kind !== 'guest' || data.author.name === command.author.name) &&
       data.body === Reply.checkBody(command.body);
     if (!same) throw new RuleViolationError('this Idempotency-Key was used for another request; send a new key for a new reply', 'Idempotency-Key');

@@ -10,6 +10,6 @@ export function articleResponse(a: ArticleView) {
     ...(a.body ? { body: a.body } : {}),
     publishedAt: a.publishedAt,
     replySettings: a.settings,
-    stats: { replies: a.stats.published, pending: a.stats.pending, retracted: a.stats.retracted, submitted: a.stats.submitted },
+    stats: { replies: a.stats.published, pending: a.stats.pending, retracted: a.stats.retracted, removed: a.stats.removed ?? 0, submitted: a.stats.submitted },
   };
 }

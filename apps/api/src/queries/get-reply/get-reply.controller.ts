@@ -1,5 +1,5 @@
 import { Actor } from '@app/domain';
-import { Allow, CurrentActor, GuestIdentity, rankOf, ROLE_RANK } from '@app/platform';
+import { Allow, CommenterDirectory, CurrentActor, GuestIdentity, rankOf, ROLE_RANK } from '@app/platform';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiTags } from '@nestjs/swagger';
@@ -13,6 +13,7 @@ export class GetReplyController {
   constructor(
     private readonly queries: QueryBus,
     private readonly guests: GuestIdentity,
+    private readonly commenters: CommenterDirectory,
   ) {}
 
   /**
@@ -30,8 +31,9 @@ export class GetReplyController {
   ) {
     const r = await this.queries.execute(new GetReplyQuery(id));
     const staff = actor !== undefined && rankOf(actor.kind) >= ROLE_RANK.moderator;
+    const me = actor !== undefined && r.author.kind !== 'guest' ? await this.commenters.find(actor) : null;
     const author =
-      (actor !== undefined && actor.id === r.author.id && r.author.kind !== 'guest') ||
+      (me !== null && me === r.author.id) ||
       (editToken !== undefined && this.guests.verifyEditToken(r._id, editToken));
     const showText = r.status === 'published' || staff || (author && r.status !== 'retracted');
     res.setHeader('ETag', etagOf(r.version));

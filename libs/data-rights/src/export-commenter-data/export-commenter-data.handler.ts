@@ -1,0 +1,86 @@
+import { Reply, ReplyEvent } from '@app/domain';
+import { EVENT_STORE, EventStore, StoredEvent } from '@app/event-store';
+import { Clock, CLOCK, MONGO_DB } from '@app/platform';
+import { CommenterMeta, CommenterReplies, commenterRepliesId, CommenterRepliesProjection, ViewCollections, ViewNames } from '@app/read-models';
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { mongo } from 'mongoose';
+import { CommenterDataExport, ExportCommenterDataQuery, ExportedChange, ExportedReply } from './export-commenter-data.query';
+
+/** Reply streams read at once while exporting: well inside the connection pool. */
+const PARALLEL_LOADS = 20;
+
+@QueryHandler(ExportCommenterDataQuery)
+export class ExportCommenterDataHandler implements IQueryHandler<ExportCommenterDataQuery> {
+  private readonly names = ViewNames.of([new CommenterRepliesProjection()]);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(MONGO_DB) private readonly db: mongo.Db,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** From the reply streams themselves (the truth, decrypted), listed by the commenter ledger. */
+  async execute({ commenterId, replyIds }: ExportCommenterDataQuery): Promise<CommenterDataExport> {
+    const ids = replyIds ?? (commenterId ? await this.repliesOf(commenterId) : []);
+    const replies: ExportedReply[] = [];
+    for (let i = 0; i < ids.length; i += PARALLEL_LOADS) {
+      const loaded = await Promise.all(ids.slice(i, i + PARALLEL_LOADS).map((id) => this.store.load<ReplyEvent>(Reply.streamId(id))));
+      for (const stream of loaded) {
+        const reply = exportOf(stream.events);
+        if (reply) replies.push(reply);
+      }
+    }
+    return { commenterId, exportedAt: this.clock().toISOString(), replies };
+  }
+
+  private async repliesOf(commenterId: string): Promise<string[]> {
+    const meta = await this.db.collection<CommenterMeta>(this.names.collection(ViewCollections.commenterMeta)).findOne({ _id: commenterId });
+    if (!meta) return [];
+    const buckets = this.db.collection<CommenterReplies>(this.names.collection(ViewCollections.commenterReplies));
+    const ids: string[] = [];
+    for (let b = 0; b <= meta.lastBucket; b++) {
+      const bucket = await buckets.findOne({ _id: commenterRepliesId(commenterId, b) });
+      for (const r of bucket?.replies ?? []) ids.push(r.replyId);
+    }
+    return ids;
+  }
+}
+
+/** A reply as its author may see it: every version and every change, by kind of actor. */
+export function exportOf(events: StoredEvent<ReplyEvent>[]): ExportedReply | null {
+  const first = events[0]?.event;
+  if (first?.type !== 'reply.submitted') return null;
+  const d = first.data;
+  const out: ExportedReply = {
+    id: d.replyId,
+    articleId: d.articleId,
+    parentId: d.parentId,
+    authorName: d.author.name,
+    status: d.status,
+    submittedAt: d.submittedAt,
+    versions: [{ version: events[0].version, at: d.submittedAt, body: d.body }],
+    history: [],
+  };
+  for (const { event, version, metadata } of events) {
+    const by: ExportedChange['by'] = metadata.actor.kind === 'system' ? { kind: 'system', rule: metadata.actor.id } : { kind: metadata.actor.kind };
+    switch (event.type) {
+      case 'reply.submitted':
+        out.history.push({ version, type: event.type, at: event.data.submittedAt, status: event.data.status, by });
+        break;
+      case 'reply.edited':
+        out.versions.push({ version, at: event.data.editedAt, body: event.data.body });
+        out.history.push({ version, type: event.type, at: event.data.editedAt, by });
+        break;
+      case 'reply.retracted':
+        out.status = 'retracted';
+        out.history.push({ version, type: event.type, at: event.data.retractedAt, status: 'retracted', by });
+        break;
+      case 'reply.erased':
+        out.status = 'removed';
+        out.history.push({ version, type: event.type, at: event.data.erasedAt, status: 'removed', by });
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import { Query } from '@nestjs/cqrs';
+
+export interface ExportedVersion {
+  version: number;
+  at: string;
+  body: string;
+}
+
+export interface ExportedChange {
+  version: number;
+  type: string;
+  at: string;
+  status?: string;
+  /** Who caused it, by kind: the commenter, a moderator, an admin or the system (with its rule). */
+  by: { kind: string; rule?: string };
+}
+
+export interface ExportedReply {
+  id: string;
+  articleId: string;
+  parentId: string | null;
+  authorName: string;
+  status: string;
+  submittedAt: string;
+  /** Every text the reply had, oldest first. */
+  versions: ExportedVersion[];
+  /** Every event of the reply: its status changes and the decisions about it. */
+  history: ExportedChange[];
+}
+
+export interface CommenterDataExport {
+  commenterId: string | null;
+  exportedAt: string;
+  replies: ExportedReply[];
+}
+
+/** Everything a commenter wrote (or, for a guest, the replies they hold tokens for). */
+export class ExportCommenterDataQuery extends Query<CommenterDataExport> {
+  constructor(
+    readonly commenterId: string | null,
+    /** Only these replies (a guest's), instead of the commenter's whole list. */
+    readonly replyIds?: string[],
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './data-rights.module';
+export * from './erase-commenter/erase-commenter.command';
+export * from './export-commenter-data/export-commenter-data.query';
+export * from './ledger/commenter-ledger';
