@@ -14,6 +14,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const SECRET = 'bench-secret-bench-secret';
 const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
 const RAW_OPS = 2_000;
+const ENCRYPTION_RUN = Number(process.env.BENCH_ENCRYPTION_RUN ?? 3_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -33,12 +34,49 @@ async function rawStore() {
   return { insertsPerSec, lookupsPerSec };
 }
 
-function startApi(): ChildProcess {
+function startApi(database = 'bench_app', env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
-    env: { ...process.env, MONGO_URL: `${MONGO}/bench_app`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200' },
+    env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;
+}
+
+async function stopApi(api: ChildProcess): Promise<void> {
+  api.kill('SIGTERM');
+  await new Promise((r) => api.once('exit', r));
+}
+
+/**
+ * Accepted submissions per second with personal-data encryption on and off, each on a fresh
+ * database and process, alternating (off, on, off, on) so a drift of the machine hits both.
+ * 200 readers share the load, so first replies (a new commenter and key) are in it too.
+ */
+async function encryptionCost(admin: string, jwt: JwtService) {
+  const readers = Array.from({ length: 200 }, (_, i) => jwt.sign({ sub: `enc-reader-${i}`, name: `Reader ${i}`, role: 'reader' }, { secret: SECRET, algorithm: 'HS256', expiresIn: '2h' }));
+  const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (const [round, mode] of (['off', 'on', 'off', 'on'] as const).entries()) {
+    const api = startApi(`bench_enc_${round}_${mode}`, { PERSONAL_DATA_ENCRYPTION: String(mode === 'on'), SEED_ARTICLE: 'false' });
+    try {
+      await waitUp();
+      await json('POST', '/articles', admin, { id: 'bench-enc', title: 'enc', author: 'Bench', category: 'Bench', body: ['p'] });
+      let next = 0;
+      const run = await autocannon({
+        url: `${BASE}/articles/bench-enc/replies`,
+        method: 'POST',
+        connections: 16,
+        amount: ENCRYPTION_RUN,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'A reply of ordinary length, about as long as a thoughtful comment under a news story tends to be.' }),
+        requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${readers[next++ % readers.length]}` } }) }],
+      });
+      rates[mode].push(run['2xx'] / (run.duration as number));
+    } finally {
+      await stopApi(api);
+    }
+  }
+  const best = (xs: number[]) => Math.max(...xs);
+  return { on: best(rates.on), off: best(rates.off), runs: rates };
 }
 
 async function waitUp() {
@@ -66,6 +104,11 @@ async function main() {
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   const raw = await rawStore();
   console.log(`store raw: ${round(raw.insertsPerSec)} inserts/s, ${round(raw.lookupsPerSec)} _id lookups/s (sequential, one client)`);
+
+  const enc = await encryptionCost(admin, jwt);
+  console.log(
+    `submissions with personal-data encryption: on ${round(enc.on)}/s, off ${round(enc.off)}/s (best of 2 runs of ${ENCRYPTION_RUN} each; on ${enc.runs.on.map((r) => round(r)).join(', ')}, off ${enc.runs.off.map((r) => round(r)).join(', ')}); ratio on/off ${round(enc.on / enc.off, 3)} (target >= 0.95)`,
+  );
 
   const api = startApi();
   try {
@@ -137,8 +180,7 @@ async function main() {
     const latencies = [...sentAt].filter(([id]) => visibleAt.has(id)).map(([id, t]) => visibleAt.get(id)! - t).sort((a, b) => a - b);
     console.log(`submit-to-visible at ${rate} submissions/s: p50 ${round(pct(latencies, 50))} ms, p99 ${round(pct(latencies, 99))} ms (${latencies.length}/${count} seen; first page of 50 polled every ~20 ms)`);
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await stopApi(api);
   }
 }
 
