@@ -30,7 +30,7 @@ export interface ChaosReport {
   /** Share of the workers' store writes failed on purpose (a twentieth of that for lookups). */
   storeFaultRate: number;
   requests: number;
-  accepted: { replies: number; edits: number; retractions: number };
+  accepted: { replies: number; edits: number; retractions: number; erasures: number };
   /** Accepted commits missing from the log. */
   lost: string[];
   /** Commits present more than once in the log. */
@@ -48,6 +48,8 @@ export interface ChaosReport {
   stalls: number;
   parked: number;
   countsMatch: boolean;
+  /** Every erased commenter's replies carry `reply.erased` in the log, and their key is gone. */
+  erasuresComplete: boolean;
   settled: boolean;
   settledMs: number;
   ok: boolean;
@@ -114,7 +116,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     faults: { 'pause-worker': 0, 'kill-worker': 0, 'kill-api': 0, 'restart-redis': 0, 'restart-store': 0 },
     storeFaultRate,
     requests: 0,
-    accepted: { replies: 0, edits: 0, retractions: 0 },
+    accepted: { replies: 0, edits: 0, retractions: 0, erasures: 0 },
     lost: [],
     doubled: [],
     unsequenced: [],
@@ -127,6 +129,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     stalls: 0,
     parked: 0,
     countsMatch: false,
+    erasuresComplete: false,
     settled: false,
     settledMs: 0,
     ok: false,
@@ -167,6 +170,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // What the load was told was done: each must be in the log exactly once at the end.
     const acceptedCommits = new Set<string>();
+    const erasedCommenters = new Set<string>();
     interface Mine {
       id: string;
       depth: number;
@@ -213,7 +217,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           acceptedCommits.add(`reply-${target.id}:${target.version}`);
           report.accepted.edits += 1;
         }
-      } else {
+      } else if (roll < 0.985) {
         const target = pick(live);
         const res = await call('DELETE', `/replies/${target.id}`, auth);
         if (res.status === 200 && res.body) {
@@ -221,6 +225,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           target.retracted = true;
           acceptedCommits.add(`reply-${target.id}:${target.version}`);
           report.accepted.retractions += 1;
+        }
+      } else {
+        // The reader erases themselves and carries on as a new commenter.
+        const res = await call('DELETE', '/me', auth);
+        if (res.status === 202 && res.body) {
+          for (const { commenterId } of res.body.erased as { commenterId: string }[]) {
+            erasedCommenters.add(commenterId);
+            acceptedCommits.add(`commenter-${commenterId}:1`);
+          }
+          report.accepted.erasures += 1;
+          mine.length = 0;
         }
       }
     };
@@ -339,7 +354,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const submitted = log.filter((e) => e.events.some((ev) => ev.type === 'reply.submitted' && (ev.data as { articleId: string }).articleId === id)).length;
       return views.find((v) => v._id === id)?.stats.submitted === submitted;
     });
+    const erasedReplies = new Set(
+      log.flatMap((e) => e.events.filter((ev) => ev.type === 'reply.erased').map((ev) => (ev.data as { replyId: string }).replyId)),
+    );
+    const theirs = log.flatMap((e) =>
+      e.events
+        .filter((ev) => ev.type === 'reply.submitted' && erasedCommenters.has((ev.data as { author: { id: string } }).author.id))
+        .map((ev) => (ev.data as { replyId: string }).replyId),
+    );
+    const keysLeft = await db.collection('data_keys').countDocuments({ _id: { $in: [...erasedCommenters] as never[] } });
+    report.erasuresComplete = theirs.every((id) => erasedReplies.has(id)) && keysLeft === 0;
     report.ok =
+      report.erasuresComplete &&
       report.settled &&
       report.dense &&
       report.lost.length === 0 &&
@@ -377,9 +403,9 @@ export function summary(r: ChaosReport): string {
   return [
     `seed ${r.seed}, ${Math.round(r.durationMs / 1000)} s of load, store faults injected in ${r.storeFaultRate * 100}% of worker calls`,
     `faults: ${faults}`,
-    `requests ${r.requests}; accepted: ${r.accepted.replies} replies, ${r.accepted.edits} edits, ${r.accepted.retractions} retractions`,
+    `requests ${r.requests}; accepted: ${r.accepted.replies} replies, ${r.accepted.edits} edits, ${r.accepted.retractions} retractions, ${r.accepted.erasures} erasures`,
     `log: ${r.logLength} positions, dense ${r.dense}, stream order ${r.inStreamOrder}, dependencies first ${r.afterDependencies}, sequencedAt monotonic ${r.sequencedAtMonotonic}`,
-    `lost ${r.lost.length}, doubled ${r.doubled.length}, unsequenced ${r.unsequenced.length}, drift ${r.drift.length}, counts match ${r.countsMatch}, parked ${r.parked}, stalls ${r.stalls}`,
+    `lost ${r.lost.length}, doubled ${r.doubled.length}, unsequenced ${r.unsequenced.length}, drift ${r.drift.length}, counts match ${r.countsMatch}, erasures complete ${r.erasuresComplete}, parked ${r.parked}, stalls ${r.stalls}`,
     `${r.settled ? 'settled' : 'NOT settled'} ${Math.round(r.settledMs / 100) / 10} s after the load: ${r.ok ? 'OK' : 'FAILED'}`,
   ].join('\n');
 }

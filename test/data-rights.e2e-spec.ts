@@ -24,11 +24,12 @@ const B = 'second-article-for-erasure';
 const unique = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
 
 let sys: System;
+const logs: string[] = [];
 let admin: string;
 let moderator: string;
 
 beforeAll(async () => {
-  sys = await startSystem();
+  sys = await startSystem({ logs });
   admin = `Bearer ${tokenFor(sys.config, 'admin', 'admin-1', 'Ada Admin')}`;
   moderator = `Bearer ${tokenFor(sys.config, 'moderator', 'mod-1', 'Mo Moderator')}`;
   await sys.http.post('/articles').set('Authorization', admin).send({ id: B, title: 'Second', author: 'Ed', category: 'News', body: ['p'] }).expect(202);
@@ -164,6 +165,8 @@ describe('a reader exports and erases their data', () => {
     const stored = await everythingStored();
     for (const secret of [first, edited, second, name]) expect(stored).not.toContain(secret);
     expect(stored).toContain(bobSays);
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [first, edited, second, name, sub]) expect(logs.join('\n')).not.toContain(secret);
     // The key is gone for good, and the log still reads: erased fields come back empty.
     expect(await sys.app.get<DataKeys>(DATA_KEYS).get(commenterId)).toBeNull();
     const { events } = await sys.app.get<EventStore>(EVENT_STORE).load<ReplyEvent>(Reply.streamId(onA.id));
@@ -191,9 +194,11 @@ describe('a reader exports and erases their data', () => {
       const mine = await sys.http.get('/me/data').set('Authorization', alice).expect(200);
       expect(mine.body.replies.map((r: { id: string }) => r.id)).toEqual([again.id]);
     });
-    // The old reply stays theirs no more: they cannot edit it.
+    // The old reply stays theirs no more: they cannot edit it, and coming back brought no key back.
     await sys.http.patch(`/replies/${onA.id}`).set('Authorization', alice).send({ body: 'revived?' }).expect(403);
     expect(await sys.app.get<DataKeys>(DATA_KEYS).get(commenterId)).toBeNull();
+    const old = await sys.app.get<EventStore>(EVENT_STORE).load<ReplyEvent>(Reply.streamId(onA.id));
+    expect(old.events[0].event.data).toMatchObject({ body: '', author: { id: commenterId, name: '' } });
     // A second erasure of the old commenter finds it done; erasing twice records it once.
     await sys.http.post(`/admin/commenters/${commenterId}/erasure`).set('Authorization', admin).send({ reason: 'duplicate request #1' }).expect(202);
     const { events } = await sys.app.get<EventStore>(EVENT_STORE).load<CommenterEvent>(Commenter.streamId(commenterId));

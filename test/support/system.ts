@@ -1,5 +1,5 @@
 import { AppConfig, configureHttp, loadConfig, MONGO_DB } from '@app/platform';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
@@ -24,7 +24,7 @@ export interface System {
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 
 /** The real API (and worker, unless told not to) on the real store and Redis, in this process. */
-export async function startSystem(opts: { env?: Record<string, string>; database?: string; worker?: boolean } = {}): Promise<System> {
+export async function startSystem(opts: { env?: Record<string, string>; database?: string; worker?: boolean; logs?: string[] } = {}): Promise<System> {
   const database = opts.database ?? uniqueName('e2e');
   const config = loadConfig({
     MONGO_URL: `${TEST_MONGO_URL}/${database}`,
@@ -41,7 +41,7 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     .overrideProvider(AppConfig)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] });
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: opts.logs ? capturingLogger(opts.logs) : process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] });
   configureHttp(app, config);
   await app.init();
   return {
@@ -55,6 +55,12 @@ export async function startSystem(opts: { env?: Record<string, string>; database
       await dropRedisKeys(config.REDIS_URL, config.QUEUE_PREFIX);
     },
   };
+}
+
+/** Every log line of every level, kept for the test to read (what a log shipper would get). */
+function capturingLogger(lines: string[]): LoggerService {
+  const keep = (level: string) => (message: unknown, ...rest: unknown[]) => void lines.push(`${level} ${[message, ...rest].map((m) => (m instanceof Error ? m.stack : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`);
+  return { log: keep('log'), error: keep('error'), warn: keep('warn'), debug: keep('debug'), verbose: keep('verbose'), fatal: keep('fatal') };
 }
 
 /** Leaves the shared Redis as it found it: this run's queues and leases go. */

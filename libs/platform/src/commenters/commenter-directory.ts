@@ -59,37 +59,47 @@ export class CommenterDirectory {
   /** The person's current commenter id, or null if they have none (never wrote, or erased). */
   async find(actor: Actor): Promise<string | null> {
     const identity = this.identityOf(actor);
-    const hit = this.cache.get(identity);
-    if (hit && hit.until > performance.now()) return hit.commenterId;
-    const doc = await this.identities.findOne({ _id: identity });
-    if (!doc || !(await this.keys.get(doc.commenterId))) return null;
-    this.remember(identity, doc.commenterId);
-    return doc.commenterId;
+    return this.cached(identity) ?? (await this.lookup(identity)).commenterId;
   }
 
   /** The person's commenter id, issuing one (with its key) on their first reply. */
   async enrol(actor: Actor): Promise<string> {
     const identity = this.identityOf(actor);
+    const hit = this.cached(identity);
+    if (hit) return hit;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const known = await this.find(actor);
-      if (known) return known;
+      const { commenterId, stale } = await this.lookup(identity);
+      if (commenterId) return commenterId;
       // A link whose key is gone is what an erasure interrupted: finish forgetting it.
-      const stale = await this.identities.findOne({ _id: identity });
-      if (stale) await this.unlink(identity, stale.commenterId);
-      const { keyId: commenterId } = await this.keys.create();
-      await this.commenters.insertOne({ _id: commenterId, identity, createdAt: new Date() });
+      if (stale) await this.unlink(identity, stale);
+      const { keyId } = await this.keys.create();
+      await this.commenters.insertOne({ _id: keyId, identity, createdAt: new Date() });
       try {
-        await this.identities.insertOne({ _id: identity, commenterId, createdAt: new Date() });
-        this.remember(identity, commenterId);
-        return commenterId;
+        await this.identities.insertOne({ _id: identity, commenterId: keyId, createdAt: new Date() });
+        this.remember(identity, keyId);
+        return keyId;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         // Another request enrolled them first: theirs stands, ours is dropped.
-        await this.commenters.deleteOne({ _id: commenterId });
-        await this.keys.destroy(commenterId);
+        await this.commenters.deleteOne({ _id: keyId });
+        await this.keys.destroy(keyId);
       }
     }
     throw new Error('could not enrol the commenter: their identity keeps changing');
+  }
+
+  private cached(identity: string): string | null {
+    const hit = this.cache.get(identity);
+    return hit && hit.until > performance.now() ? hit.commenterId : null;
+  }
+
+  /** The linked commenter if their key still exists; otherwise the id of a link left stale. */
+  private async lookup(identity: string): Promise<{ commenterId: string | null; stale?: string }> {
+    const doc = await this.identities.findOne({ _id: identity });
+    if (!doc) return { commenterId: null };
+    if (!(await this.keys.get(doc.commenterId))) return { commenterId: null, stale: doc.commenterId };
+    this.remember(identity, doc.commenterId);
+    return { commenterId: doc.commenterId };
   }
 
   /** The actor as the author of their replies: `id` is their commenter id ('' if they have none). */
@@ -108,8 +118,10 @@ export class CommenterDirectory {
   private async unlink(identity: string, commenterId: string): Promise<void> {
     this.cache.delete(identity);
     const link = await this.identities.findOne({ _id: identity });
-    // Only this commenter's link: the person may already be back under a new id.
-    if (link?.commenterId === commenterId) await this.identities.deleteOne({ _id: identity, commenterId });
+    // Only this commenter's link: the person may already be back under a new id. (Deleting by
+    // `_id` alone keeps to what FerretDB indexes; a re-enrolment landing between the two calls
+    // would lose its link, and the person would be enrolled afresh on their next reply.)
+    if (link?.commenterId === commenterId) await this.identities.deleteOne({ _id: identity });
   }
 
   private remember(identity: string, commenterId: string): void {
