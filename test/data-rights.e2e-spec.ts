@@ -40,9 +40,10 @@ const thread = async (articleId: string) => (await sys.http.get(`/articles/${art
 const itemOf = async (articleId: string, id: string) => (await thread(articleId)).items.find((i: { id: string }) => i.id === id);
 const reader = (sub: string, name: string) => `Bearer ${tokenFor(sys.config, 'reader', sub, name)}`;
 
-async function submit(articleId: string, auth: string | null, body: string, extra: Record<string, unknown> = {}) {
+async function submit(articleId: string, auth: string | null, body: string, extra: Record<string, unknown> = {}, userAgent?: string) {
   const req = sys.http.post(`/articles/${articleId}/replies`);
   if (auth) req.set('Authorization', auth);
+  if (userAgent) req.set('User-Agent', userAgent);
   return (await req.send({ body, ...extra }).expect(202)).body as { id: string; editToken?: string };
 }
 
@@ -211,8 +212,13 @@ describe('guests and admins', () => {
     const email = `${unique('gus')}@example.org`;
     const gusName = unique('Gus Guest');
     const words = [unique('gus one'), unique('gus two')];
-    const one = await submit(A, null, words[0], { author: { name: gusName, email } });
-    const two = await submit(B, null, words[1], { author: { name: gusName, email } });
+    const agent = unique('GusBrowser/1.0');
+    const one = await submit(A, null, words[0], { author: { name: gusName, email } }, agent);
+    const two = await sys.http.post(`/articles/${B}/replies`).set('User-Agent', agent).send({ body: words[1], author: { name: gusName, email } }).expect(202).then((r) => r.body);
+    // The network data kept for the spam checks, until it expires or the guest is erased.
+    const redis = new Redis(TEST_REDIS_URL);
+    const networkKey = (id: string) => `${sys.config.QUEUE_PREFIX}:network:reply-${id}:1`;
+    expect(await redis.hget(networkKey(one.id), 'userAgent')).toBe(agent);
     const tokens = `${one.id}:${one.editToken}, ${two.id}:${two.editToken}`;
     const mine = await sys.http.get('/me/data').set('X-Edit-Tokens', tokens).expect(200);
     expect(mine.body.replies.map((r: { versions: { body: string }[] }) => r.versions[0].body).sort()).toEqual([...words].sort());
@@ -228,8 +234,10 @@ describe('guests and admins', () => {
       expect(await itemOf(B, two.id)).toBeUndefined();
     });
     await settled();
+    expect(await redis.exists(networkKey(one.id), networkKey(two.id))).toBe(0);
+    redis.disconnect();
     const stored = await everythingStored();
-    for (const secret of [...words, gusName, email, email.toLowerCase()]) expect(stored).not.toContain(secret);
+    for (const secret of [...words, gusName, email, email.toLowerCase(), agent]) expect(stored).not.toContain(secret);
   });
 
   it('an admin finds a commenter by email and erases them for a legal request, with the reason on record', async () => {

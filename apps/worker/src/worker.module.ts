@@ -1,6 +1,6 @@
 import { CommenterLedger } from '@app/data-rights';
 import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
-import { AppConfig, Clock, CLOCK, CommenterDirectory, MONGO_DB, platformModules } from '@app/platform';
+import { AppConfig, Clock, CLOCK, CommenterDirectory, MONGO_DB, NetworkData, platformModules } from '@app/platform';
 import { liveProjections, ProjectionRunner, ViewNames } from '@app/read-models';
 import { Logger, Module } from '@nestjs/common';
 import type { mongo } from 'mongoose';
@@ -18,12 +18,12 @@ const workerProviders = [
   },
   {
     provide: LOG_CONSUMERS,
-    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, CLOCK],
-    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, clock: Clock) => {
+    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK],
+    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock) => {
       const projections = liveProjections();
       const names = ViewNames.of(projections);
       const options = { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming };
-      const ledger = new CommenterLedger(db, store, { forgetCommenter: (id) => commenters.forget(id), forgetNetworkData: async () => undefined }, clock);
+      const ledger = new CommenterLedger(db, store, { forgetCommenter: (id) => commenters.forget(id), forgetNetworkData: async (ids) => void (await network.forget(ids)) }, clock);
       return [...projections.map((p) => new LogConsumer(db, reader, leases, new ProjectionRunner(db, p, names), options)), new LogConsumer(db, reader, leases, ledger, options)];
     },
   },

@@ -1,7 +1,8 @@
 import { Actor } from '@app/domain';
 import { Injectable } from '@nestjs/common';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import { keyedHash } from './keyed-hash';
 
 /** Guests are known by a keyed hash of their email; the email itself is never stored. */
 @Injectable()
@@ -9,7 +10,7 @@ export class GuestIdentity {
   constructor(private readonly config: AppConfig) {}
 
   hash(purpose: string, value: string): string {
-    return createHmac('sha256', this.config.HASH_KEY).update(`${purpose}\u0000${value}`).digest('base64url');
+    return keyedHash(this.config.HASH_KEY, purpose, value);
   }
 
   actor(name: string, email: string): Actor {

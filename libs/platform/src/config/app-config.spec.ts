@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ PERSONAL_DATA_ENCRYPTION: 'false' }).PERSONAL_DATA_ENCRYPTION).toBe(false);
   });
 
+  it('keeps network data 48 hours unless told otherwise, from 1 hour to 30 days', () => {
+    expect(loadConfig({}).NETWORK_DATA_RETENTION_HOURS).toBe(48);
+    expect(loadConfig({ NETWORK_DATA_RETENTION_HOURS: '1' }).NETWORK_DATA_RETENTION_HOURS).toBe(1);
+    expect(loadConfig({ NETWORK_DATA_RETENTION_HOURS: '720' }).NETWORK_DATA_RETENTION_HOURS).toBe(720);
+  });
+
   it.each([
     ['DATA_KEY_SECRET', 'short'],
     ['PERSONAL_DATA_ENCRYPTION', 'perhaps'],
@@ -38,6 +44,11 @@ describe('loadConfig', () => {
     ['JWT_SECRET', 'short'],
     ['RUN_WORKER', 'maybe'],
     ['TRUST_PROXY', 'yes please'],
+    ['NETWORK_DATA_RETENTION_HOURS', '0'],
+    ['NETWORK_DATA_RETENTION_HOURS', '721'],
+    ['NETWORK_DATA_RETENTION_HOURS', '-5'],
+    ['NETWORK_DATA_RETENTION_HOURS', '1.5'],
+    ['NETWORK_DATA_RETENTION_HOURS', '48h'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -50,6 +50,16 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'QUEUE_PREFIX may hold letters, digits, _ and - only' })
   QUEUE_PREFIX = 'reply-section';
 
+  /**
+   * How long a submission's client address and user agent, and their keyed hashes, stay in
+   * Redis before they expire (hours; at most 30 days). Events and views never hold them.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'NETWORK_DATA_RETENTION_HOURS must be a whole number of hours' })
+  @Min(1, { message: 'NETWORK_DATA_RETENTION_HOURS must be at least 1 (hour)' })
+  @Max(720, { message: 'NETWORK_DATA_RETENTION_HOURS must be at most 720 (30 days)' })
+  NETWORK_DATA_RETENTION_HOURS = 48;
+
   /** How often the worker polls the inbox and the log when no wake-up came. */
   @Transform(toInt) @IsInt({ message: 'POLL_INTERVAL_MS must be an integer' }) @Min(50)
   POLL_INTERVAL_MS = 1000;

@@ -1,6 +1,7 @@
-import { Actor, InvalidCommandError } from '@app/domain';
-import { Allow, CurrentActor, GuestIdentity } from '@app/platform';
-import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Actor, InvalidCommandError, Reply } from '@app/domain';
+import { commitId } from '@app/event-store';
+import { Allow, CurrentActor, GuestIdentity, NetworkData } from '@app/platform';
+import { Body, Controller, Headers, HttpCode, Ip, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ArticleIdParam } from '../../shared/id-params';
@@ -15,6 +16,7 @@ export class SubmitReplyController {
   constructor(
     private readonly commands: CommandBus,
     private readonly guests: GuestIdentity,
+    private readonly network: NetworkData,
   ) {}
 
   @Post(':id/replies')
@@ -34,6 +36,9 @@ export class SubmitReplyController {
     @Body() dto: SubmitReplyDto,
     @CurrentActor() signedIn: Actor | undefined,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    // From X-Forwarded-For only when TRUST_PROXY says so (Express `trust proxy`).
+    @Ip() address: string | undefined,
+    @Headers('user-agent') userAgent: string | undefined,
     @Res({ passthrough: true }) res: { location(url: string): void },
   ) {
     if (signedIn && dto.author) throw new InvalidCommandError('author is for guests; a signed-in reader is known by the token', 'author');
@@ -43,6 +48,10 @@ export class SubmitReplyController {
     }
     const author = signedIn ?? this.guests.actor(dto.author!.name, dto.author!.email);
     const result = await this.commands.execute(new SubmitReplyCommand(articleId, dto.body, dto.parentId, author, idempotencyKey));
+    // For the spam checks, kept apart from the event and under an expiry (0015). Best effort and
+    // bounded: the reply is stored already. A retry returning the first answer records again
+    // under the same key, which only replaces it.
+    await this.network.record(commitId(Reply.streamId(result.replyId), 1), { address, userAgent });
     res.location(`/replies/${result.replyId}`);
     return { id: result.replyId, status: result.status, ...(result.editToken ? { editToken: result.editToken } : {}) };
   }
