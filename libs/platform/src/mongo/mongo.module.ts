@@ -13,8 +13,14 @@ const mongoProviders = [
     useFactory: async (config: AppConfig) =>
       mongoose
         .createConnection(config.MONGO_URL, {
-          // A store that is down answers 503 quickly instead of holding requests.
-          serverSelectionTimeoutMS: 3_000,
+          // A store that is down answers 503 quickly instead of holding requests. And no store
+          // call may wait in the driver longer than a lease holder waits for it: a write held
+          // back (no server, no connection) or retried after a reconnect would reach the store
+          // after its holder gave up, and could roll back a newer holder's document.
+          serverSelectionTimeoutMS: Math.min(3_000, config.STORE_TIMEOUT_MS),
+          connectTimeoutMS: config.STORE_TIMEOUT_MS,
+          waitQueueTimeoutMS: config.STORE_TIMEOUT_MS,
+          retryWrites: false,
           // Notice a restarted store within a second instead of the driver's default ten.
           heartbeatFrequencyMS: 1_000,
           autoIndex: false,
