@@ -14,6 +14,7 @@ describe('the system under faults', () => {
     expect({ seed, lost: report.lost, doubled: report.doubled, unsequenced: report.unsequenced, drift: report.drift.slice(0, 5) }).toEqual({ seed, lost: [], doubled: [], unsequenced: [], drift: [] });
     expect(report).toMatchObject({ dense: true, inStreamOrder: true, afterDependencies: true, sequencedAtMonotonic: true, stalls: 0, parked: 0, countsMatch: true, erasuresComplete: true });
     expect(report.accepted.replies).toBeGreaterThan(100);
+    expect(report.accepted.erasures).toBeGreaterThan(0);
     expect(Object.values(report.faults).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(5);
   }, 300_000);
 });

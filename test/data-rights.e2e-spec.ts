@@ -227,8 +227,11 @@ describe('guests and admins', () => {
     await sys.http.get('/me/data').set('X-Edit-Tokens', `${one.id}:${two.editToken}`).expect(403);
     await sys.http.get('/me/data').expect(401);
     await eventually(async () => expect(await itemOf(B, two.id)).toBeDefined());
-    await sys.http.delete('/me').set('X-Edit-Tokens', `${one.id}:${one.editToken}`).expect(202);
-    // One commenter per email: both replies go.
+    // One commenter per email, and nobody verifies emails: erasing it takes every reply's token.
+    await settled();
+    const partial = await sys.http.delete('/me').set('X-Edit-Tokens', `${one.id}:${one.editToken}`).expect(403);
+    expect(partial.body.detail).toMatch(/every reply/);
+    await sys.http.delete('/me').set('X-Edit-Tokens', tokens).expect(202);
     await eventually(async () => {
       expect(await itemOf(A, one.id)).toBeUndefined();
       expect(await itemOf(B, two.id)).toBeUndefined();
@@ -255,6 +258,23 @@ describe('guests and admins', () => {
       expect(detail.body).toMatchObject({ status: 'removed', body: '' });
     });
     await sys.http.get(`/admin/commenters?email=${encodeURIComponent(email)}`).set('Authorization', admin).expect(404);
+  });
+});
+
+describe('someone else\'s email', () => {
+  it('one reply written under a victim\'s email gives no power to erase them', async () => {
+    const email = `${unique('vic')}@example.org`;
+    const victim = await submit(A, null, unique('victim words'), { author: { name: 'Vic', email } });
+    const attacker = await submit(A, null, 'posing as vic', { author: { name: 'Vic', email } });
+    await settled();
+    await sys.http.delete('/me').set('X-Edit-Tokens', `${attacker.id}:${attacker.editToken}`).expect(403);
+    // A repeated reply id with a wrong token among right ones refuses the request too.
+    await sys.http.delete('/me').set('X-Edit-Tokens', `${attacker.id}:${victim.editToken}, ${attacker.id}:${attacker.editToken}`).expect(403);
+    await sys.http.get('/me/data').set('X-Edit-Tokens', `${victim.id}:${attacker.editToken}`).expect(403);
+    expect((await sys.http.get(`/replies/${victim.id}`).expect(200)).body.status).toBe('published');
+    // What the attacker can see is their own reply, never the victim's.
+    const theirs = await sys.http.get('/me/data').set('X-Edit-Tokens', `${attacker.id}:${attacker.editToken}`).expect(200);
+    expect(theirs.body.replies.map((r: { id: string }) => r.id)).toEqual([attacker.id]);
   });
 });
 

@@ -38,4 +38,25 @@ describe('two API-and-worker instances on one store and one Redis', () => {
     const commits = await one.db.collection(EventStoreCollections.commits).countDocuments({});
     expect(positions).toHaveLength(commits);
   });
+
+  it('an erasure through one instance is heard by the other: the reader comes back there as a new commenter at once', async () => {
+    const reader = `Bearer ${tokenFor(one.config, 'reader', 'returning-reader', 'Rhea')}`;
+    const first = (await one.http.post('/articles/shared/replies').set('Authorization', reader).send({ body: 'before' }).expect(202)).body.id as string;
+    // Instance two knows the reader (their commenter id and key are in its caches now).
+    const before = (await two.http.post('/articles/shared/replies').set('Authorization', reader).send({ body: 'also before' }).expect(202)).body.id as string;
+    await one.http.delete('/me').set('Authorization', reader).expect(202);
+    await eventually(async () => {
+      const res = await two.http.post('/articles/shared/replies').set('Authorization', reader).send({ body: 'back again' }).expect(202);
+      const after = res.body.id as string;
+      const mine = await two.http.get('/me/data').set('Authorization', reader).expect(200);
+      expect(mine.body.replies.map((r: { id: string }) => r.id)).not.toContain(before);
+      await eventually(async () => {
+        const detail = await one.http.get(`/replies/${after}`).expect(200);
+        expect(detail.body).toMatchObject({ status: 'published', body: 'back again', author: { name: 'Rhea' } });
+      });
+    });
+    await eventually(async () => {
+      for (const id of [first, before]) expect((await two.http.get(`/replies/${id}`).expect(200)).body.status).toBe('removed');
+    }, 30_000);
+  });
 });

@@ -6,9 +6,10 @@ import { EraseCommenterController } from './erase-commenter/erase-commenter.cont
 import { EraseCommenterHandler } from './erase-commenter/erase-commenter.handler';
 import { EraseMeController } from './erase-commenter/erase-me.controller';
 import { FindCommenterController } from './find-commenter/find-commenter.controller';
+import { CommenterReplyList } from './shared/commenter-replies';
 import { DataSubjects } from './shared/requester';
 
-const dataRightsProviders = [DataSubjects, EraseCommenterHandler, ExportCommenterDataHandler];
+const dataRightsProviders = [DataSubjects, CommenterReplyList, EraseCommenterHandler, ExportCommenterDataHandler];
 const dataRightsControllers = [MyDataController, EraseMeController, FindCommenterController, CommenterDataController, EraseCommenterController];
 
 /** Readers' data rights over HTTP: export and erasure, for themselves and by admins on request. */

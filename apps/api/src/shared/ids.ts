@@ -1,13 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export const ARTICLE_ID = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
 export const REPLY_ID = /^[a-f0-9]{24}$/;
 
 export const newReplyId = (): string => randomBytes(12).toString('hex');
 
-/** A retried submission with the same Idempotency-Key lands on the same reply id. */
-export const idempotentReplyId = (...parts: string[]): string =>
-  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+/**
+ * A retried submission with the same Idempotency-Key lands on the same reply id. Keyed, since
+ * the parts name the person (`sub`) and reply ids are public: nobody can test a guess.
+ */
+export const idempotentReplyId = (hashKey: string, ...parts: string[]): string =>
+  createHmac('sha256', hashKey).update(parts.join('\u0000')).digest('hex').slice(0, 24);
 
 export function slugify(title: string): string {
   return title

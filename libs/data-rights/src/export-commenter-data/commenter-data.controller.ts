@@ -17,6 +17,6 @@ export class CommenterDataController {
   @ApiOkResponse({ description: '{commenterId, exportedAt, replies: [...]}' })
   async export(@Param() { commenterId }: CommenterIdParam, @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void }) {
     res.setHeader('Cache-Control', 'no-store');
-    return this.queries.execute(new ExportCommenterDataQuery(commenterId));
+    return this.queries.execute(new ExportCommenterDataQuery([commenterId]));
   }
 }

@@ -1,10 +1,9 @@
 import { Reply, ReplyEvent } from '@app/domain';
 import { EVENT_STORE, EventStore, StoredEvent } from '@app/event-store';
-import { Clock, CLOCK, MONGO_DB } from '@app/platform';
-import { CommenterMeta, CommenterReplies, commenterRepliesId, CommenterRepliesProjection, ViewCollections, ViewNames } from '@app/read-models';
+import { Clock, CLOCK } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { mongo } from 'mongoose';
+import { CommenterReplyList } from '../shared/commenter-replies';
 import { CommenterDataExport, ExportCommenterDataQuery, ExportedChange, ExportedReply } from './export-commenter-data.query';
 
 /** Reply streams read at once while exporting: well inside the connection pool. */
@@ -12,17 +11,15 @@ const PARALLEL_LOADS = 20;
 
 @QueryHandler(ExportCommenterDataQuery)
 export class ExportCommenterDataHandler implements IQueryHandler<ExportCommenterDataQuery> {
-  private readonly names = ViewNames.of([new CommenterRepliesProjection()]);
-
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(MONGO_DB) private readonly db: mongo.Db,
+    private readonly lists: CommenterReplyList,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** From the reply streams themselves (the truth, decrypted), listed by the commenter ledger. */
-  async execute({ commenterId, replyIds }: ExportCommenterDataQuery): Promise<CommenterDataExport> {
-    const ids = replyIds ?? (commenterId ? await this.repliesOf(commenterId) : []);
+  async execute({ commenterIds, replyIds }: ExportCommenterDataQuery): Promise<CommenterDataExport> {
+    const ids = replyIds ?? (await Promise.all(commenterIds.map((id) => this.lists.of(id)))).flat();
     const replies: ExportedReply[] = [];
     for (let i = 0; i < ids.length; i += PARALLEL_LOADS) {
       const loaded = await Promise.all(ids.slice(i, i + PARALLEL_LOADS).map((id) => this.store.load<ReplyEvent>(Reply.streamId(id))));
@@ -31,19 +28,7 @@ export class ExportCommenterDataHandler implements IQueryHandler<ExportCommenter
         if (reply) replies.push(reply);
       }
     }
-    return { commenterId, exportedAt: this.clock().toISOString(), replies };
-  }
-
-  private async repliesOf(commenterId: string): Promise<string[]> {
-    const meta = await this.db.collection<CommenterMeta>(this.names.collection(ViewCollections.commenterMeta)).findOne({ _id: commenterId });
-    if (!meta) return [];
-    const buckets = this.db.collection<CommenterReplies>(this.names.collection(ViewCollections.commenterReplies));
-    const ids: string[] = [];
-    for (let b = 0; b <= meta.lastBucket; b++) {
-      const bucket = await buckets.findOne({ _id: commenterRepliesId(commenterId, b) });
-      for (const r of bucket?.replies ?? []) ids.push(r.replyId);
-    }
-    return ids;
+    return { commenterId: commenterIds[0] ?? null, exportedAt: this.clock().toISOString(), replies };
   }
 }
 

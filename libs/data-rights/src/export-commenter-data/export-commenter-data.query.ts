@@ -37,7 +37,8 @@ export interface CommenterDataExport {
 /** Everything a commenter wrote (or, for a guest, the replies they hold tokens for). */
 export class ExportCommenterDataQuery extends Query<CommenterDataExport> {
   constructor(
-    readonly commenterId: string | null,
+    /** The person's commenter ids: the current one first, then any earlier one still unerased. */
+    readonly commenterIds: string[],
     /** Only these replies (a guest's), instead of the commenter's whole list. */
     readonly replyIds?: string[],
   ) {

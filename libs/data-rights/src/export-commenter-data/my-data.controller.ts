@@ -32,9 +32,8 @@ export class MyDataController {
     const subject = await this.subjects.of(actor, editTokens);
     res.setHeader('Content-Disposition', 'attachment; filename="my-replies.json"');
     res.setHeader('Cache-Control', 'no-store');
-    if (subject.kind === 'signed-in') return this.queries.execute(new ExportCommenterDataQuery(subject.commenterId));
+    if (subject.kind === 'signed-in') return this.queries.execute(new ExportCommenterDataQuery(subject.commenterIds));
     const ids = [...new Set(subject.replies.map((r) => r.commenterId))];
-    const data = await this.queries.execute(new ExportCommenterDataQuery(ids.length === 1 ? ids[0] : null, subject.replies.map((r) => r.replyId)));
-    return data;
+    return this.queries.execute(new ExportCommenterDataQuery(ids, subject.replies.map((r) => r.replyId)));
   }
 }

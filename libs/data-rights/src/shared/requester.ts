@@ -8,10 +8,12 @@ import { findReply } from './streams';
 export const EDIT_TOKENS_HEADER = 'x-edit-tokens';
 export const MAX_EDIT_TOKENS = 100;
 const PAIR = /^([a-f0-9]{24}):([A-Za-z0-9_-]{20,100})$/;
+/** Reply streams read at once: well inside the connection pool. */
+const PARALLEL_LOADS = 20;
 
 /** Whose data a `/me` request is about. */
 export type DataSubject =
-  | { kind: 'signed-in'; commenterId: string | null }
+  | { kind: 'signed-in'; commenterIds: string[] }
   | { kind: 'guest'; replies: { replyId: string; commenterId: string }[] };
 
 @Injectable()
@@ -26,17 +28,22 @@ export class DataSubjects {
   async of(actor: Actor | undefined, editTokens: string | undefined): Promise<DataSubject> {
     if (actor) {
       if (editTokens !== undefined) throw new InvalidCommandError('X-Edit-Tokens is for guests; a signed-in reader is known by the token', 'X-Edit-Tokens');
-      return { kind: 'signed-in', commenterId: await this.commenters.find(actor) };
+      return { kind: 'signed-in', commenterIds: await this.commenters.allOf(actor) };
     }
     if (editTokens === undefined) throw new ProblemException(401, 'sign in, or send X-Edit-Tokens with the <replyId>:<editToken> pairs of your replies');
     const pairs = this.parse(editTokens);
-    const replies = await Promise.all(
-      pairs.map(async ([replyId, token]) => {
-        const reply = this.guests.verifyEditToken(replyId, token) ? await findReply(this.store, replyId) : null;
-        if (!reply || reply.author.kind !== 'guest') throw new ForbiddenError(`the edit token for reply ${replyId} is not valid`);
-        return { replyId, commenterId: reply.author.id };
-      }),
-    );
+    // Every pair must hold, a repeated reply id included: one wrong token refuses the request.
+    const wrong = pairs.find(([replyId, token]) => !this.guests.verifyEditToken(replyId, token));
+    if (wrong) throw new ForbiddenError(`the edit token for reply ${wrong[0]} is not valid`);
+    const ids = [...new Set(pairs.map(([replyId]) => replyId))];
+    const replies: { replyId: string; commenterId: string }[] = [];
+    for (let i = 0; i < ids.length; i += PARALLEL_LOADS) {
+      const found = await Promise.all(ids.slice(i, i + PARALLEL_LOADS).map((id) => findReply(this.store, id)));
+      found.forEach((reply, j) => {
+        if (!reply || reply.author.kind !== 'guest') throw new ForbiddenError(`the edit token for reply ${ids[i + j]} is not valid`);
+        replies.push({ replyId: reply.id, commenterId: reply.author.id });
+      });
+    }
     return { kind: 'guest', replies };
   }
 
@@ -45,12 +52,10 @@ export class DataSubjects {
     if (parts.length === 0 || parts.length > MAX_EDIT_TOKENS) {
       throw new InvalidCommandError(`X-Edit-Tokens needs 1 to ${MAX_EDIT_TOKENS} <replyId>:<editToken> pairs`, 'X-Edit-Tokens');
     }
-    const seen = new Map<string, string>();
-    for (const part of parts) {
+    return parts.map((part) => {
       const match = PAIR.exec(part);
       if (!match) throw new InvalidCommandError('X-Edit-Tokens holds <replyId>:<editToken> pairs separated by commas', 'X-Edit-Tokens');
-      seen.set(match[1], match[2]);
-    }
-    return [...seen];
+      return [match[1], match[2]];
+    });
   }
 }

@@ -14,6 +14,8 @@ export interface DataKeys {
   get(keyId: string): Promise<Buffer | null>;
   /** Destroys the key for good; idempotent. No key with this id is ever made again. */
   destroy(keyId: string): Promise<void>;
+  /** Another process destroyed this key: stop using any copy kept here. */
+  forget?(keyId: string): void;
 }
 
 interface DataKeyDocument {
@@ -71,12 +73,13 @@ export class MongoDataKeys implements DataKeys {
 }
 
 /**
- * Keeps keys in memory for a short while, so a busy commenter costs no lookup per event.
- * Only found keys are kept, and a key destroyed elsewhere is forgotten here within `ttlMs`:
- * what this process writes with it meanwhile is unreadable too, and a rebuild shows it erased.
+ * Keeps keys in memory for a short while, so a busy commenter costs no lookup per event. A
+ * destroyed key is remembered as gone for good (ids are random and never reused), so reading
+ * an erased commenter's events costs nothing either. A key destroyed by another process is
+ * forgotten here when that process says so (`forget`), or at the latest after `ttlMs`.
  */
 export class CachedDataKeys implements DataKeys {
-  private readonly cache = new Map<string, { key: Buffer; until: number }>();
+  private readonly cache = new Map<string, { key: Buffer | null; until: number }>();
 
   constructor(
     private readonly inner: DataKeys,
@@ -93,19 +96,25 @@ export class CachedDataKeys implements DataKeys {
 
   async get(keyId: string): Promise<Buffer | null> {
     const hit = this.cache.get(keyId);
-    if (hit && hit.until > this.now()) return hit.key;
+    if (hit && (hit.key === null || hit.until > this.now())) return hit.key;
     this.cache.delete(keyId);
     const key = await this.inner.get(keyId);
-    if (key) this.keep(keyId, key);
+    this.keep(keyId, key);
     return key;
   }
 
   async destroy(keyId: string): Promise<void> {
-    this.cache.delete(keyId);
     await this.inner.destroy(keyId);
+    this.keep(keyId, null);
   }
 
-  private keep(keyId: string, key: Buffer): void {
+  /** Another process destroyed this key: stop using it now. */
+  forget(keyId: string): void {
+    this.keep(keyId, null);
+  }
+
+  private keep(keyId: string, key: Buffer | null): void {
+    this.cache.delete(keyId);
     if (this.cache.size >= this.maxKeys) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(keyId, { key, until: this.now() + this.ttlMs });
   }

@@ -63,6 +63,10 @@ describe('PersonalDataCipher', () => {
     await expect(cipher.open('reply-r2:1', [sealed])).rejects.toThrow();
     const tampered: StoredDomainEvent = { ...sealed, sealed: { ...sealed.sealed!, box: Buffer.from('x'.repeat(40)).toString('base64') } };
     await expect(cipher.open('reply-r1:1', [tampered])).rejects.toThrow();
+    // Nor can the labels be swapped, putting the body where the name goes.
+    const swapped: StoredDomainEvent = { ...sealed, sealed: { ...sealed.sealed!, fields: ['author.name', 'body'] } };
+    await expect(cipher.open('reply-r1:1', [swapped])).rejects.toThrow();
+    await expect(cipher.open('reply-r1:1', [{ ...sealed, schemaVersion: 2 }])).rejects.toThrow();
   });
 
   it('leaves events without personal fields as they are, and needs no key for them', async () => {
@@ -96,6 +100,19 @@ describe('PersonalDataCipher', () => {
 });
 
 describe('CachedDataKeys', () => {
+  it('remembers a destroyed key as gone, and hears of one destroyed elsewhere', async () => {
+    const inner = new MemoryKeys();
+    const here = new CachedDataKeys(inner, 60_000, 10, () => 0);
+    const { keyId } = await inner.create();
+    expect(await here.get(keyId)).not.toBeNull();
+    await inner.destroy(keyId);
+    here.forget(keyId);
+    inner.gets = 0;
+    expect(await here.get(keyId)).toBeNull();
+    expect(await here.get(keyId)).toBeNull();
+    expect(inner.gets).toBe(0);
+  });
+
   it('keeps a key for a while, forgets a destroyed one at once here and elsewhere within the ttl', async () => {
     let now = 0;
     const inner = new MemoryKeys();

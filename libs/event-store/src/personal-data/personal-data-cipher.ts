@@ -69,7 +69,7 @@ export class PersonalDataCipher {
         const values = paths.map((p) => read(data, p));
         for (const p of paths) write(data, p, undefined, true);
         const iv = randomBytes(12);
-        const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(this.aad(commitId, index, event.type, actor.id));
+        const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(this.aad(commitId, index, event, actor.id, paths));
         const box = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final(), cipher.getAuthTag()]);
         return { type: event.type, schemaVersion: event.schemaVersion, data, sealed: { by: actor.id, fields: paths, iv: iv.toString('base64'), box: box.toString('base64') } };
       }),
@@ -84,7 +84,7 @@ export class PersonalDataCipher {
       if (!sealed) return event;
       const data = structuredClone(event.data) as Record<string, unknown>;
       const key = found.get(sealed.by) ?? null;
-      const values = key ? this.decrypt(key, sealed, this.aad(commitId, index, event.type, sealed.by)) : sealed.fields.map(() => ERASED_TEXT);
+      const values = key ? this.decrypt(key, sealed, this.aad(commitId, index, event, sealed.by, sealed.fields)) : sealed.fields.map(() => ERASED_TEXT);
       sealed.fields.forEach((p, i) => write(data, p, values[i]));
       return { type: event.type, schemaVersion: event.schemaVersion, data };
     });
@@ -108,9 +108,12 @@ export class PersonalDataCipher {
     return values;
   }
 
-  /** Binds the box to its place: it cannot be moved to another event or author unnoticed. */
-  private aad(commitId: string, index: number, type: string, by: string): Buffer {
-    return Buffer.from(`${commitId}\u0000${index}\u0000${type}\u0000${by}`);
+  /**
+   * Binds the box to its place and its labels: it cannot be moved to another event or author,
+   * nor its values swapped between fields, unnoticed.
+   */
+  private aad(commitId: string, index: number, event: DomainEvent, by: string, fields: readonly string[]): Buffer {
+    return Buffer.from([commitId, index, event.type, event.schemaVersion, by, fields.join(',')].join('\u0000'));
   }
 }
 

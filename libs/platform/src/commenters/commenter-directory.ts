@@ -1,8 +1,11 @@
 import { Actor } from '@app/domain';
 import { DATA_KEYS, DataKeys, isDuplicateKey } from '@app/event-store';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
 import type { mongo } from 'mongoose';
 import { GuestIdentity } from '../auth/guest-identity';
+import { AppConfig } from '../config/app-config';
+import { connectRedis, failFastRedisOptions, REDIS } from '../redis/redis.module';
 import { MONGO_DB } from '../mongo/mongo.module';
 
 export const CommenterCollections = {
@@ -33,14 +36,37 @@ const CACHE_MS = 30_000;
  * destroys the key and forgets the link, so coming back makes a new commenter.
  */
 @Injectable()
-export class CommenterDirectory {
+export class CommenterDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly cache = new Map<string, { commenterId: string; until: number }>();
+  private notices: Redis | null = null;
 
   constructor(
     @Inject(MONGO_DB) private readonly db: mongo.Db,
     @Inject(DATA_KEYS) private readonly keys: DataKeys,
+    @Inject(REDIS) private readonly redis: Redis,
     private readonly guests: GuestIdentity,
+    private readonly config: AppConfig,
   ) {}
+
+  private get channel(): string {
+    return `${this.config.QUEUE_PREFIX}:commenter-erased`;
+  }
+
+  /**
+   * Every process hears of an erasure at once and stops using the commenter's id and key, so a
+   * person coming back is enrolled afresh wherever they land. Without Redis, caches expire.
+   */
+  async onModuleInit(): Promise<void> {
+    // Who a person ever was: erasure and export look for earlier commenter ids (rare, admin-speed).
+    await this.commenters.createIndex({ identity: 1 }, { name: 'commenters_by_identity' });
+    this.notices = connectRedis(this.config.REDIS_URL, { ...failFastRedisOptions, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.notices.on('message', (_channel: string, commenterId: string) => this.evict(commenterId));
+    void this.notices.subscribe(this.channel).catch(() => undefined);
+  }
+
+  onApplicationShutdown(): void {
+    this.notices?.disconnect();
+  }
 
   private get identities() {
     return this.db.collection<IdentityDocument>(CommenterCollections.identities);
@@ -107,12 +133,38 @@ export class CommenterDirectory {
     return { ...actor, id: (await this.find(actor)) ?? '' };
   }
 
+  /**
+   * Every commenter id the person has with a live key: the current one first, then any an
+   * interrupted erasure or a lost link left behind. Scans `commenters` on FerretDB (an index
+   * serves it on MongoDB): for erasure and export only.
+   */
+  async allOf(actor: Actor): Promise<string[]> {
+    const current = await this.find(actor);
+    const docs = await this.commenters.find({ identity: this.identityOf(actor) }).toArray();
+    const earlier = [];
+    for (const doc of docs) if (doc._id !== current && (await this.keys.get(doc._id))) earlier.push(doc._id);
+    return [...(current ? [current] : []), ...earlier.sort()];
+  }
+
   /** Forgets who the commenter was and destroys their key; idempotent, safe to repeat after a crash. */
   async forget(commenterId: string): Promise<void> {
     const doc = await this.commenters.findOne({ _id: commenterId });
     if (doc) await this.unlink(doc.identity, commenterId);
     await this.keys.destroy(commenterId);
     await this.commenters.deleteOne({ _id: commenterId });
+    this.evict(commenterId);
+    await this.redis.publish(this.channel, commenterId).catch(() => undefined);
+  }
+
+  /** A commenter found erased (their key gone): forget what this process remembers of them. */
+  erased(commenterId: string): void {
+    this.evict(commenterId);
+  }
+
+  /** Drops what this process remembers of a commenter erased here or elsewhere. */
+  private evict(commenterId: string): void {
+    for (const [identity, hit] of this.cache) if (hit.commenterId === commenterId) this.cache.delete(identity);
+    this.keys.forget?.(commenterId);
   }
 
   private async unlink(identity: string, commenterId: string): Promise<void> {

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses the development secrets in production, naming them', () => {
-    const real = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length', DATA_KEY_SECRET: 'a-real-data-key-secret' };
+    const real = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length', DATA_KEY_SECRET: 'a-real-data-key-secret-of-32-chars!' };
     expect(() => loadConfig({ ...real, JWT_SECRET: undefined })).toThrow(/JWT_SECRET must be set in production/);
     expect(() => loadConfig({ ...real, HASH_KEY: undefined })).toThrow(/HASH_KEY must be set in production/);
     expect(() => loadConfig({ ...real, DATA_KEY_SECRET: undefined })).toThrow(/DATA_KEY_SECRET must be set in production/);
@@ -23,7 +23,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses turning personal-data encryption off in production, and allows it to measure elsewhere', () => {
-    const real = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length', DATA_KEY_SECRET: 'a-real-data-key-secret' };
+    const real = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length', DATA_KEY_SECRET: 'a-real-data-key-secret-of-32-chars!' };
     expect(() => loadConfig({ ...real, PERSONAL_DATA_ENCRYPTION: 'false' })).toThrow(/PERSONAL_DATA_ENCRYPTION=false is for measuring only/);
     expect(loadConfig({ PERSONAL_DATA_ENCRYPTION: 'false' }).PERSONAL_DATA_ENCRYPTION).toBe(false);
   });

@@ -8,7 +8,7 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 /** Development default only: the README says to set JWT_SECRET anywhere else. */
 export const DEV_JWT_SECRET = 'dev-only-reply-section-secret-change-me';
 export const DEV_HASH_KEY = 'dev-only-reply-section-hash-key';
-export const DEV_DATA_KEY_SECRET = 'dev-only-reply-section-data-key-secret';
+export const DEV_DATA_KEY_SECRET = 'dev-only-reply-section-data-key-secret-0000';
 
 /** Everything the processes read from the environment, validated at start. */
 export class AppConfig {
@@ -34,8 +34,8 @@ export class AppConfig {
   @IsString() @MinLength(16, { message: 'HASH_KEY must be at least 16 characters' })
   HASH_KEY = DEV_HASH_KEY;
 
-  /** Master secret wrapping each commenter's data key in the `data_keys` collection. */
-  @IsString() @MinLength(16, { message: 'DATA_KEY_SECRET must be at least 16 characters' })
+  /** Master secret wrapping each commenter's data key in the `data_keys` collection: 32 random characters or more. */
+  @IsString() @MinLength(32, { message: 'DATA_KEY_SECRET must be at least 32 characters (random: it is not stretched like a password)' })
   DATA_KEY_SECRET = DEV_DATA_KEY_SECRET;
 
   /** Encrypt commenters' personal fields in events. Off only to measure its cost; refused in production. */

@@ -1,5 +1,5 @@
 import { DomainError } from '@app/domain';
-import { StreamConflictError } from '@app/event-store';
+import { PersonalDataKeyMissingError, StreamConflictError } from '@app/event-store';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 
 interface HttpResponse {
@@ -66,7 +66,7 @@ const TITLES: Record<number, string> = {
 /** Mongo driver errors that mean the store cannot be reached right now. */
 function isStoreDown(error: unknown): boolean {
   const name = (error as { name?: string })?.name ?? '';
-  return /^Mongo(ServerSelection|Network|NotConnected|Topology)/.test(name) || name === 'PoolClearedError';
+  return /^Mongo(ServerSelection|Network|NotConnected|Topology)/.test(name) || name === 'PoolClearedError' || name === 'MongoWaitQueueTimeoutError';
 }
 
 export const problemOf = (status: number, detail: string, errors?: ProblemField[]): Problem => ({
@@ -82,6 +82,10 @@ export function toProblem(error: unknown): { problem: Problem; headers?: Record<
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
     return { problem: make(status, error.message, error.field ? [{ field: error.field, message: error.message }] : undefined) };
+  }
+  if (error instanceof PersonalDataKeyMissingError) {
+    // The author was erased while this request ran: nothing of theirs may be stored any more.
+    return { problem: make(422, 'the author of this reply was erased; it can no longer be changed') };
   }
   if (error instanceof StreamConflictError) {
     return { problem: make(409, 'the reply changed while this request ran; load it again and retry') };

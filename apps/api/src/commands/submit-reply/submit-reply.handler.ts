@@ -1,6 +1,6 @@
 import { Actor, Article, Reply, ReplyEvent, RuleViolationError } from '@app/domain';
-import { commitId, StoredEvent, StreamConflictError } from '@app/event-store';
-import { Clock, CLOCK, CommenterDirectory, GuestIdentity } from '@app/platform';
+import { commitId, PersonalDataKeyMissingError, StoredEvent, StreamConflictError } from '@app/event-store';
+import { AppConfig, Clock, CLOCK, CommenterDirectory, GuestIdentity } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { idempotentReplyId, newReplyId } from '../../shared/ids';
@@ -15,13 +15,14 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
     private readonly aggregates: Aggregates,
     private readonly guests: GuestIdentity,
     private readonly commenters: CommenterDirectory,
+    private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute(command: SubmitReplyCommand): Promise<SubmittedReply> {
     const { articleId, body, parentId, author, idempotencyKey } = command;
     const replyId = idempotencyKey
-      ? idempotentReplyId(articleId, author.kind, author.id, idempotencyKey)
+      ? idempotentReplyId(this.config.HASH_KEY, articleId, author.kind, author.id, idempotencyKey)
       : newReplyId();
     // A retry gets the first answer even if the article closed or the parent went since.
     if (idempotencyKey) {
@@ -32,18 +33,25 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
     const parent = parentId ? (await this.aggregates.reply(parentId)).reply : undefined;
     // Checked before enrolling, so a refused reply issues no key; the log knows them only by commenter id.
     Reply.submit({ replyId, article, parent, author, body }, this.clock());
-    const commenter: Actor = { ...author, id: await this.commenters.enrol(author) };
-    const reply = Reply.submit({ replyId, article, parent, author: commenter, body }, this.clock());
-    try {
-      // The log must hold the article and the parent before the reply, whatever markers are lost.
-      const dependsOn = [commitId(Article.streamId(articleId), 1), ...(parent ? [commitId(Reply.streamId(parent.id), 1)] : [])];
-      await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(commenter), { dependsOn });
-    } catch (error) {
-      if (!(error instanceof StreamConflictError) || !idempotencyKey) throw error;
-      // Two tries of one request raced; the other stored it.
-      return this.firstAnswer((await this.earlierSubmission(replyId))!, command);
+    // The log must hold the article and the parent before the reply, whatever markers are lost.
+    const dependsOn = [commitId(Article.streamId(articleId), 1), ...(parent ? [commitId(Reply.streamId(parent.id), 1)] : [])];
+    for (let attempt = 0; ; attempt++) {
+      const commenter: Actor = { ...author, id: await this.commenters.enrol(author) };
+      const reply = Reply.submit({ replyId, article, parent, author: commenter, body }, this.clock());
+      try {
+        await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(commenter), { dependsOn });
+        return this.answer(reply, true);
+      } catch (error) {
+        // Erased a moment ago (the news of it still on its way here): they come back as a new commenter.
+        if (error instanceof PersonalDataKeyMissingError && attempt === 0) {
+          this.commenters.erased(error.keyId);
+          continue;
+        }
+        if (!(error instanceof StreamConflictError) || !idempotencyKey) throw error;
+        // Two tries of one request raced; the other stored it.
+        return this.firstAnswer((await this.earlierSubmission(replyId))!, command);
+      }
     }
-    return this.answer(reply, true);
   }
 
   /** The whole stream, not a snapshot: the comparison needs the submission as it was sent. */

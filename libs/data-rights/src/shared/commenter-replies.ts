@@ -1,0 +1,24 @@
+import { MONGO_DB } from '@app/platform';
+import { CommenterMeta, CommenterReplies, commenterRepliesId, CommenterRepliesProjection, ViewCollections, ViewNames } from '@app/read-models';
+import { Inject, Injectable } from '@nestjs/common';
+import type { mongo } from 'mongoose';
+
+/** A commenter's replies as the commenter ledger lists them (ids only, in log order). */
+@Injectable()
+export class CommenterReplyList {
+  private readonly names = ViewNames.of([new CommenterRepliesProjection()]);
+
+  constructor(@Inject(MONGO_DB) private readonly db: mongo.Db) {}
+
+  async of(commenterId: string): Promise<string[]> {
+    const meta = await this.db.collection<CommenterMeta>(this.names.collection(ViewCollections.commenterMeta)).findOne({ _id: commenterId });
+    if (!meta) return [];
+    const buckets = this.db.collection<CommenterReplies>(this.names.collection(ViewCollections.commenterReplies));
+    const ids: string[] = [];
+    for (let b = 0; b <= meta.lastBucket; b++) {
+      const bucket = await buckets.findOne({ _id: commenterRepliesId(commenterId, b) });
+      for (const r of bucket?.replies ?? []) ids.push(r.replyId);
+    }
+    return ids;
+  }
+}
