@@ -1,6 +1,5 @@
 import { AggregateRoot } from '../shared/aggregate-root';
-import { InvalidCommandError } from '../shared/domain-errors';
-import { hasControlCharacters, hasVisibleText } from '../shared/text';
+import { checkText } from '../shared/text';
 import { CommenterEvent } from './commenter.events';
 
 export const MAX_ERASURE_REASON_LENGTH = 500;
@@ -42,13 +41,7 @@ export class Commenter extends AggregateRoot<CommenterEvent> {
   }
 
   static checkReason(reason: string | undefined): string {
-    const text = (reason ?? '').trim();
-    if (!hasVisibleText(text)) throw new InvalidCommandError('an erasure by an admin needs the reason (the request it answers)', 'reason');
-    if (hasControlCharacters(text)) throw new InvalidCommandError('a reason may not contain control characters', 'reason');
-    if ([...text].length > MAX_ERASURE_REASON_LENGTH) {
-      throw new InvalidCommandError(`a reason is at most ${MAX_ERASURE_REASON_LENGTH} characters`, 'reason');
-    }
-    return text;
+    return checkText(reason, { field: 'reason', what: 'the reason of an erasure (the request it answers)', max: MAX_ERASURE_REASON_LENGTH });
   }
 
   protected toState() {

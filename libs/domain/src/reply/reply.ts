@@ -7,7 +7,7 @@ import {
   NotFoundError,
   RuleViolationError,
 } from '../shared/domain-errors';
-import { hasControlCharacters, hasVisibleText } from '../shared/text';
+import { checkText } from '../shared/text';
 import { authorOf, ERASED_AUTHOR_NAME, ReplyAuthor, ReplyEvent, ReplyStatus } from './reply.events';
 
 export const MAX_REPLY_LENGTH = 5000;
@@ -138,13 +138,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
    * characters but tab and line breaks, never longer than MAX_REPLY_LENGTH characters.
    */
   static checkBody(body: string): string {
-    const text = body.trim();
-    if (!hasVisibleText(text)) throw new InvalidCommandError('a reply needs some text', 'body');
-    if (hasControlCharacters(text)) throw new InvalidCommandError('a reply may not contain control characters', 'body');
-    if ([...text].length > MAX_REPLY_LENGTH) {
-      throw new InvalidCommandError(`a reply is at most ${MAX_REPLY_LENGTH} characters`, 'body');
-    }
-    return text;
+    return checkText(body, { field: 'body', what: 'a reply', max: MAX_REPLY_LENGTH, multiline: true });
   }
 
   protected toState() {

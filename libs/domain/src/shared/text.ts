@@ -1,3 +1,5 @@
+import { InvalidCommandError } from './domain-errors';
+
 /**
  * Something a reader can see: a letter, digit, punctuation mark or symbol. Hangul fillers
  * and the blank braille pattern are letters and symbols that render as nothing, a known way
@@ -14,3 +16,15 @@ export const hasVisibleText = (text: string): boolean => VISIBLE.test(text);
 
 export const hasControlCharacters = (text: string, opts: { singleLine?: boolean } = {}): boolean =>
   (opts.singleLine ? CONTROL_OR_BREAK : CONTROL).test(text);
+
+/**
+ * Text a person typed, trimmed: something visible, no control characters (one line unless
+ * `multiline`), at most `max` characters. Throws InvalidCommandError naming `field`.
+ */
+export function checkText(raw: string | undefined, rule: { field: string; what: string; max: number; multiline?: boolean }): string {
+  const text = (raw ?? '').trim();
+  if (!hasVisibleText(text)) throw new InvalidCommandError(`${rule.what} needs some text`, rule.field);
+  if (hasControlCharacters(text, { singleLine: !rule.multiline })) throw new InvalidCommandError(`${rule.what} may not contain control characters`, rule.field);
+  if ([...text].length > rule.max) throw new InvalidCommandError(`${rule.what} is at most ${rule.max} characters`, rule.field);
+  return text;
+}
