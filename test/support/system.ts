@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import request from 'supertest';
 import { AppModule } from '../../apps/api/src/app.module';
-import { LogWorkerService } from '../../apps/worker/src/log-worker.service';
+import { LogWorkerService } from '@app/workers';
 
 export const TEST_MONGO_URL = process.env.TEST_MONGO_URL ?? 'mongodb://127.0.0.1:27027';
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -28,7 +28,6 @@ import { ListArticlesHandler } from './queries/list-articles/list-articles.handl
 import { ListDeadLettersController } from './queries/list-dead-letters/list-dead-letters.controller';
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
-import { Aggregates } from './shared/streams';
 
 const commandHandlers = [PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
@@ -50,6 +49,6 @@ const controllers = [
 @Module({
   imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule],
   controllers,
-  providers: [Aggregates, SeedService, ...commandHandlers, ...queryHandlers],
+  providers: [SeedService, ...commandHandlers, ...queryHandlers],
 })
 export class ApiModule {}

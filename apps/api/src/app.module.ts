@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
-import { WorkerModule } from '../../worker/src/worker.module';
+import { WorkerModule } from '@app/workers';
 import { ApiModule } from './api.module';
 
 @Module({})

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { ConfigError } from '@app/platform';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { WorkerModule } from './worker.module';
+import { WorkerModule } from '@app/workers';
 
 async function main() {
   const app = await NestFactory.createApplicationContext(WorkerModule);

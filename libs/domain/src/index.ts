@@ -11,4 +11,4 @@ export * from './commenter/commenter';
 export * from './shared/personal-data';
 
 /** Bump when an aggregate's snapshot state changes shape: older snapshots are then ignored. */
-export const SNAPSHOT_SCHEMA = 1;
+export const SNAPSHOT_SCHEMA = 2;

@@ -5,6 +5,7 @@ export * from './redis/redis.module';
 export * from './queues/jobs';
 export * from './queues/queue.module';
 export * from './store/event-store.module';
+export * from './store/aggregates';
 export * from './auth/access';
 export * from './auth/access.guard';
 export * from './auth/guest-identity';

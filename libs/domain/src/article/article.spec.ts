@@ -29,6 +29,15 @@ describe('Article', () => {
     ]);
   });
 
+  it('knows the version of its settings, which is their ETag', () => {
+    const article = given(published);
+    expect(article.settingsVersion).toBe(1);
+    article.changeSettings({ open: false });
+    expect(article.settingsVersion).toBe(2);
+    const restored = new Article().restore(given(published, ...article.pullEvents()).snapshot());
+    expect(restored.settingsVersion).toBe(2);
+  });
+
   it('records nothing when the settings do not change', () => {
     const article = given(published);
     article.changeSettings({ open: true });

@@ -19,6 +19,8 @@ export class Article extends AggregateRoot<ArticleEvent> {
   id = '';
   title = '';
   settings: ReplySettings = DEFAULT_REPLY_SETTINGS;
+  /** Stream version of the event that set the current settings: their ETag, whatever else the stream holds. */
+  settingsVersion = 0;
   private published = false;
 
   static streamId(articleId: string): string {
@@ -77,12 +79,12 @@ export class Article extends AggregateRoot<ArticleEvent> {
   }
 
   protected toState() {
-    return { id: this.id, title: this.title, settings: this.settings, published: this.published };
+    return { id: this.id, title: this.title, settings: this.settings, settingsVersion: this.settingsVersion, published: this.published };
   }
 
   protected fromState(state: unknown): void {
     const s = state as ReturnType<Article['toState']>;
-    Object.assign(this, { id: s.id, title: s.title, settings: s.settings, published: s.published });
+    Object.assign(this, { id: s.id, title: s.title, settings: s.settings, settingsVersion: s.settingsVersion, published: s.published });
   }
 
   protected when(event: ArticleEvent): void {
@@ -93,9 +95,11 @@ export class Article extends AggregateRoot<ArticleEvent> {
         this.id = event.data.articleId;
         this.title = event.data.title;
         this.settings = event.data.settings;
+        this.settingsVersion = this.version + 1;
         break;
       case 'article.reply-settings-changed':
         this.settings = event.data.settings;
+        this.settingsVersion = this.version + 1;
         break;
     }
   }

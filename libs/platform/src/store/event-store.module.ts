@@ -25,6 +25,7 @@ import { AppConfig } from '../config/app-config';
 import { Clock, CLOCK } from '../config/config.module';
 import { MONGO_DB } from '../mongo/mongo.module';
 import { REDIS } from '../redis/redis.module';
+import { Aggregates } from './aggregates';
 
 /** Upcasters for old event schemas are registered here as schemas change. */
 export const UPCASTERS = new UpcasterRegistry([]);
@@ -60,7 +61,7 @@ const eventStoreProviders = [
 ];
 
 @Global()
-@Module({ providers: eventStoreProviders, exports: eventStoreProviders })
+@Module({ providers: [...eventStoreProviders, Aggregates], exports: [...eventStoreProviders, Aggregates] })
 export class EventStoreModule implements OnModuleInit {
   constructor(@Inject(MONGO_DB) private readonly db: mongo.Db) {}
 

@@ -5,7 +5,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ArticleIdParam } from '../../shared/id-params';
 import { etagOf } from '../../shared/request-context';
-import { ReplySettingsDto } from '../publish-article/reply-settings.dto';
+import { ReplySettingsDto } from '../../shared/reply-settings.dto';
 import { ChangeArticleSettingsCommand } from './change-article-settings.command';
 
 @ApiTags('articles')

@@ -2,7 +2,7 @@ import { Article } from '@app/domain';
 import { ProblemException } from '@app/platform';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { matchesEtag, metadataFor } from '../../shared/request-context';
-import { Aggregates } from '../../shared/streams';
+import { Aggregates } from '@app/platform';
 import { ChangeArticleSettingsCommand } from './change-article-settings.command';
 
 @CommandHandler(ChangeArticleSettingsCommand)
@@ -11,11 +11,12 @@ export class ChangeArticleSettingsHandler implements ICommandHandler<ChangeArtic
 
   async execute({ articleId, changes, actor, ifMatch }: ChangeArticleSettingsCommand) {
     const { article, stream } = await this.aggregates.article(articleId);
-    if (!matchesEtag(ifMatch, stream.version)) throw new ProblemException(412, 'the article changed since it was read');
+    // The ETag is the settings' own version: other events on the article stream do not stale it.
+    if (!matchesEtag(ifMatch, article.settingsVersion)) throw new ProblemException(412, 'the settings changed since they were read');
     article.changeSettings(changes);
     const events = article.pullEvents();
-    if (events.length === 0) return { settings: article.settings, version: stream.version };
-    const { version } = await this.aggregates.store.append(stream, events, metadataFor(actor));
-    return { settings: (article as Article).settings, version };
+    if (events.length === 0) return { settings: article.settings, version: article.settingsVersion };
+    await this.aggregates.store.append(stream, events, metadataFor(actor));
+    return { settings: (article as Article).settings, version: article.settingsVersion };
   }
 }

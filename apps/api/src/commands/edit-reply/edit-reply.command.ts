@@ -1,11 +1,5 @@
-import { Actor } from '@app/domain';
 import { Command } from '@nestjs/cqrs';
-
-/** Who asks: a signed-in actor, or a guest proving authorship with the reply's edit token. */
-export interface Requester {
-  actor?: Actor;
-  editToken?: string;
-}
+import { Requester } from '../../shared/requester';
 
 export class EditReplyCommand extends Command<{ version: number }> {
   constructor(

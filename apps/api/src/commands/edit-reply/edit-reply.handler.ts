@@ -2,9 +2,9 @@ import { Clock, CLOCK, CommenterDirectory, GuestIdentity, ProblemException } fro
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { matchesEtag, metadataFor } from '../../shared/request-context';
-import { Aggregates } from '../../shared/streams';
+import { Aggregates } from '@app/platform';
 import { EditReplyCommand } from './edit-reply.command';
-import { authorActor } from './requester';
+import { authorActor } from '../../shared/requester';
 
 @CommandHandler(EditReplyCommand)
 export class EditReplyHandler implements ICommandHandler<EditReplyCommand> {

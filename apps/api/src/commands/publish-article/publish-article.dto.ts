@@ -2,7 +2,7 @@ import { IsOptionalNotNull, IsVisibleText, NestedObject } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ARTICLE_ID } from '../../shared/ids';
-import { ReplySettingsDto } from './reply-settings.dto';
+import { ReplySettingsDto } from '../../shared/reply-settings.dto';
 
 export class PublishArticleDto {
   @ApiPropertyOptional({ description: 'Defaults to a slug of the title' })

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { Requester } from '../edit-reply/edit-reply.command';
+import { Requester } from '../../shared/requester';
 
 export class RetractReplyCommand extends Command<{ version: number }> {
   constructor(

@@ -2,8 +2,8 @@ import { Clock, CLOCK, CommenterDirectory, GuestIdentity, ProblemException } fro
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { matchesEtag, metadataFor } from '../../shared/request-context';
-import { Aggregates } from '../../shared/streams';
-import { authorActor } from '../edit-reply/requester';
+import { Aggregates } from '@app/platform';
+import { authorActor } from '../../shared/requester';
 import { RetractReplyCommand } from './retract-reply.command';
 
 @CommandHandler(RetractReplyCommand)

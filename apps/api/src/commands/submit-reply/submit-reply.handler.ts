@@ -5,7 +5,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { idempotentReplyId, newReplyId } from '../../shared/ids';
 import { metadataFor } from '../../shared/request-context';
-import { Aggregates } from '../../shared/streams';
+import { Aggregates } from '@app/platform';
 import { isStrongKey } from './idempotency-key';
 import { SubmitReplyCommand, SubmittedReply } from './submit-reply.command';
 

@@ -1,6 +1,6 @@
 import { ViewReader } from '@app/read-models';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Aggregates } from '../../shared/streams';
+import { Aggregates } from '@app/platform';
 import { GetReplyQuery } from './get-reply.query';
 
 @QueryHandler(GetReplyQuery)

@@ -1,7 +1,7 @@
 import { InvalidCommandError } from '@app/domain';
 import { InvalidCursorError, ThreadReader, ViewReader } from '@app/read-models';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Aggregates } from '../../shared/streams';
+import { Aggregates } from '@app/platform';
 import { GetThreadQuery } from './get-thread.query';
 
 @QueryHandler(GetThreadQuery)

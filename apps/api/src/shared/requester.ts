@@ -1,6 +1,11 @@
 import { Actor, ForbiddenError, Reply } from '@app/domain';
 import { CommenterDirectory, GuestIdentity } from '@app/platform';
-import { Requester } from './edit-reply.command';
+
+/** Who asks: a signed-in actor, or a guest proving authorship with the reply's edit token. */
+export interface Requester {
+  actor?: Actor;
+  editToken?: string;
+}
 
 /** The actor behind an author's request: the signed-in commenter, or the guest holding the token. */
 export async function authorActor(reply: Reply, requester: Requester, guests: GuestIdentity, commenters: CommenterDirectory): Promise<Actor> {

@@ -1,0 +1,3 @@
+export * from './worker.module';
+export * from './log-worker.service';
+export * from './projectors';
