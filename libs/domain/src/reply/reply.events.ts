@@ -1,10 +1,9 @@
 import { Actor, DomainEvent } from '../shared/domain-event';
 
-/**
- * Where a reply stands. Moderation verdicts (later) add `rejected` and `spam`; `removed`
- * means its author's personal data was erased.
- */
-export type ReplyStatus = 'pending' | 'published' | 'retracted' | 'removed';
+/** Where a reply stands: docs/moderation-states.md is the state machine. */
+export type ReplyStatus = 'checking' | 'pending' | 'published' | 'rejected' | 'spam' | 'retracted' | 'removed';
+
+export const REPLY_STATUSES: readonly ReplyStatus[] = ['checking', 'pending', 'published', 'rejected', 'spam', 'retracted', 'removed'];
 
 /** What views show instead of the name of a commenter whose data was erased. */
 export const ERASED_AUTHOR_NAME = '[removed]';
@@ -29,8 +28,11 @@ export type ReplySubmitted = DomainEvent<
     author: ReplyAuthor;
     body: string;
     submittedAt: string;
-    /** Decided by the article's moderation mode at submission. */
-    status: 'pending' | 'published';
+    /**
+     * `checking` until its first verdict, `pending` on a pre-moderated article. (Stores from
+     * before screening hold `published` here: those replies were public at once.)
+     */
+    status: 'checking' | 'pending' | 'published';
   }
 >;
 
@@ -50,7 +52,58 @@ export type ReplyErased = DomainEvent<
   { replyId: string; articleId: string; commenterId: string; erasedAt: string; previousStatus: ReplyStatus }
 >;
 
-export type ReplyEvent = ReplySubmitted | ReplyEdited | ReplyRetracted | ReplyErased;
+/** What screening decided about one version of a reply. */
+export type VerdictDecision = 'publish' | 'hold' | 'reject' | 'spam';
+
+/** One line of the statement of reasons: a stable code, and words for the author. */
+export interface VerdictReason {
+  code: string;
+  detail: string;
+}
+
+/** A screening verdict for the version it scored, with everything needed to reproduce it. */
+export type ReplyScreened = DomainEvent<
+  'reply.screened',
+  {
+    replyId: string;
+    articleId: string;
+    /** The stream version whose text was scored. */
+    scoredVersion: number;
+    decision: VerdictDecision;
+    score: number;
+    reasons: VerdictReason[];
+    /** Every feature and count the score used (null: not available, e.g. Redis down). */
+    features: Record<string, number | boolean | string | null>;
+    policyVersion: number;
+    modelVersion: number | null;
+    status: ReplyStatus;
+    previousStatus: ReplyStatus;
+    screenedAt: string;
+  }
+>;
+
+export type ModeratorAction = 'approve' | 'reject' | 'spam';
+
+/** A moderator's decision, with the reason the author is shown. */
+export type ReplyModerated = DomainEvent<
+  'reply.moderated',
+  {
+    replyId: string;
+    articleId: string;
+    action: ModeratorAction;
+    reason: string | null;
+    status: ReplyStatus;
+    previousStatus: ReplyStatus;
+    decidedAt: string;
+    /** Set when the decision is one of a bulk action's, so the batch can be undone. */
+    batchId: string | null;
+  }
+>;
+
+export type ReplyFeatured = DomainEvent<'reply.featured', { replyId: string; articleId: string; featuredAt: string }>;
+export type ReplyUnfeatured = DomainEvent<'reply.unfeatured', { replyId: string; articleId: string; unfeaturedAt: string }>;
+
+export type ReplyEvent = ReplySubmitted | ReplyEdited | ReplyRetracted | ReplyErased | ReplyScreened | ReplyModerated | ReplyFeatured | ReplyUnfeatured;
 
 /**
  * Fields typed by the person who caused the event (its actor): the event store keeps them

@@ -2,8 +2,8 @@ import { Article } from '../article/article';
 import { DEFAULT_REPLY_SETTINGS, ReplySettings } from '../article/article.events';
 import { Actor } from '../shared/domain-event';
 import { ForbiddenError, InvalidCommandError, RuleViolationError } from '../shared/domain-errors';
-import { Reply } from './reply';
-import { ReplyEvent } from './reply.events';
+import { OutdatedVerdictError, Reply, Verdict } from './reply';
+import { ReplyEvent, VerdictDecision } from './reply.events';
 
 const t0 = new Date('2026-03-01T12:00:00.000Z');
 const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
@@ -24,9 +24,9 @@ const submitted = (over: Partial<Extract<ReplyEvent, { type: 'reply.submitted' }
 const given = (...events: ReplyEvent[]) => new Reply().rehydrate(events);
 
 describe('Reply.submit', () => {
-  it('publishes on a post-moderated article, trimmed', () => {
+  it('is checking until its first verdict on a post-moderated article, trimmed', () => {
     const reply = Reply.submit({ replyId: 'r1', article: articleWith(), author: alice, body: '  hello  ' }, t0);
-    expect(reply.pullEvents()).toEqual([submitted()]);
+    expect(reply.pullEvents()).toEqual([submitted({ status: 'checking' })]);
   });
 
   it('holds the reply on a pre-moderated article', () => {
@@ -117,5 +117,101 @@ describe('Reply.erase', () => {
     expect(() => reply.edit(alice, 'back', minutes(1), articleWith())).toThrow(RuleViolationError);
     expect(() => reply.retract(alice, minutes(1), articleWith())).toThrow(RuleViolationError);
     expect(() => Reply.submit({ replyId: 'r2', article: articleWith(), parent: reply, author: bob, body: 'hi' }, minutes(1))).toThrow(/removed/);
+  });
+});
+
+describe('the moderation state machine (docs/moderation-states.md)', () => {
+  const verdict = (decision: VerdictDecision, scoredVersion = 1): Verdict => ({ scoredVersion, decision, score: 0.5, reasons: [{ code: 'c', detail: 'd' }], features: { links: 0 }, policyVersion: 3, modelVersion: null });
+  const checking = () => given(submitted({ status: 'checking' }));
+  const statusAfter = (reply: Reply) => (reply.pullEvents(), reply.status);
+
+  it.each([
+    ['publish', 'published'],
+    ['hold', 'pending'],
+    ['reject', 'rejected'],
+    ['spam', 'spam'],
+  ] as const)('a checking reply with a %s verdict becomes %s, the verdict recorded whole', (decision, status) => {
+    const reply = checking();
+    reply.screen(verdict(decision), minutes(1));
+    const [event] = reply.pullEvents();
+    expect(event).toMatchObject({ type: 'reply.screened', data: { scoredVersion: 1, decision, status, previousStatus: 'checking', policyVersion: 3, features: { links: 0 } } });
+  });
+
+  it('a pre-moderated reply stays pending whatever the score, unless it is refused', () => {
+    for (const [decision, status] of [['publish', 'pending'], ['hold', 'pending'], ['reject', 'rejected'], ['spam', 'spam']] as const) {
+      const reply = given(submitted({ status: 'pending' }));
+      reply.screen(verdict(decision), minutes(1));
+      expect([decision, statusAfter(reply)]).toEqual([decision, status]);
+    }
+  });
+
+  it('refuses a verdict for an outdated version; the newer version gets its own', () => {
+    const reply = checking();
+    reply.edit(alice, 'changed', minutes(1), articleWith());
+    expect(() => reply.screen(verdict('publish', 1), minutes(2))).toThrow(OutdatedVerdictError);
+    reply.screen(verdict('publish', 2), minutes(2));
+    expect(reply.status).toBe('published');
+  });
+
+  it('records a second verdict on the same version as nothing', () => {
+    const reply = checking();
+    reply.screen(verdict('publish'), minutes(1));
+    reply.screen(verdict('spam'), minutes(1));
+    expect(reply.pullEvents().map((e) => e.type)).toEqual(['reply.screened']);
+  });
+
+  it('no verdict overrides a moderator: refused on the version they saw, never raising a later edit', () => {
+    const reply = checking();
+    reply.moderate('reject', 'off topic', minutes(1));
+    expect(() => reply.screen(verdict('publish', 1), minutes(2))).toThrow(OutdatedVerdictError);
+    reply.edit(alice, 'now on topic', minutes(3), articleWith());
+    reply.screen(verdict('publish', 3), minutes(4));
+    expect(reply.status).toBe('rejected');
+  });
+
+  it('an edit of a published reply waits for its verdict; hold takes it to pending, publish shows it', () => {
+    const reply = checking();
+    reply.screen(verdict('publish'), minutes(1));
+    reply.edit(alice, 'second thoughts', minutes(2), articleWith());
+    expect(reply.revisionAwaitingVerdict).toBe(true);
+    expect(reply.status).toBe('published');
+    reply.screen(verdict('hold', 3), minutes(3));
+    expect(reply.status).toBe('pending');
+    expect(reply.revisionAwaitingVerdict).toBe(false);
+  });
+
+  it('moderators move a reply between published, pending, rejected and spam, and nothing already there', () => {
+    const reply = given(submitted({ status: 'pending' }));
+    reply.moderate('approve', null, minutes(1));
+    expect(() => reply.moderate('approve', null, minutes(2))).toThrow(/already published/);
+    reply.moderate('spam', 'link farm', minutes(2));
+    reply.moderate('reject', null, minutes(3));
+    reply.moderate('approve', 'appeal upheld', minutes(4));
+    expect(reply.pullEvents().map((e) => [e.type, (e.data as { status: string }).status])).toEqual([
+      ['reply.moderated', 'published'],
+      ['reply.moderated', 'spam'],
+      ['reply.moderated', 'rejected'],
+      ['reply.moderated', 'published'],
+    ]);
+  });
+
+  it('refuses decisions and verdicts on retracted or removed replies, and bad reasons', () => {
+    const retracted = given(submitted({ status: 'checking' }), { type: 'reply.retracted', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', retractedAt: 'x', previousStatus: 'checking' } });
+    expect(() => retracted.moderate('approve', null, minutes(1))).toThrow(RuleViolationError);
+    expect(() => retracted.screen(verdict('publish', 1), minutes(1))).toThrow(OutdatedVerdictError);
+    expect(() => checking().moderate('reject', '\u200b', minutes(1))).toThrow(InvalidCommandError);
+    expect(() => checking().moderate('reject', 'x'.repeat(1001), minutes(1))).toThrow(InvalidCommandError);
+  });
+
+  it('features only published replies, and leaving published unfeatures', () => {
+    const reply = checking();
+    expect(() => reply.feature(true, minutes(1))).toThrow(RuleViolationError);
+    reply.screen(verdict('publish'), minutes(1));
+    reply.feature(true, minutes(2));
+    reply.feature(true, minutes(3));
+    expect(reply.featured).toBe(true);
+    reply.moderate('spam', null, minutes(4));
+    expect(reply.featured).toBe(false);
+    expect(reply.pullEvents().map((e) => e.type)).toEqual(['reply.screened', 'reply.featured', 'reply.moderated']);
   });
 });

@@ -2,15 +2,29 @@ import { Article } from '../article/article';
 import { AggregateRoot } from '../shared/aggregate-root';
 import { Actor } from '../shared/domain-event';
 import {
+  ConflictError,
   ForbiddenError,
   InvalidCommandError,
   NotFoundError,
   RuleViolationError,
 } from '../shared/domain-errors';
 import { checkText } from '../shared/text';
-import { authorOf, ERASED_AUTHOR_NAME, ReplyAuthor, ReplyEvent, ReplyStatus } from './reply.events';
+import { authorOf, ERASED_AUTHOR_NAME, ModeratorAction, ReplyAuthor, ReplyEvent, ReplyScreened, ReplyStatus, VerdictDecision } from './reply.events';
 
 export const MAX_REPLY_LENGTH = 5000;
+/** A moderator's reason, shown to the author as the statement of reasons. */
+export const MAX_REASON_LENGTH = 1000;
+
+/** What screening hands the reply: the verdict on one version, with what it used. */
+export type Verdict = Pick<ReplyScreened['data'], 'scoredVersion' | 'decision' | 'score' | 'reasons' | 'features' | 'policyVersion' | 'modelVersion'>;
+
+/** A verdict that no longer applies: the reply changed, a moderator decided, or it is gone. */
+export class OutdatedVerdictError extends ConflictError {}
+
+const MODERATED_STATUS: Record<ModeratorAction, ReplyStatus> = { approve: 'published', reject: 'rejected', spam: 'spam' };
+
+/** How public a status is: a verdict after a moderator's decision may only lower it. */
+const publicity = (status: ReplyStatus): number => (status === 'published' ? 2 : status === 'checking' || status === 'pending' ? 1 : 0);
 
 export interface SubmitReply {
   replyId: string;
@@ -31,6 +45,13 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   body = '';
   status: ReplyStatus = 'pending';
   submittedAt = new Date(0);
+  /** Stream version of its current text (the submission or the last edit). */
+  textVersion = 0;
+  /** The version the last accepted verdict scored. */
+  verdictVersion = 0;
+  /** Stream version of the last moderator's decision; 0 if none. */
+  moderatedVersion = 0;
+  featured = false;
   private submitted = false;
 
   static streamId(replyId: string): string {
@@ -64,7 +85,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         author: authorOf(input.author),
         body,
         submittedAt: now.toISOString(),
-        status: article.settings.moderation === 'pre' ? 'pending' : 'published',
+        status: article.settings.moderation === 'pre' ? 'pending' : 'checking',
       },
     });
     return reply;
@@ -106,6 +127,64 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     });
   }
 
+  /** An edit of its public text is waiting for a verdict: readers still see the text before it. */
+  get revisionAwaitingVerdict(): boolean {
+    return this.status === 'published' && this.textVersion > Math.max(this.verdictVersion, this.moderatedVersion);
+  }
+
+  /**
+   * Records screening's verdict on the version it scored (docs/moderation-states.md). Refused
+   * for an outdated version, after a moderator's decision on it, and once retracted or
+   * removed; a second verdict on the same version records nothing.
+   */
+  screen(verdict: Verdict, now: Date): void {
+    if (this.status === 'retracted' || this.status === 'removed') throw new OutdatedVerdictError(`the reply was ${this.status}`);
+    if (verdict.scoredVersion !== this.textVersion) throw new OutdatedVerdictError(`version ${verdict.scoredVersion} was replaced by version ${this.textVersion}, which waits for its own verdict`);
+    if (this.moderatedVersion >= verdict.scoredVersion) throw new OutdatedVerdictError('a moderator decided on this version; no verdict overrides them');
+    if (this.verdictVersion >= verdict.scoredVersion) return;
+    let status = this.afterVerdict(verdict.decision);
+    // Once a moderator has decided, a verdict on a later edit may take the reply down, never up.
+    if (this.moderatedVersion > 0 && publicity(status) > publicity(this.status)) status = this.status;
+    this.record({
+      type: 'reply.screened',
+      schemaVersion: 1,
+      data: { replyId: this.id, articleId: this.articleId, ...verdict, status, previousStatus: this.status, screenedAt: now.toISOString() },
+    });
+  }
+
+  private afterVerdict(decision: VerdictDecision): ReplyStatus {
+    if (decision === 'reject') return 'rejected';
+    if (decision === 'spam') return 'spam';
+    // A pre-moderated or held reply waits for a human whatever the score.
+    if (this.status === 'pending') return 'pending';
+    return decision === 'publish' ? 'published' : 'pending';
+  }
+
+  /** A moderator's decision; `If-Match` is checked by the caller against the version they saw. */
+  moderate(action: ModeratorAction, reason: string | null, now: Date, batchId: string | null = null): void {
+    if (this.status === 'retracted' || this.status === 'removed') throw new RuleViolationError(`the reply was ${this.status}`);
+    const status = MODERATED_STATUS[action];
+    if (status === this.status && !this.revisionAwaitingVerdict) throw new RuleViolationError(`the reply is already ${status}`);
+    const why = reason === null ? null : checkText(reason, { field: 'reason', what: 'a reason', max: MAX_REASON_LENGTH, multiline: true });
+    this.record({
+      type: 'reply.moderated',
+      schemaVersion: 1,
+      data: { replyId: this.id, articleId: this.articleId, action, reason: why, status, previousStatus: this.status, decidedAt: now.toISOString(), batchId },
+    });
+  }
+
+  /** Featured replies come first; only a published reply can be featured. No change records nothing. */
+  feature(featured: boolean, now: Date): void {
+    if (featured && this.status !== 'published') throw new RuleViolationError('only a published reply can be featured');
+    if (featured === this.featured) return;
+    const at = now.toISOString();
+    this.record(
+      featured
+        ? { type: 'reply.featured', schemaVersion: 1, data: { replyId: this.id, articleId: this.articleId, featuredAt: at } }
+        : { type: 'reply.unfeatured', schemaVersion: 1, data: { replyId: this.id, articleId: this.articleId, unfeaturedAt: at } },
+    );
+  }
+
   /** Its author was erased: the reply stays in place as removed. Recorded once. */
   erase(commenterId: string, now: Date): void {
     if (this.status === 'removed') return;
@@ -142,8 +221,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   }
 
   protected toState() {
-    const { id, articleId, parentId, rootId, depth, author, body, status, submitted } = this;
-    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, submittedAt: this.submittedAt.toISOString() };
+    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured } = this;
+    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, submittedAt: this.submittedAt.toISOString() };
   }
 
   protected fromState(state: unknown): void {
@@ -165,16 +244,36 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         this.body = d.body;
         this.status = d.status;
         this.submittedAt = new Date(d.submittedAt);
+        this.textVersion = this.version + 1;
         break;
       }
       case 'reply.edited':
         this.body = event.data.body;
+        this.textVersion = this.version + 1;
         break;
       case 'reply.retracted':
         this.status = 'retracted';
+        this.featured = false;
+        break;
+      case 'reply.screened':
+        this.status = event.data.status;
+        this.verdictVersion = event.data.scoredVersion;
+        if (this.status !== 'published') this.featured = false;
+        break;
+      case 'reply.moderated':
+        this.status = event.data.status;
+        this.moderatedVersion = this.version + 1;
+        if (this.status !== 'published') this.featured = false;
+        break;
+      case 'reply.featured':
+        this.featured = true;
+        break;
+      case 'reply.unfeatured':
+        this.featured = false;
         break;
       case 'reply.erased':
         this.status = 'removed';
+        this.featured = false;
         this.body = '';
         this.author = { ...this.author, name: ERASED_AUTHOR_NAME };
         break;
