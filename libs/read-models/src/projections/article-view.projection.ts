@@ -11,7 +11,8 @@ type Counted = keyof Omit<ArticleStats, 'submitted'>;
 /** Articles with their reply settings and reply counts. */
 export class ArticleViewProjection implements Projection {
   readonly name = 'article-views';
-  readonly version = 1;
+  /** 2: counts by every status of the moderation state machine. */
+  readonly version = 2;
   readonly collections = [ViewCollections.articles];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
@@ -43,6 +44,11 @@ export class ArticleViewProjection implements Projection {
           [event.data.previousStatus as Counted]: -1,
           retracted: 1,
         });
+        return;
+      case 'reply.screened':
+      case 'reply.moderated':
+        if (event.data.status === event.data.previousStatus) return;
+        await this.count(store, at, event.data.articleId, { [event.data.previousStatus as Counted]: -1, [event.data.status as Counted]: 1 });
         return;
       case 'reply.erased':
         await this.count(store, at, event.data.articleId, {

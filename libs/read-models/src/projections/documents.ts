@@ -7,8 +7,11 @@ export interface ArticleStats {
   published: number;
   pending: number;
   retracted: number;
-  /** Replies whose author was erased; absent until the article has one. */
+  /** Counters that came later: absent until the article has one. */
   removed?: number;
+  checking?: number;
+  rejected?: number;
+  spam?: number;
 }
 
 type PublishedArticle = ArticlePublished['data'];
@@ -32,6 +35,8 @@ export interface ReplyPreview {
   editedAt: string | null;
   /** Published replies beneath this one, at any depth, reached through placed replies. */
   replyCount: number;
+  /** Chosen by a moderator; shown first. Absent before moderation existed. */
+  featured?: boolean;
 }
 
 /** A reply as its bucket holds it: with the first few of its direct replies. */
@@ -100,6 +105,8 @@ export interface ThreadIndexEntry extends ViewDocument {
   bucket: number | null;
   /** Its summary while it is not placed, kept current so it can be placed as it stands. */
   unplaced: ReplySummary | null;
+  /** An edit of the published reply waiting for its verdict: readers see it once published. */
+  revision?: { body: string; editedAt: string } | null;
 }
 
 export interface ReplyHistoryEntry {
@@ -117,8 +124,16 @@ export interface ReplyDetail extends ViewDocument {
   rootId: string;
   depth: number;
   author: { kind: string; id: string; name: string };
+  /** The latest text: what the author, moderators and admins see. */
   body: string;
+  /** What readers see: the text last published ('' while not published). */
+  publicBody: string;
   status: ReplyStatus;
+  featured: boolean;
+  /** The last accepted verdict: the statement of reasons the author is shown. */
+  verdict: { decision: string; score: number; reasons: { code: string; detail: string }[]; policyVersion: number; modelVersion: number | null; scoredVersion: number } | null;
+  /** The last moderator's decision and its reason. */
+  decision: { action: string; reason: string | null; batchId: string | null; at: string } | null;
   submittedAt: string;
   editedAt: string | null;
   /** Stream version: the ETag edits must match. */

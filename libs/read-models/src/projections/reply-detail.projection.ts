@@ -1,13 +1,19 @@
-import { ERASED_AUTHOR_NAME, ReplyEvent } from '@app/domain';
+import { ERASED_AUTHOR_NAME, ReplyEvent, ReplyStatus } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { ReplyDetail, ReplyHistoryEntry } from './documents';
 import { UnappliableEventError } from './errors';
 import { EventAt, Projection, ProjectionStore } from './projection';
 
+/** The status and the text readers see after a change to `status`: the latest text once published. */
+function shown(doc: ReplyDetail, status: ReplyStatus): Pick<ReplyDetail, 'status' | 'publicBody' | 'featured'> {
+  return { status, publicBody: status === 'published' ? doc.body : '', featured: status === 'published' && doc.featured };
+}
+
 /** One document per reply with its whole history, for authors, moderators and admins. */
 export class ReplyDetailProjection implements Projection {
   readonly name = 'reply-details';
-  readonly version = 1;
+  /** 2: verdicts, moderators' decisions and featuring; the text readers see kept apart from the latest. */
+  readonly version = 2;
   readonly collections = [ViewCollections.replyDetails];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
@@ -36,7 +42,11 @@ export class ReplyDetailProjection implements Projection {
           depth: d.depth,
           author: d.author,
           body: d.body,
+          publicBody: d.status === 'published' ? d.body : '',
           status: d.status,
+          featured: false,
+          verdict: null,
+          decision: null,
           submittedAt: d.submittedAt,
           editedAt: null,
           version,
@@ -55,8 +65,32 @@ export class ReplyDetailProjection implements Projection {
         await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => ({
           ...step(existing(doc), { at: event.data.retractedAt, status: 'retracted' }),
           status: 'retracted',
+          publicBody: '',
+          featured: false,
         }));
         return;
+      case 'reply.screened': {
+        const { decision, score, reasons, policyVersion, modelVersion, scoredVersion, status, screenedAt } = event.data;
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
+          const next = step(existing(doc), { at: screenedAt, status });
+          return { ...next, ...shown(next, status), verdict: { decision, score, reasons, policyVersion, modelVersion, scoredVersion } };
+        });
+        return;
+      }
+      case 'reply.moderated': {
+        const { action, reason, status, decidedAt, batchId } = event.data;
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
+          const next = step(existing(doc), { at: decidedAt, status });
+          return { ...next, ...shown(next, status), decision: { action, reason, batchId, at: decidedAt } };
+        });
+        return;
+      }
+      case 'reply.featured':
+      case 'reply.unfeatured': {
+        const featured = event.type === 'reply.featured';
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => ({ ...step(existing(doc), { at: 'featuredAt' in event.data ? event.data.featuredAt : event.data.unfeaturedAt }), featured }));
+        return;
+      }
       case 'reply.erased':
         // Every version's text goes with the author's key; the history keeps its shape.
         await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
@@ -65,6 +99,8 @@ export class ReplyDetailProjection implements Projection {
             ...erased,
             author: { ...erased.author, name: ERASED_AUTHOR_NAME },
             body: '',
+            publicBody: '',
+            featured: false,
             status: 'removed',
             history: erased.history.map((h) => (h.body === undefined ? h : { ...h, body: '' })),
           };

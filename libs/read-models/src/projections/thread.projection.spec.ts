@@ -25,6 +25,12 @@ const edited = (id: string, body: string, version = 2) =>
 const retracted = (id: string, previousStatus: ReplyStatus = 'published', version = 2) =>
   entry(`reply-${id}`, version, { type: 'reply.retracted', schemaVersion: 1, data: { replyId: id, articleId: 'a1', retractedAt: 'R', previousStatus } } as ReplyEvent);
 
+/** A verdict or a moderator's decision moving a reply from `previousStatus` to `status`. */
+const moved = (id: string, status: ReplyStatus, previousStatus: ReplyStatus, version: number, type: 'reply.screened' | 'reply.moderated' = 'reply.screened') =>
+  entry(`reply-${id}`, version, (type === 'reply.screened'
+    ? { type, schemaVersion: 1, data: { replyId: id, articleId: 'a1', scoredVersion: version - 1, decision: 'publish', score: 0, reasons: [], features: {}, policyVersion: 0, modelVersion: null, status, previousStatus, screenedAt: 'S' } }
+    : { type, schemaVersion: 1, data: { replyId: id, articleId: 'a1', action: 'approve', reason: null, status, previousStatus, decidedAt: 'D', batchId: null } }) as ReplyEvent);
+
 /** The documents a crash leaves: collections up to `cut` written from `after`, the rest as `before`. */
 function crashedAfter(cut: string, before: Documents, after: Documents): Documents {
   const written = projection.collections.slice(0, projection.collections.indexOf(cut as never) + 1);
@@ -69,7 +75,7 @@ describe('ThreadProjection', () => {
   });
 
   it('given an edit and a retraction, then the summary and the preview show the new text and a bodiless retracted reply', async () => {
-    const docs = await project(projection, [root('r1'), nested('r2', 'r1', 'r1'), edited('r1', 'new'), retracted('r2')]);
+    const docs = await project(projection, [root('r1'), nested('r2', 'r1', 'r1'), edited('r1', 'new'), moved('r1', 'published', 'published', 3), retracted('r2')]);
     const [r1] = bucket(docs, 0).items;
     expect(r1).toMatchObject({ body: 'new', editedAt: 'E', replyCount: 0, childCount: 1, preview: [{ id: 'r2', body: '', status: 'retracted' }] });
     expect(children(docs, 'r1')!.items[0]).toMatchObject({ id: 'r2', body: '', status: 'retracted' });
@@ -88,9 +94,41 @@ describe('ThreadProjection', () => {
     expect(JSON.stringify([...docs.values()])).not.toMatch(/secret/);
   });
 
+  it('given a reply checking, then nothing public until a publish verdict places and counts it', async () => {
+    const waiting = await project(projection, [root('r1'), nested('r2', 'r1', 'r1', 2, 'checking' as never)]);
+    expect(children(waiting, 'r1')).toBeUndefined();
+    expect(bucket(waiting, 0).items[0]).toMatchObject({ replyCount: 0, childCount: 0 });
+    expect(index(waiting, 'r2')).toMatchObject({ status: 'checking', bucket: null });
+    const published = await project(projection, [moved('r2', 'published', 'checking', 2)], waiting);
+    expect(children(published, 'r1')!.items[0]).toMatchObject({ id: 'r2', status: 'published' });
+    expect(bucket(published, 0).items[0]).toMatchObject({ replyCount: 1, childCount: 1, preview: [{ id: 'r2' }] });
+    expect(index(published, 'r2')).toMatchObject({ status: 'published', bucket: 0, unplaced: null });
+  });
+
+  it('given an edit of a published reply, then readers keep the old text until its verdict; hold hides it and uncounts it', async () => {
+    const docs = await project(projection, [root('r1'), nested('r2', 'r1', 'r1'), edited('r2', 'second thoughts')]);
+    expect(children(docs, 'r1')!.items[0]).toMatchObject({ body: 'text of r2', status: 'published' });
+    expect(index(docs, 'r2').revision).toEqual({ body: 'second thoughts', editedAt: 'E' });
+    const held = await project(projection, [moved('r2', 'pending', 'published', 3)], docs);
+    expect(children(held, 'r1')!.items[0]).toMatchObject({ body: 'second thoughts', status: 'pending' });
+    expect(bucket(held, 0).items[0]).toMatchObject({ replyCount: 0, preview: [{ id: 'r2', status: 'pending' }] });
+    const approved = await project(projection, [moved('r2', 'published', 'pending', 4, 'reply.moderated')], held);
+    expect(children(approved, 'r1')!.items[0]).toMatchObject({ body: 'second thoughts', status: 'published' });
+    expect(bucket(approved, 0).items[0]).toMatchObject({ replyCount: 1 });
+  });
+
+  it('given a moderator taking a featured root down, then it leaves the top list, unfeatured', async () => {
+    const featured = () => entry('reply-r1', 2, { type: 'reply.featured', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', featuredAt: 'F' } } as ReplyEvent);
+    const docs = await project(projection, [root('r1'), nested('r2', 'r1', 'r1'), featured()]);
+    expect(bucket(docs, 0).items[0].featured).toBe(true);
+    const down = await project(projection, [moved('r1', 'spam', 'published', 3, 'reply.moderated')], docs);
+    expect(bucket(down, 0).items[0]).toMatchObject({ status: 'spam', featured: false });
+    expect(top(down)).toEqual([]);
+  });
+
   it('given an edit of a nested reply past the preview, then only its own bucket changes', async () => {
     const before = await project(projection, [root('r1'), ...Array.from({ length: PREVIEW_SIZE + 1 }, (_, i) => nested(`c${i}`, 'r1', 'r1'))]);
-    const after = await project(projection, [edited(`c${PREVIEW_SIZE}`, 'new')], before);
+    const after = await project(projection, [edited(`c${PREVIEW_SIZE}`, 'new'), moved(`c${PREVIEW_SIZE}`, 'published', 'published', 3)], before);
     expect(children(after, 'r1')!.items[PREVIEW_SIZE]).toMatchObject({ body: 'new', editedAt: 'E' });
     expect(bucket(after, 0)).toBe(bucket(before, 0));
   });

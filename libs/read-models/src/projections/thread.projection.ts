@@ -79,8 +79,12 @@ const sameRanking = (a: TopEntry[], b: TopEntry[]) =>
  */
 export class ThreadProjection implements Projection {
   readonly name = 'thread';
-  /** 2: nested replies in children buckets, held replies out of the public buckets. */
-  readonly version = 2;
+  /**
+   * 2: nested replies in children buckets, held replies out of the public buckets.
+   * 3: replies public only from a `publish` verdict or a moderator's approval; an edit of a
+   *    published reply shows once its verdict publishes it; featured replies flagged.
+   */
+  readonly version = 3;
   // Children first: once a count shows, the replies it counts can be read.
   readonly collections = [
     ViewCollections.threadChildren,
@@ -98,7 +102,21 @@ export class ThreadProjection implements Projection {
         return this.submit(at, event.data, store);
       case 'reply.edited': {
         const { body, editedAt } = event.data;
+        const reply = await this.entry(at, store, event.data.replyId);
+        // Readers keep the published text until the new version's verdict.
+        if (reply.bucket !== null && reply.status === 'published') {
+          await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, reply._id, at, (doc) => doc && { ...doc, revision: { body, editedAt } });
+          return;
+        }
         return this.changeReply(at, event.data.replyId, store, { delta: 0, change: (s) => ({ ...s, body, editedAt }) });
+      }
+      case 'reply.screened':
+      case 'reply.moderated':
+        return this.statusChanged(at, event.data.replyId, event.data.status, event.data.previousStatus, store);
+      case 'reply.featured':
+      case 'reply.unfeatured': {
+        const featured = event.type === 'reply.featured';
+        return this.changeReply(at, event.data.replyId, store, { delta: 0, change: (s) => ({ ...s, featured }) });
       }
       case 'reply.retracted':
         return this.changeReply(at, event.data.replyId, store, {
@@ -116,6 +134,26 @@ export class ThreadProjection implements Projection {
     }
   }
 
+  /**
+   * A verdict or a moderator moved the reply. Into `published`: an unplaced reply takes the
+   * next slot of its bucket set (its count comes along); a placed one shows again, with its
+   * waiting edit if any. Out of it: the summary stays where it is, hidden, uncounted.
+   */
+  private async statusChanged(at: EventAt, replyId: string, status: ReplyStatus, previousStatus: ReplyStatus, store: ProjectionStore): Promise<void> {
+    const reply = await this.entry(at, store, replyId);
+    const revised = <T extends ReplyPreview>(s: T): T => ({ ...s, status, featured: status === 'published' && s.featured, ...(reply.revision ?? {}) });
+    if (status === 'published' && reply.bucket === null) {
+      if (!reply.unplaced) throw new UnappliableEventError(at, `reply ${replyId} has no summary to place`);
+      const summary = revised(reply.unplaced);
+      const bucket = await this.place(at, { articleId: reply.articleId, parentId: reply.parentId }, reply.ancestors, summary, store);
+      await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) => doc && { ...doc, status, bucket, unplaced: null, revision: null });
+      await this.syncTop(at, reply.articleId, reply.rootId, store);
+      return;
+    }
+    const delta = (status === 'published' ? 1 : 0) - (previousStatus === 'published' ? 1 : 0);
+    await this.changeReply(at, replyId, store, { delta, status, change: revised, clearRevision: true });
+  }
+
   private async submit(at: EventAt, d: ReplySubmitted['data'], store: ProjectionStore): Promise<void> {
     let ancestors: string[] = [];
     if (d.parentId !== null) {
@@ -126,10 +164,8 @@ export class ThreadProjection implements Projection {
       ancestors = [...parent.ancestors, d.parentId];
     }
     const summary = summaryOf(d);
-    // A held reply stays out of the public buckets. When the moderation issue adds the event
-    // that publishes it, that event places `unplaced` with `place` (its count comes along),
-    // records the bucket and clears `unplaced` in one index update, then calls `syncTop`.
-    // Rejected and spam replies stay unplaced like held ones.
+    // A reply that is not public (checking, held) stays out of the public buckets until a
+    // verdict or a moderator publishes it (`statusChanged`).
     const bucket = isPublished(d.status) ? await this.place(at, d, ancestors, summary, store) : null;
     await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, d.replyId, at, () => ({
       _id: d.replyId,
@@ -140,6 +176,7 @@ export class ThreadProjection implements Projection {
       status: d.status,
       bucket,
       unplaced: bucket === null ? summary : null,
+      revision: null,
     }));
     if (bucket !== null) await this.syncTop(at, d.articleId, d.rootId, store);
   }
@@ -205,21 +242,23 @@ export class ThreadProjection implements Projection {
     at: EventAt,
     replyId: string,
     store: ProjectionStore,
-    how: { delta: number; status?: ReplyStatus; change: <T extends ReplyPreview>(s: T) => T },
+    how: { delta: number; status?: ReplyStatus; change: <T extends ReplyPreview>(s: T) => T; clearRevision?: boolean },
   ): Promise<void> {
     const { delta, change } = how;
     const reply = await this.entry(at, store, replyId);
     const status = how.status ?? reply.status;
+    // A status change takes the waiting edit into the summary (shown or not, by the status).
+    const revision = how.clearRevision || status === 'retracted' || status === 'removed' ? null : (reply.revision ?? null);
     if (reply.bucket === null) {
       // Not public: only its own entry changes; it was counted nowhere.
       await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) =>
-        doc && { ...doc, status, unplaced: doc.unplaced && change(doc.unplaced) },
+        doc && { ...doc, status, unplaced: doc.unplaced && change(doc.unplaced), revision },
       );
       return;
     }
     await this.changeSummary(at, reply, change, store);
     await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) =>
-      doc && doc.status !== status ? { ...doc, status } : null,
+      doc && (doc.status !== status || (doc.revision ?? null) !== revision) ? { ...doc, status, revision } : null,
     );
     await this.countUp(at, reply.ancestors, delta, store, (parent) =>
       delta === 0 && !parent.preview.some((p) => p.id === replyId)

@@ -24,7 +24,9 @@ export interface ThreadReply {
   parentId: string | null;
   author: { name: string } | null;
   body: string;
-  status: 'published' | 'retracted' | 'removed';
+  /** `hidden`: held, rejected or spam, kept as a placeholder for the published replies under it. */
+  status: 'published' | 'retracted' | 'removed' | 'hidden';
+  featured: boolean;
   submittedAt: string;
   editedAt: string | null;
   /** Published replies beneath it, at any depth. */
@@ -74,13 +76,17 @@ function decode(raw: string | undefined, parentId?: string): Cursor | null {
 function visibleReply(s: ReplyPreview): ThreadReply | null {
   const { id, parentId, submittedAt, replyCount } = s;
   if (s.status === 'published') {
-    return { id, parentId, author: { name: s.author.name }, body: s.body, status: 'published', submittedAt, editedAt: s.editedAt, replyCount };
+    return { id, parentId, author: { name: s.author.name }, body: s.body, status: 'published', featured: s.featured ?? false, submittedAt, editedAt: s.editedAt, replyCount };
   }
-  if (s.status === 'retracted' && replyCount > 0) {
-    return { id, parentId, author: null, body: '', status: 'retracted', submittedAt, editedAt: null, replyCount };
+  if (replyCount === 0) return null;
+  if (s.status === 'retracted') {
+    return { id, parentId, author: null, body: '', status: 'retracted', featured: false, submittedAt, editedAt: null, replyCount };
   }
-  if (s.status === 'removed' && replyCount > 0) {
-    return { id, parentId, author: { name: ERASED_AUTHOR_NAME }, body: '', status: 'removed', submittedAt, editedAt: null, replyCount };
+  if (s.status === 'removed') {
+    return { id, parentId, author: { name: ERASED_AUTHOR_NAME }, body: '', status: 'removed', featured: false, submittedAt, editedAt: null, replyCount };
+  }
+  if (s.status !== 'checking') {
+    return { id, parentId, author: null, body: '', status: 'hidden', featured: false, submittedAt, editedAt: null, replyCount };
   }
   return null;
 }

@@ -35,7 +35,8 @@ export class GetReplyController {
     const author =
       (me !== null && me === r.author.id) ||
       (editToken !== undefined && this.guests.verifyEditToken(r._id, editToken));
-    const showText = r.status === 'published' || staff || (author && r.status !== 'retracted');
+    // Readers see the text last published; its author and staff see the latest, and why it stands where it does.
+    const insider = staff || (author && r.status !== 'retracted');
     res.setHeader('ETag', etagOf(r.version));
     return {
       id: r._id,
@@ -43,11 +44,14 @@ export class GetReplyController {
       parentId: r.parentId,
       depth: r.depth,
       author: { name: r.author.name },
-      body: showText ? r.body : '',
+      body: insider ? r.body : (r.publicBody ?? (r.status === 'published' ? r.body : '')),
       status: r.status,
+      featured: r.featured ?? false,
       submittedAt: r.submittedAt,
       editedAt: r.editedAt,
       version: r.version,
+      ...(insider ? { reasons: r.verdict?.reasons ?? [], decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null } : {}),
+      ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
       ...(staff ? { history: r.history } : {}),
     };
   }
