@@ -23,7 +23,7 @@ async function submit(body: string, auth = alice, extra: Record<string, unknown>
 describe('a reader replies', () => {
   it('submits a reply and sees it in the thread', async () => {
     const res = await submit('The raid was lawful.');
-    expect(res.body).toEqual({ id: expect.stringMatching(/^[a-f0-9]{24}$/), status: 'published' });
+    expect(res.body).toEqual({ id: expect.stringMatching(/^[a-f0-9]{24}$/), status: 'checking' });
     expect(res.headers.location).toBe(`/replies/${res.body.id}`);
     const page = await eventually(async () => {
       const p = await thread('?sort=newest');

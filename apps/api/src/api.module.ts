@@ -1,3 +1,4 @@
+import { ModeratorActionsModule } from '@app/moderator-actions';
 import { DataRightsModule } from '@app/data-rights';
 import { AuthModule, HealthModule, platformModules } from '@app/platform';
 import { ReadModelsModule } from '@app/read-models';
@@ -47,7 +48,7 @@ const controllers = [
 ];
 
 @Module({
-  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule],
+  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule],
   controllers,
   providers: [SeedService, ...commandHandlers, ...queryHandlers],
 })

@@ -28,7 +28,7 @@ export function isTransient(error: unknown): boolean {
   const e = error as { name?: string; code?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
   const name = e?.name ?? '';
   if (/^Mongo(ServerSelection|Network|NotConnected|Topology|PoolClosed)/.test(name)) return true;
-  if (['PoolClearedError', 'StoreTimeoutError', 'LeaseLostError', 'InjectedStoreFault', 'LogPositionTakenError'].includes(name)) return true;
+  if (['PoolClearedError', 'StoreTimeoutError', 'LeaseLostError', 'InjectedStoreFault', 'LogPositionTakenError', 'QueueUnavailableError'].includes(name)) return true;
   if (e?.hasErrorLabel?.('RetryableWriteError') || e?.hasErrorLabel?.('TransientTransactionError')) return true;
   // The store answered, but about itself (shutting down, stepping down, busy, too slow), or
   // another writer inserted a view document first: the next try sees the store as it is.

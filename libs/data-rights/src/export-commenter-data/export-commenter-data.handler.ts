@@ -61,6 +61,14 @@ export function exportOf(events: StoredEvent<ReplyEvent>[]): ExportedReply | nul
         out.status = 'retracted';
         out.history.push({ version, type: event.type, at: event.data.retractedAt, status: 'retracted', by });
         break;
+      case 'reply.screened':
+        out.status = event.data.status;
+        out.history.push({ version, type: event.type, at: event.data.screenedAt, status: event.data.status, by, decision: event.data.decision, reasons: event.data.reasons });
+        break;
+      case 'reply.moderated':
+        out.status = event.data.status;
+        out.history.push({ version, type: event.type, at: event.data.decidedAt, status: event.data.status, by, decision: event.data.action, reasons: event.data.reason ? [{ code: 'moderator', detail: event.data.reason }] : [] });
+        break;
       case 'reply.erased':
         out.status = 'removed';
         out.history.push({ version, type: event.type, at: event.data.erasedAt, status: 'removed', by });

@@ -13,6 +13,9 @@ export interface ExportedChange {
   status?: string;
   /** Who caused it, by kind: the commenter, a moderator, an admin or the system (with its rule). */
   by: { kind: string; rule?: string };
+  /** For a verdict or a moderator's decision: what was decided, and the reasons given. */
+  decision?: string;
+  reasons?: { code: string; detail: string }[];
 }
 
 export interface ExportedReply {

@@ -28,6 +28,8 @@ export type ReplySubmitted = DomainEvent<
     author: ReplyAuthor;
     body: string;
     submittedAt: string;
+    /** The form's hidden field was filled (a bot): held quietly. Absent when empty. */
+    honeypot?: true;
     /**
      * `checking` until its first verdict, `pending` on a pre-moderated article. (Stores from
      * before screening hold `published` here: those replies were public at once.)

@@ -33,6 +33,8 @@ export interface SubmitReply {
   parent?: Reply;
   author: Actor;
   body: string;
+  /** The form's hidden field came back filled. */
+  honeypot?: boolean;
 }
 
 export class Reply extends AggregateRoot<ReplyEvent> {
@@ -52,6 +54,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   /** Stream version of the last moderator's decision; 0 if none. */
   moderatedVersion = 0;
   featured = false;
+  honeypot = false;
   private submitted = false;
 
   static streamId(replyId: string): string {
@@ -85,6 +88,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         author: authorOf(input.author),
         body,
         submittedAt: now.toISOString(),
+        ...(input.honeypot ? { honeypot: true as const } : {}),
         status: article.settings.moderation === 'pre' ? 'pending' : 'checking',
       },
     });
@@ -221,8 +225,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   }
 
   protected toState() {
-    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured } = this;
-    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, submittedAt: this.submittedAt.toISOString() };
+    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot } = this;
+    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, submittedAt: this.submittedAt.toISOString() };
   }
 
   protected fromState(state: unknown): void {
@@ -245,6 +249,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         this.status = d.status;
         this.submittedAt = new Date(d.submittedAt);
         this.textVersion = this.version + 1;
+        this.honeypot = d.honeypot === true;
         break;
       }
       case 'reply.edited':

@@ -3,7 +3,7 @@ import { Command } from '@nestjs/cqrs';
 
 export interface SubmittedReply {
   replyId: string;
-  status: 'published' | 'pending';
+  status: 'checking' | 'pending';
   /** Guests only: proves authorship for edits and retraction. */
   editToken?: string;
 }
@@ -15,6 +15,8 @@ export class SubmitReplyCommand extends Command<SubmittedReply> {
     readonly parentId: string | undefined,
     readonly author: Actor,
     readonly idempotencyKey?: string,
+    /** The form's hidden field came back filled. */
+    readonly honeypot = false,
   ) {
     super();
   }

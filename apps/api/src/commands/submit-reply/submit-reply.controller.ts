@@ -47,7 +47,7 @@ export class SubmitReplyController {
       throw new InvalidCommandError('Idempotency-Key must be 1 to 200 visible ASCII characters', 'Idempotency-Key');
     }
     const author = signedIn ?? this.guests.actor(dto.author!.name, dto.author!.email);
-    const result = await this.commands.execute(new SubmitReplyCommand(articleId, dto.body, dto.parentId, author, idempotencyKey));
+    const result = await this.commands.execute(new SubmitReplyCommand(articleId, dto.body, dto.parentId, author, idempotencyKey, (dto.website ?? '').trim().length > 0));
     // For the spam checks, kept apart from the event and under an expiry (0015). Best effort and
     // bounded: the reply is stored already. A retry returning the first answer records again
     // under the same key, which only replaces it.

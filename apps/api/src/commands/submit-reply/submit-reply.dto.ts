@@ -25,4 +25,9 @@ export class SubmitReplyDto {
   @ApiPropertyOptional({ type: GuestAuthorDto, description: 'For guests only: who is writing' })
   @IsOptionalNotNull() @NestedObject(() => GuestAuthorDto)
   author?: GuestAuthorDto;
+
+  /** The honeypot: forms hide it, so only bots fill it. A filled one is held quietly, never refused. */
+  @ApiPropertyOptional({ description: 'Leave empty: a field a reply form hides from people (the honeypot)', maxLength: 500 })
+  @IsOptionalNotNull() @IsString() @MaxLength(500)
+  website?: string;
 }

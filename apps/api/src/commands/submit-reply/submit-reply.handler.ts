@@ -20,7 +20,7 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
   ) {}
 
   async execute(command: SubmitReplyCommand): Promise<SubmittedReply> {
-    const { articleId, body, parentId, author, idempotencyKey } = command;
+    const { articleId, body, parentId, author, idempotencyKey, honeypot } = command;
     const replyId = idempotencyKey
       ? idempotentReplyId(this.config.HASH_KEY, articleId, author.kind, author.id, idempotencyKey)
       : newReplyId();
@@ -32,12 +32,12 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
     const { article } = await this.aggregates.article(articleId);
     const parent = parentId ? (await this.aggregates.reply(parentId)).reply : undefined;
     // Checked before enrolling, so a refused reply issues no key; the log knows them only by commenter id.
-    Reply.submit({ replyId, article, parent, author, body }, this.clock());
+    Reply.submit({ replyId, article, parent, author, body, honeypot }, this.clock());
     // The log must hold the article and the parent before the reply, whatever markers are lost.
     const dependsOn = [commitId(Article.streamId(articleId), 1), ...(parent ? [commitId(Reply.streamId(parent.id), 1)] : [])];
     for (let attempt = 0; ; attempt++) {
       const commenter: Actor = { ...author, id: await this.commenters.enrol(author) };
-      const reply = Reply.submit({ replyId, article, parent, author: commenter, body }, this.clock());
+      const reply = Reply.submit({ replyId, article, parent, author: commenter, body, honeypot }, this.clock());
       try {
         await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(commenter), { dependsOn });
         return this.answer(reply, true);
@@ -82,7 +82,7 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
   private answer(reply: Reply, withEditToken: boolean): SubmittedReply {
     return {
       replyId: reply.id,
-      status: reply.status === 'pending' ? 'pending' : 'published',
+      status: reply.status === 'pending' ? 'pending' : 'checking',
       ...(reply.author.kind === 'guest' && withEditToken ? { editToken: this.guests.editToken(reply.id) } : {}),
     };
   }

@@ -1,0 +1,2 @@
+export * from './moderate-reply/moderate-reply.command';
+export * from './moderator-actions.module';

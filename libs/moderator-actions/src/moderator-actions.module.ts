@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ModerateReplyController } from './moderate-reply/moderate-reply.controller';
+import { ModerateReplyHandler } from './moderate-reply/moderate-reply.handler';
+
+const moderatorActionHandlers = [ModerateReplyHandler];
+const moderatorActionControllers = [ModerateReplyController];
+
+/** Moderators' decisions: the API serves the controllers; bulk jobs run the same handlers. */
+@Module({ controllers: moderatorActionControllers, providers: moderatorActionHandlers })
+export class ModeratorActionsModule {}

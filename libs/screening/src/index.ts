@@ -1,0 +1,6 @@
+export * from './screening-jobs';
+export * from './screening-dispatcher';
+export * from './screening-signals';
+export * from './scorer';
+export * from './spam.processor';
+export * from './screening.module';

@@ -1,0 +1,55 @@
+import { ReplyEvent } from '@app/domain';
+import { LogEntry, LogHandler, WriteGuard } from '@app/event-store';
+import { Queue } from 'bullmq';
+import { SCREENING_ATTEMPTS, ScreeningJob, screenJobId, ScreenReplyData } from './screening-jobs';
+
+/** Redis would not take the job: the batch is retried from the checkpoint, never parked. */
+export class QueueUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the spam queue is unavailable: ${(cause as Error)?.message ?? cause}`);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+/**
+ * Turns every submitted or edited reply version into a job on the `spam` queue, from the
+ * log and its checkpoint: a Redis outage only delays screening, and a duplicate dispatch is
+ * the same job id. It has side effects: never rebuilt, only resumed.
+ */
+export class ScreeningDispatcher implements LogHandler {
+  readonly name = 'screening-dispatcher@1';
+
+  constructor(private readonly queue: Pick<Queue, 'addBulk'>) {}
+
+  partitionOf(entry: LogEntry): string {
+    const data = entry.events[0]?.data as { articleId?: unknown } | undefined;
+    return typeof data?.articleId === 'string' ? data.articleId : entry.streamId;
+  }
+
+  async handle(entries: LogEntry[], _guard: WriteGuard): Promise<void> {
+    const jobs: { name: string; data: ScreenReplyData; opts: object }[] = [];
+    for (const entry of entries) {
+      (entry.events as ReplyEvent[]).forEach((event, i) => {
+        if (event.type !== 'reply.submitted' && event.type !== 'reply.edited') return;
+        // Stores from before screening hold published submissions: nothing to decide there.
+        if (event.type === 'reply.submitted' && event.data.status === 'published') return;
+        const version = entry.version + i;
+        const data = { replyId: event.data.replyId, articleId: event.data.articleId, version, commitId: entry.commitId };
+        jobs.push({
+          name: ScreeningJob.ScreenReply,
+          data,
+          opts: { jobId: screenJobId(data.replyId, version), attempts: SCREENING_ATTEMPTS, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 86_400 } },
+        });
+      });
+    }
+    if (jobs.length === 0) return;
+    try {
+      // While Redis is down BullMQ would wait for it: give up and retry from the checkpoint.
+      const added = this.queue.addBulk(jobs);
+      added.catch(() => undefined);
+      await Promise.race([added, new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5_000).unref())]);
+    } catch (error) {
+      throw new QueueUnavailableError(error);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { AppConfig, REDIS } from '@app/platform';
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { Scorer, SCORER } from './scorer';
+import { SPAM_QUEUE } from './screening-jobs';
+import { ScreeningSignals } from './screening-signals';
+import { SpamProcessor } from './spam.processor';
+
+/** BullMQ's own connection: workers block on it, so it never gives up on a command. */
+function connectionOf(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+    retryStrategy: (n: number) => Math.min(n * 200, 2_000),
+  };
+}
+
+const screeningProviders = [
+  SpamProcessor,
+  { provide: ScreeningSignals, inject: [REDIS, AppConfig], useFactory: (redis: Redis, config: AppConfig) => new ScreeningSignals(redis, config.QUEUE_PREFIX) },
+  { provide: SCORER, useFactory: () => new Scorer() },
+];
+
+/** Screening: the `spam` queue and its workers; the dispatcher runs with the log consumers. */
+@Module({
+  imports: [
+    BullModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => ({ connection: connectionOf(config.REDIS_URL), prefix: config.QUEUE_PREFIX }) }),
+    BullModule.registerQueue({ name: SPAM_QUEUE }),
+  ],
+  providers: screeningProviders,
+  exports: [BullModule],
+})
+export class ScreeningModule {}

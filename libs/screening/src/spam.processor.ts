@@ -1,0 +1,109 @@
+import { OutdatedVerdictError, Reply, Verdict } from '@app/domain';
+import { StreamConflictError } from '@app/event-store';
+import { Aggregates, Clock, CLOCK, NetworkData } from '@app/platform';
+import { Scorer, SCORER } from './scorer';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { SCREENING_ATTEMPTS, ScreeningJob, ScreenReplyData, SPAM_QUEUE } from './screening-jobs';
+import { ScreeningSignals } from './screening-signals';
+
+export type ScreeningOutcome = { outcome: 'screened'; decision: string } | { outcome: 'outdated'; why: string };
+
+const SCREENING_ACTOR = { kind: 'system', id: 'screening', name: 'screening' } as const;
+
+/**
+ * Spam workers: score one version of a reply and append the verdict to its stream at that
+ * version. A verdict for an outdated version is refused by the reply (the newer version has
+ * its own job); a job that exhausts its tries holds the reply for a human with the reason.
+ */
+@Processor(SPAM_QUEUE, { concurrency: 4 })
+export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger('screening');
+
+  /** Exactly one handler per job name; the type makes a missing one a compile error. */
+  readonly handlers: Record<ScreeningJob, (job: Job<ScreenReplyData>) => Promise<ScreeningOutcome>> = {
+    [ScreeningJob.ScreenReply]: (job) => this.screen(job),
+  };
+
+  constructor(
+    private readonly aggregates: Aggregates,
+    private readonly network: NetworkData,
+    private readonly signals: ScreeningSignals,
+    @Inject(SCORER) private readonly scorer: Scorer,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    const missing = Object.values(ScreeningJob).filter((name) => typeof this.handlers[name] !== 'function');
+    if (missing.length) throw new Error(`no handler for spam jobs: ${missing.join(', ')}`);
+  }
+
+  process(job: Job<ScreenReplyData>): Promise<ScreeningOutcome> {
+    const handler = this.handlers[job.name as ScreeningJob];
+    if (!handler) throw new Error(`unknown spam job ${job.name}`);
+    return handler(job);
+  }
+
+  private async screen(job: Job<ScreenReplyData>): Promise<ScreeningOutcome> {
+    const { replyId, version, commitId } = job.data;
+    const { reply } = await this.aggregates.reply(replyId);
+    const stale = this.staleness(reply, version);
+    if (stale) return { outcome: 'outdated', why: stale };
+    const network = await this.network.get(commitId).catch(() => null);
+    const scored = this.scorer.fingerprint(reply.body);
+    const counts = await this.signals.count(job.id ?? `${replyId}-${version}`, { commenterId: reply.author.id, networkHash: network?.addressHash ?? null, fingerprint: scored, at: reply.submittedAt });
+    const verdict = this.scorer.score({ body: reply.body, authorName: reply.author.name, honeypot: reply.honeypot, counts }, version);
+    return this.record(replyId, verdict);
+  }
+
+  /** Why a job no longer applies, or null when the reply still waits for this version's verdict. */
+  private staleness(reply: Reply, version: number): string | null {
+    if (reply.status === 'retracted' || reply.status === 'removed') return `the reply was ${reply.status}`;
+    if (reply.textVersion !== version) return `version ${version} was replaced by ${reply.textVersion}`;
+    if (reply.moderatedVersion >= version) return 'a moderator decided on this version';
+    if (reply.verdictVersion >= version) return 'this version has its verdict';
+    return null;
+  }
+
+  /** Appends the verdict; a concurrent change of the reply is reloaded and the verdict tried again. */
+  private async record(replyId: string, verdict: Verdict): Promise<ScreeningOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const { reply, stream } = await this.aggregates.reply(replyId);
+      try {
+        reply.screen(verdict, this.clock());
+      } catch (error) {
+        if (error instanceof OutdatedVerdictError) return { outcome: 'outdated', why: error.message };
+        throw error;
+      }
+      const events = reply.pullEvents();
+      if (events.length === 0) return { outcome: 'outdated', why: 'this version has its verdict' };
+      try {
+        await this.aggregates.store.append(stream, events, { actor: SCREENING_ACTOR, correlationId: randomUUID(), causationId: `${Reply.streamId(replyId)}:${verdict.scoredVersion}` });
+        return { outcome: 'screened', decision: verdict.decision };
+      } catch (error) {
+        if (!(error instanceof StreamConflictError) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /** Out of tries: hold the reply for a human, saying why, rather than leave it checking. */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<ScreenReplyData> | undefined, error: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? SCREENING_ATTEMPTS)) return;
+    this.logger.warn(`screening ${job.data.replyId} v${job.data.version} failed ${job.attemptsMade} times: ${error.message}`);
+    const held: Verdict = {
+      scoredVersion: job.data.version,
+      decision: 'hold',
+      score: 0,
+      reasons: [{ code: 'screening-failed', detail: 'Our automatic checks could not finish; a moderator will look at this reply.' }],
+      features: { error: error.message.slice(0, 200) },
+      policyVersion: this.scorer.policyVersion,
+      modelVersion: null,
+    };
+    await this.record(job.data.replyId, held).catch((e) => this.logger.warn(`could not hold ${job.data.replyId}: ${(e as Error).message}`));
+  }
+}

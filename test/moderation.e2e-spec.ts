@@ -1,0 +1,182 @@
+import { ReplyEvent } from '@app/domain';
+import { EVENT_STORE, EventStore } from '@app/event-store';
+import { randomBytes } from 'node:crypto';
+import { eventually, SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
+
+const A = SEED_ARTICLE_ID;
+const PRE = 'held-for-moderators';
+const unique = (label: string) => `${label} ${randomBytes(4).toString('hex')}`;
+
+let sys: System;
+let admin: string;
+let moderator: string;
+let otherModerator: string;
+
+beforeAll(async () => {
+  sys = await startSystem();
+  admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
+  moderator = `Bearer ${tokenFor(sys.config, 'moderator', 'mod-1', 'Mo')}`;
+  otherModerator = `Bearer ${tokenFor(sys.config, 'moderator', 'mod-2', 'Max')}`;
+  await sys.http.post('/articles').set('Authorization', admin).send({ id: PRE, title: 'Pre', author: 'E', category: 'News', body: ['p'], settings: { moderation: 'pre' } }).expect(202);
+});
+afterAll(() => sys.stop());
+
+const reader = (sub = `r-${randomBytes(4).toString('hex')}`) => `Bearer ${tokenFor(sys.config, 'reader', sub, sub)}`;
+
+async function submit(body: string, auth: string | null = reader(), articleId = A, extra: Record<string, unknown> = {}) {
+  const req = sys.http.post(`/articles/${articleId}/replies`);
+  if (auth) req.set('Authorization', auth);
+  const res = await req.send({ body, ...(auth ? {} : { author: { name: 'Gus', email: `${randomBytes(4).toString('hex')}@example.org` } }), ...extra }).expect(202);
+  return res.body as { id: string; status: string; editToken?: string };
+}
+
+const detail = async (id: string, auth = moderator) => (await sys.http.get(`/replies/${id}`).set('Authorization', auth).expect(200)).body;
+const settledStatus = (id: string) => eventually(async () => {
+  const d = await detail(id);
+  expect(d.status).not.toBe('checking');
+  return d;
+}, 20_000);
+const threadIds = async (articleId = A) => ((await sys.http.get(`/articles/${articleId}/replies?limit=100`).expect(200)).body.items as { id: string }[]).map((i) => i.id);
+
+describe('screening', () => {
+  it('an ordinary reply is checking, then published by its verdict, which names what it used', async () => {
+    const r = await submit(unique('I think the council should publish the full budget before the vote.'));
+    expect(r.status).toBe('checking');
+    const d = await settledStatus(r.id);
+    expect(d).toMatchObject({ status: 'published', verdict: { decision: 'publish', scoredVersion: 1, policyVersion: expect.any(Number) } });
+    expect(d.history.map((h: { type: string }) => h.type)).toEqual(['reply.submitted', 'reply.screened']);
+    await eventually(async () => expect(await threadIds()).toContain(r.id));
+  });
+
+  it('a banned word rejects, a suspect word holds, and evasions are caught; the author sees why', async () => {
+    const author = reader();
+    const banned = await submit(unique('you are a piece of shit'), author);
+    const suspect = await submit(unique('what an idiot take'), author);
+    const evasive = await submit(unique('what an 1d10t take'), author);
+    expect((await settledStatus(banned.id)).status).toBe('rejected');
+    expect((await settledStatus(suspect.id)).status).toBe('pending');
+    expect((await settledStatus(evasive.id)).status).toBe('pending');
+    const mine = await detail(suspect.id, author);
+    expect(mine.reasons.length).toBeGreaterThan(0);
+    expect(mine.reasons[0]).toMatchObject({ code: expect.any(String), detail: expect.any(String) });
+    // Readers see neither the text nor the reasons of a reply that is not public.
+    const anyone = (await sys.http.get(`/replies/${suspect.id}`).expect(200)).body;
+    expect(anyone.body).toBe('');
+    expect(anyone.reasons).toBeUndefined();
+    expect(await threadIds()).not.toContain(suspect.id);
+  });
+
+  it('a filled honeypot is accepted like any reply and held quietly', async () => {
+    const r = await submit(unique('Totally normal words here.'), reader(), A, { website: 'http://bots.example' });
+    expect(r.status).toBe('checking');
+    expect((await settledStatus(r.id)).status).toBe('pending');
+  });
+
+  it('a spam wave ends held or refused while ordinary replies publish', async () => {
+    const spammers = Array.from({ length: 5 }, () => reader());
+    const wave = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => submit(`Cheap pills at http://cheap-pills.example.com/${i % 3} buy now!!!`, spammers[i % 5])),
+    );
+    const ordinary = await Promise.all([submit(unique('The mayor has a point about federal overreach.')), submit(unique('Thanks for the careful reporting on this.'))]);
+    const outcomes = await Promise.all(wave.map((r) => settledStatus(r.id)));
+    const public_ = outcomes.filter((d) => d.status === 'published');
+    expect(public_.length).toBeLessThanOrEqual(5);
+    for (const r of ordinary) expect((await settledStatus(r.id)).status).toBe('published');
+  });
+
+  it('an edit is screened again: the verdict that stands is the one for the newest version', async () => {
+    const author = reader();
+    const r = await submit(unique('first version, nothing wrong'), author);
+    await sys.http.patch(`/replies/${r.id}`).set('Authorization', author).send({ body: unique('second version, still fine') }).expect(200);
+    const d = await eventually(async () => {
+      const now = await detail(r.id);
+      expect(now.verdict?.scoredVersion).toBe(2);
+      return now;
+    }, 20_000);
+    expect(d.status).toBe('published');
+    const { events } = await sys.app.get<EventStore>(EVENT_STORE).load<ReplyEvent>(`reply-${r.id}`);
+    const afterEdit = events.slice(events.findIndex((e) => e.event.type === 'reply.edited'));
+    expect(afterEdit.filter((e) => e.event.type === 'reply.screened').map((e) => (e.event.data as { scoredVersion: number }).scoredVersion)).toEqual([2]);
+  });
+});
+
+describe('moderators', () => {
+  it('a pre-moderated article holds everything until a moderator approves it', async () => {
+    const r = await submit(unique('A fine comment on a held article.'), reader(), PRE);
+    expect(r.status).toBe('pending');
+    const d = await settledStatus(r.id);
+    expect(d.status).toBe('pending');
+    expect(await threadIds(PRE)).not.toContain(r.id);
+    const etag = (await sys.http.get(`/replies/${r.id}`).set('Authorization', moderator).expect(200)).headers.etag;
+    const ok = await sys.http.post(`/moderation/replies/${r.id}/approve`).set('Authorization', moderator).set('If-Match', etag).send({}).expect(200);
+    expect(ok.body).toMatchObject({ id: r.id, status: 'published' });
+    await eventually(async () => expect(await threadIds(PRE)).toContain(r.id));
+  });
+
+  it('428 without If-Match, 412 with a stale one; two moderators at once: one decision stands', async () => {
+    const r = await submit(unique('Contested but civil.'));
+    await settledStatus(r.id);
+    const etag = (await sys.http.get(`/replies/${r.id}`).set('Authorization', moderator).expect(200)).headers.etag;
+    await sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).send({ reason: 'off topic' }).expect(428);
+    await sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).set('If-Match', '"999"').send({}).expect(412);
+    const [one, two] = await Promise.all([
+      sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).set('If-Match', etag).send({ reason: 'off topic' }),
+      sys.http.post(`/moderation/replies/${r.id}/spam`).set('Authorization', otherModerator).set('If-Match', etag).send({}),
+    ]);
+    const statuses = [one.status, two.status];
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.find((s) => s !== 200)).toBeGreaterThanOrEqual(409);
+    const d = await detail(r.id);
+    expect(d.history.filter((h: { type: string }) => h.type === 'reply.moderated')).toHaveLength(1);
+    expect(d.decision).toMatchObject(d.status === 'rejected' ? { action: 'reject', reason: 'off topic' } : { action: 'spam', reason: null });
+  });
+
+  it('features a published reply, and taking it down unfeatures it', async () => {
+    const r = await submit(unique('Worth featuring.'));
+    await settledStatus(r.id);
+    let etag = (await sys.http.get(`/replies/${r.id}`).set('Authorization', moderator).expect(200)).headers.etag;
+    const featured = await sys.http.post(`/moderation/replies/${r.id}/feature`).set('Authorization', moderator).set('If-Match', etag).send({}).expect(200);
+    expect(featured.body).toMatchObject({ featured: true });
+    await eventually(async () => {
+      const item = ((await sys.http.get(`/articles/${A}/replies?limit=100`).expect(200)).body.items as { id: string; featured: boolean }[]).find((i) => i.id === r.id);
+      expect(item?.featured).toBe(true);
+    });
+    etag = featured.headers.etag;
+    const down = await sys.http.post(`/moderation/replies/${r.id}/spam`).set('Authorization', moderator).set('If-Match', etag).send({ reason: 'promotional' }).expect(200);
+    expect(down.body).toMatchObject({ status: 'spam', featured: false });
+    await eventually(async () => expect(await threadIds()).not.toContain(r.id));
+  });
+
+  it('who may decide: nobody without a token, no reader; moderators and admins', async () => {
+    const r = await submit(unique('Role matrix.'));
+    await settledStatus(r.id);
+    const call = (auth: string | null, etag: string) => {
+      const req = sys.http.post(`/moderation/replies/${r.id}/reject`).set('If-Match', etag);
+      if (auth) req.set('Authorization', auth);
+      return req.send({});
+    };
+    const etag = (await sys.http.get(`/replies/${r.id}`).set('Authorization', moderator).expect(200)).headers.etag;
+    await call(null, etag).expect(401);
+    await call(reader(), etag).expect(403);
+    const byAdmin = await call(admin, etag).expect(200);
+    await sys.http.post(`/moderation/replies/${r.id}/approve`).set('Authorization', moderator).set('If-Match', byAdmin.headers.etag).send({}).expect(200);
+  });
+
+  it('refuses bad input with a clear problem and stores nothing', async () => {
+    const r = await submit(unique('Bad input target.'));
+    const d = await settledStatus(r.id);
+    const etag = `"${d.version}"`;
+    const cases: [string, () => Promise<{ status: number }>][] = [
+      ['unknown action', () => sys.http.post(`/moderation/replies/${r.id}/delete`).set('Authorization', moderator).set('If-Match', etag).send({})],
+      ['not a reply id', () => sys.http.post('/moderation/replies/nope/approve').set('Authorization', moderator).set('If-Match', etag).send({})],
+      ['reason as an array', () => sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).set('If-Match', etag).send({ reason: ['x'] })],
+      ['invisible reason', () => sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).set('If-Match', etag).send({ reason: '\u200b' })],
+      ['huge reason', () => sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).set('If-Match', etag).send({ reason: 'x'.repeat(1001) })],
+      ['unknown field', () => sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).set('If-Match', etag).send({ status: 'published' })],
+    ];
+    for (const [label, call] of cases) expect([label, (await call()).status]).toEqual([label, 400]);
+    await sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).set('If-Match', '*').send({}).expect(412);
+    await sys.http.post(`/moderation/replies/${'0'.repeat(24)}/approve`).set('Authorization', moderator).set('If-Match', '"1"').send({}).expect(404);
+    expect((await detail(r.id)).version).toBe(d.version);
+  });
+});
