@@ -1,1 +1,3 @@
 export * from './policy';
+export * from './fold';
+export * from './word-lists';

@@ -1,0 +1,222 @@
+import {
+  collapseDuplicatesTransformer,
+  DataSet,
+  englishDataset,
+  englishRecommendedTransformers,
+  parseRawPattern,
+  RegExpMatcher,
+  resolveConfusablesTransformer,
+  resolveLeetSpeakTransformer,
+  toAsciiLowerCaseTransformer,
+  type EnglishProfaneWord,
+} from 'obscenity';
+import { foldText } from './fold';
+import type { ModerationPolicy } from './policy';
+
+/** The policy's list entries found in a text: the entries as the policy spells them, in list order. */
+export interface ListedWords {
+  banned: string[];
+  suspect: string[];
+}
+
+/**
+ * Finds the banned and suspect words of `policy` in `text`, through the usual disguises:
+ * leet-speak ("1d10t", "a$$"), letters spaced out ("i d i o t", "i.d.i.o.t"), repeated letters
+ * ("idiooooot"), look-alike letters from other scripts (Cyrillic "іdіоt"), full-width and
+ * mathematical letters ("ｉｄｉｏｔ", "𝐢𝐝𝐢𝐨𝐭"), accents and invisible characters.
+ *
+ * Entries match whole words, so "class" and "assess" do not match an entry "ass"; see
+ * `entryPattern` for the exact rule. Pure: the same text and lists always give the same answer.
+ */
+export function findListedWords(text: string, policy: ModerationPolicy): ListedWords {
+  return matcherFor(policy).find(text);
+}
+
+type ListName = keyof ListedWords;
+interface Entry {
+  list: ListName;
+  index: number;
+}
+
+/**
+ * The character transformations both sides go through, in obscenity's recommended order:
+ * look-alikes to Latin letters, leet-speak to letters, ASCII lower case. Repeated letters are
+ * collapsed after these (see `collapse`).
+ */
+const CHARACTER_MAPS = [resolveConfusablesTransformer(), resolveLeetSpeakTransformer(), toAsciiLowerCaseTransformer()];
+
+/**
+ * Runs of one character are cut to two, not one: obscenity's default (one) turns "ass" into
+ * "as" and "boob" into "bob", so a list entry with a double letter could only be matched by
+ * also matching the innocent word. With two, each entry's pattern instead allows every single
+ * letter to appear doubled (`entryPattern`), and "idiooooot" → "idioot" still matches "idiot".
+ */
+const collapse = () => collapseDuplicatesTransformer({ defaultThreshold: 2 });
+
+/**
+ * English-dataset words whose variant patterns we checked against news vocabulary; an entry
+ * spelling one of these also gets obscenity's variants for it ("nigga", "niggaz" for the
+ * first). The dataset's other words keep only our whole-word pattern, because their variants
+ * match inside ordinary words: `|fuk` for "fuck" finds "Fukushima", "retard" finds "fire
+ * retardant", "chink" finds "a chink in the armour", "dyke" finds a flood dyke.
+ */
+const CHECKED_DATASET_WORDS: ReadonlySet<EnglishProfaneWord> = new Set<EnglishProfaneWord>(['nigger', 'kike', 'tranny', 'cunt', 'bitch', 'whore', 'slut']);
+
+/**
+ * The form an entry or a text is compared in: folded (fold.ts), then mapped character by
+ * character exactly as obscenity maps the text it reads. Applying the same maps to the entries
+ * means an entry always matches its own spelling, whatever letters or digits it uses.
+ */
+export function normaliseEntry(entry: string): string {
+  let out = '';
+  for (const ch of foldText(entry)) {
+    let code: number | undefined = ch.codePointAt(0)!;
+    for (const map of CHARACTER_MAPS) code = code === undefined ? undefined : map.transform(code);
+    if (code !== undefined) out += String.fromCodePoint(code);
+  }
+  // Runs of three or more become two, as the text's runs will (see `collapse`).
+  return out.replace(/\s+/gu, ' ').replace(/(.)\1{2,}/gu, '$1$1');
+}
+
+/** Characters with a meaning in obscenity's pattern syntax. */
+const PATTERN_SYNTAX = new Set(['[', ']', '?', '|', '\\']);
+/** obscenity's word boundary `|` is a regular-expression `\b`, which only knows ASCII letters and digits. */
+const ASCII_WORD = /^[a-z0-9]$/;
+
+/**
+ * An entry as an obscenity pattern:
+ * - whole word: a word boundary at each end (`|idiot|`), unless the entry has a `*` there, or
+ *   the entry begins or ends in a letter outside ASCII, where obscenity cannot tell a word
+ *   boundary (those entries then match inside longer words on that side);
+ * - each single character may appear doubled (`i[i]d[d]…`), to meet text whose runs were cut to
+ *   two, while letters the entry doubles itself stay required ("ass" never matches "as");
+ * - a plural: an entry ending in a letter also matches with -s or -es ("idiots").
+ */
+export function entryPattern(entry: string): string {
+  const open = entry.startsWith('*');
+  const close = entry.length > 1 && entry.endsWith('*');
+  const chars = [...normaliseEntry(entry.slice(open ? 1 : 0, close ? -1 : undefined).trim())];
+  let body = '';
+  chars.forEach((ch, i) => {
+    if (PATTERN_SYNTAX.has(ch)) {
+      body += `\\${ch}`;
+      return;
+    }
+    const alone = chars[i - 1] !== ch && chars[i + 1] !== ch;
+    body += alone && ch !== ' ' ? `${ch}[${ch}]` : ch;
+  });
+  const last = chars[chars.length - 1];
+  if (!close && /^[a-z]$/.test(last)) body += '[e][s]';
+  const start = !open && ASCII_WORD.test(chars[0]) ? '|' : '';
+  const end = !close && ASCII_WORD.test(last) ? '|' : '';
+  return `${start}${body}${end}`;
+}
+
+/** Between two letters of a spaced-out word: one space, or a little punctuation ("i d i o t", "i.d.i.o.t", "i - d - i"). */
+const SEPARATOR = String.raw`(?:[ \u00a0]?[.\-_*·•~+]{1,3}[ \u00a0]?|[ \u00a0])`;
+const UNIT = String.raw`[^\s.\-_*·•~+]`;
+/**
+ * Three or more single characters, each on its own between separators. Two spaces end a run,
+ * so "y o u  i d i o t" gives the runs "you" and "idiot". obscenity's own
+ * skipNonAlphabeticTransformer would remove every space from the whole text, and with the
+ * spaces the word boundaries go ("the glass" would read "theglass" and hold "ass"), which is
+ * why its docs leave it out of the recommended set; joining only spaced-out runs keeps them.
+ */
+const SPACED_RUN = new RegExp(`(?<!${UNIT})${UNIT}(?:${SEPARATOR}${UNIT}(?!${UNIT})){2,}`, 'gu');
+const SEPARATORS = /[\s.\-_*·•~+]/gu;
+
+/**
+ * The texts the matchers read, one disguise undone in each:
+ * - the folded text as written, where leet-speak is resolved ("a$$", "!d!ot");
+ * - its words alone, punctuation replaced by spaces and digits trimmed from word ends, because
+ *   leet-speak also reads ordinary punctuation and numbers as letters: "idiot!" would read
+ *   "idioti" and "(ass)" "cass", and neither is the whole word;
+ * - each spaced-out run in either, joined up.
+ */
+function readingsOf(text: string): string[] {
+  const folded = foldText(text);
+  const words = folded
+    .split(/[^\p{L}\p{N}]+/u)
+    .map((w) => w.replace(/^\p{N}+|\p{N}+$/gu, ''))
+    .filter(Boolean)
+    .join(' ');
+  const readings = new Set([folded, words].filter(Boolean));
+  for (const reading of [folded, words]) {
+    for (const run of reading.matchAll(SPACED_RUN)) readings.add(run[0].replace(SEPARATORS, ''));
+  }
+  return [...readings];
+}
+
+class WordMatcher {
+  private readonly lists: ModerationPolicy['words'];
+  private readonly entries: DataSet<Entry>;
+  private readonly ours: RegExpMatcher;
+  /** obscenity's curated variants, for entries in CHECKED_DATASET_WORDS; null when none are listed. */
+  private readonly variants: { dataset: DataSet<{ originalWord: EnglishProfaneWord }>; matcher: RegExpMatcher; entries: Map<string, Entry[]> } | null;
+
+  constructor(lists: ModerationPolicy['words']) {
+    this.lists = lists;
+    this.entries = new DataSet<Entry>();
+    const datasetEntries = new Map<string, Entry[]>();
+    for (const list of ['banned', 'suspect'] as const) {
+      lists[list].forEach((entry, index) => {
+        const source = entryPattern(entry);
+        if (source.replaceAll('|', '') === '') return; // nothing to match; checkPolicy refuses such entries
+        const pattern = parseRawPattern(source);
+        this.entries.addPhrase((phrase) => phrase.setMetadata({ list, index }).addPattern(pattern));
+        const word = entry.toLowerCase() as EnglishProfaneWord;
+        if (CHECKED_DATASET_WORDS.has(word)) datasetEntries.set(word, [...(datasetEntries.get(word) ?? []), { list, index }]);
+      });
+    }
+    this.ours = new RegExpMatcher({ ...this.entries.build(), blacklistMatcherTransformers: [...CHARACTER_MAPS, collapse()] });
+
+    if (datasetEntries.size === 0) {
+      this.variants = null;
+    } else {
+      const dataset = new DataSet<{ originalWord: EnglishProfaneWord }>().addAll(englishDataset).removePhrasesIf((p) => !datasetEntries.has(p.metadata?.originalWord ?? ''));
+      this.variants = { dataset, matcher: new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers }), entries: datasetEntries };
+    }
+  }
+
+  find(text: string): ListedWords {
+    const found = { banned: new Set<number>(), suspect: new Set<number>() };
+    for (const reading of readingsOf(text)) {
+      for (const match of this.ours.getAllMatches(reading)) {
+        const entry = this.entries.getPayloadWithPhraseMetadata(match).phraseMetadata;
+        if (entry) found[entry.list].add(entry.index);
+      }
+      if (this.variants) {
+        for (const match of this.variants.matcher.getAllMatches(reading)) {
+          const word = this.variants.dataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord;
+          for (const entry of this.variants.entries.get(word ?? '') ?? []) found[entry.list].add(entry.index);
+        }
+      }
+    }
+    return {
+      banned: this.lists.banned.filter((_, i) => found.banned.has(i)),
+      suspect: this.lists.suspect.filter((_, i) => found.suspect.has(i)),
+    };
+  }
+}
+
+/**
+ * Building matchers for two lists of 2,000 entries takes a while, and every reply is scored
+ * under the policy in force, so matchers are kept per policy version. The lists are compared
+ * too, so a policy document that reuses a version number (a preview of an edit, a test) never
+ * reads with another document's lists. A replay across old versions needs only a few at a time.
+ */
+const CACHE_SIZE = 8;
+const cache = new Map<number, { words: ModerationPolicy['words']; json: string; matcher: WordMatcher }>();
+
+function matcherFor(policy: ModerationPolicy): WordMatcher {
+  const hit = cache.get(policy.version);
+  // Frozen lists (checkPolicy's) that are the very ones cached cannot have changed: skip the comparison.
+  const same = hit && hit.words === policy.words && Object.isFrozen(policy.words.banned) && Object.isFrozen(policy.words.suspect);
+  const json = same ? hit.json : JSON.stringify([policy.words.banned, policy.words.suspect]);
+  const matcher = hit && hit.json === json ? hit.matcher : new WordMatcher({ banned: [...policy.words.banned], suspect: [...policy.words.suspect] });
+  // Re-inserting keeps the most recently used versions; the oldest goes first.
+  cache.delete(policy.version);
+  cache.set(policy.version, { words: policy.words, json, matcher });
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return matcher;
+}
