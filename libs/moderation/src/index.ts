@@ -1,3 +1,4 @@
 export * from './policy';
 export * from './fold';
 export * from './word-lists';
+export * from './features';
