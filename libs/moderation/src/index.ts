@@ -2,3 +2,4 @@ export * from './policy';
 export * from './fold';
 export * from './word-lists';
 export * from './features';
+export * from './spam-model';
