@@ -113,6 +113,36 @@ describe('findListedWords with other entries', () => {
   });
 });
 
+describe('findListedWords with full-size lists', () => {
+  /** Made-up words, so no entry is an English word another entry could hide in. */
+  const madeUp = (i: number, salt: number) => {
+    let x = i * 7919 + salt;
+    let w = '';
+    for (let k = 0; k < 5 + (i % 7); k++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      w += String.fromCharCode(97 + ((x >> 8) % 26));
+    }
+    return `${w}${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + ((i >> 5) % 26))}`;
+  };
+  const banned = [...new Set(Array.from({ length: 2000 }, (_, i) => madeUp(i, 1)))];
+  const suspect = [...new Set(Array.from({ length: 2000 }, (_, i) => madeUp(i, 2)))].filter((w) => !banned.includes(w));
+  const policy = withWords(banned, suspect);
+
+  it('finds every entry of 4,000 in its own disguise, and only that entry', () => {
+    const leet: Record<string, string> = { a: '4', e: '3', i: '1', o: '0', s: '$', t: '7' };
+    banned.forEach((word, i) => {
+      const disguise = i % 3 === 0 ? [...word].join(' ') : i % 3 === 1 ? word.replace(/[aeiost]/, (c) => leet[c]) : word.replace(/(.)/, '$1$1$1');
+      expect(findListedWords(`Some words before, then ${disguise}, then after.`, policy)).toEqual({ banned: [word], suspect: [] });
+    });
+    expect(findListedWords(`first ${suspect[10]} then ${suspect[1500].toUpperCase()}!`, policy)).toEqual({ banned: [], suspect: [suspect[10], suspect[1500]] });
+  });
+
+  it('finds many listed words in one text', () => {
+    const text = banned.slice(0, 300).join(' and ');
+    expect(findListedWords(text, policy).banned).toEqual(banned.slice(0, 300));
+  });
+});
+
 describe('entry patterns', () => {
   it('are whole-word, allow doubled letters and plurals, and honour *', () => {
     expect(entryPattern('idiot')).toBe('|i[i]d[d]i[i]o[o]t[t][e][s]|');
