@@ -88,6 +88,12 @@ describe('findListedWords with other entries', () => {
     expect(findListedWords('a jerk offered', policy).banned).toEqual([]);
   });
 
+  it('reads spaced-out words apart where two spaces part them, in texts of many such runs', () => {
+    expect(findListedWords('y o u  i d i o t', DEFAULT_POLICY).suspect).toEqual(['idiot']);
+    expect(findListedWords('i d i  o t', DEFAULT_POLICY).suspect).toEqual([]);
+    expect(findListedWords(`${'a b c  '.repeat(500)}m o r o n  ${'x y z  '.repeat(200)}`, DEFAULT_POLICY).suspect).toEqual(['moron']);
+  });
+
   it('matches entries in other scripts', () => {
     const policy = withWords(['дурак']);
     expect(findListedWords('ты дурак!', policy).banned).toEqual(['дурак']);
@@ -149,6 +155,7 @@ describe('entry patterns', () => {
     expect(entryPattern('ass')).toBe('|a[a]ss[e][s]|');
     expect(entryPattern('*fuck*')).toBe('f[f]u[u]c[c]k[k]');
     expect(entryPattern('Idiot*')).toBe('|i[i]d[d]i[i]o[o]t[t]');
+    expect(entryPattern('jerk off')).toBe('|j[j]e[e]r[r]k[k] [ ]o[o]ff[e][s]|');
   });
 
   it('normalise entries as the text is read', () => {

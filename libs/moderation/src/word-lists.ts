@@ -91,7 +91,8 @@ const ASCII_WORD = /^[a-z0-9]$/;
  *   the entry begins or ends in a letter outside ASCII, where obscenity cannot tell a word
  *   boundary (those entries then match inside longer words on that side);
  * - each single character may appear doubled (`i[i]d[d]…`), to meet text whose runs were cut to
- *   two, while letters the entry doubles itself stay required ("ass" never matches "as");
+ *   two, while letters the entry doubles itself stay required ("ass" never matches "as"); the
+ *   space between the words of a phrase too, so "jerk    off" (cut to two spaces) matches;
  * - a plural: an entry ending in a letter also matches with -s or -es ("idiots").
  */
 export function entryPattern(entry: string): string {
@@ -105,7 +106,7 @@ export function entryPattern(entry: string): string {
       return;
     }
     const alone = chars[i - 1] !== ch && chars[i + 1] !== ch;
-    body += alone && ch !== ' ' ? `${ch}[${ch}]` : ch;
+    body += alone ? `${ch}[${ch}]` : ch;
   });
   const last = chars[chars.length - 1];
   if (!close && /^[a-z]$/.test(last)) body += '[e][s]';
@@ -133,20 +134,19 @@ const SEPARATORS = /[\s.\-_*·•~+]/gu;
  * - its words alone, punctuation replaced by spaces and digits trimmed from word ends, because
  *   leet-speak also reads ordinary punctuation and numbers as letters: "idiot!" would read
  *   "idioti" and "(ass)" "cass", and neither is the whole word;
- * - each spaced-out run in either, joined up.
+ * - the spaced-out runs in either, each joined up.
  */
 function readingsOf(text: string): string[] {
   const folded = foldText(text);
   const words = folded
-    .split(/[^\p{L}\p{N}]+/u)
-    .map((w) => w.replace(/^\p{N}+|\p{N}+$/gu, ''))
-    .filter(Boolean)
-    .join(' ');
-  const readings = new Set([folded, words].filter(Boolean));
-  for (const reading of [folded, words]) {
-    for (const run of reading.matchAll(SPACED_RUN)) readings.add(run[0].replace(SEPARATORS, ''));
-  }
-  return [...readings];
+    // A gap of two spaces or a line break stays wider than one, so it still ends a spaced-out run.
+    .replace(/[^\p{L}\p{N}]+/gu, (gap) => (/\s\s|\n/.test(gap) ? '  ' : ' '))
+    .replace(/(?<![\p{L}\p{N}])\p{N}+(?=\p{L})|(?<=\p{L})\p{N}+(?![\p{L}\p{N}])/gu, '')
+    .trim();
+  // All runs of a reading go in one text, a space apart, so a reply of many short runs is
+  // still read a bounded number of times.
+  const runs = (reading: string) => [...reading.matchAll(SPACED_RUN)].map((run) => run[0].replace(SEPARATORS, '')).join(' ');
+  return [...new Set([folded, words, runs(folded), runs(words)].filter(Boolean))];
 }
 
 interface Entry {
