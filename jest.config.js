@@ -3,7 +3,7 @@ const swc = ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'typescript',
 const esm = ['@nestjs'];
 const transformIgnorePatterns = [`/node_modules/(?!(${esm.join('|')})/)`];
 const moduleNameMapper = {
-  '^@app/(domain|event-store|read-models|platform|data-rights|workers|screening|moderator-actions)$': '<rootDir>/libs/$1/src',
+  '^@app/(domain|event-store|read-models|platform|data-rights|workers|screening|moderator-actions|moderation)$': '<rootDir>/libs/$1/src',
 };
 
 /** @type {import('jest').Config} */

@@ -1,5 +1,5 @@
 import { Verdict } from '@app/domain';
-import { DEFAULT_POLICY, fingerprint, ModerationPolicy, screen, ScreeningInput } from '@app/moderation';
+import { DEFAULT_POLICY, ModerationPolicy, screen, ScreeningInput, textFingerprint } from '@app/moderation';
 
 export const SCORER = Symbol('SCORER');
 
@@ -11,8 +11,9 @@ export class Scorer {
     return this.policy.version;
   }
 
-  fingerprint(text: string): string {
-    return fingerprint(text);
+  /** What repetition is counted by; null for a text too short to tell copies apart. */
+  fingerprint(text: string): string | null {
+    return textFingerprint(text);
   }
 
   score(input: ScreeningInput, scoredVersion: number): Verdict {

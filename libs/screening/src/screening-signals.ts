@@ -23,17 +23,17 @@ export class ScreeningSignals {
     private readonly prefix: string,
   ) {}
 
-  async count(jobId: string, what: { commenterId: string; networkHash: string | null; fingerprint: string; at: Date }): Promise<SignalCounts> {
+  async count(jobId: string, what: { commenterId: string; networkHash: string | null; fingerprint: string | null; at: Date }): Promise<SignalCounts> {
     const minute = Math.floor(what.at.getTime() / 60_000);
     const keys = {
       commenter: `${this.prefix}:velocity:commenter:${what.commenterId}:${minute}`,
       network: what.networkHash ? `${this.prefix}:velocity:network:${what.networkHash}:${minute}` : null,
-      sameText: `${this.prefix}:same-text:${what.fingerprint}`,
+      sameText: what.fingerprint ? `${this.prefix}:same-text:${what.fingerprint}` : null,
     };
     const multi = this.redis.multi();
     multi.sadd(keys.commenter, jobId).expire(keys.commenter, 180).scard(keys.commenter);
     if (keys.network) multi.sadd(keys.network, jobId).expire(keys.network, 180).scard(keys.network);
-    multi.sadd(keys.sameText, jobId).expire(keys.sameText, 86_400).scard(keys.sameText);
+    if (keys.sameText) multi.sadd(keys.sameText, jobId).expire(keys.sameText, 86_400).scard(keys.sameText);
     try {
       const done = multi.exec();
       const results = await Promise.race([done, new Promise<null>((r) => setTimeout(() => r(null), SIGNALS_TIMEOUT_MS).unref())]);
@@ -42,7 +42,7 @@ export class ScreeningSignals {
       return {
         commenterPerMinute: counts[2],
         networkPerMinute: keys.network ? counts[5] : null,
-        sameText: counts[keys.network ? 8 : 5],
+        sameText: keys.sameText ? counts[keys.network ? 8 : 5] : null,
       };
     } catch {
       return { commenterPerMinute: null, networkPerMinute: null, sameText: null };
