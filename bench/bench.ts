@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY } from '@app/moderation';
 /* npm run bench: figures for docs/benchmarks.md, from one run on this machine. */
 import { liveViewNames, THREAD_BUCKET_SIZE, ThreadMeta, ViewCollections } from '@app/read-models';
 import { JwtService } from '@nestjs/jwt';
@@ -15,6 +16,9 @@ const SECRET = 'bench-secret-bench-secret';
 const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
 const RAW_OPS = 2_000;
 const ENCRYPTION_RUN = Number(process.env.BENCH_ENCRYPTION_RUN ?? 3_000);
+
+/** One reader floods from one address: screening runs, without velocity and repetition limits. */
+const BENCH_POLICY = JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 1_000_000, perNetworkPerMinute: 1_000_000 }, repetition: { maxSameText: 1_000_000 } });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -36,7 +40,7 @@ async function rawStore() {
 
 function startApi(database = 'bench_app', env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
-    env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200', ...env },
+    env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200', MODERATION_POLICY: BENCH_POLICY, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;

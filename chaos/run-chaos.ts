@@ -1,6 +1,7 @@
 /* The fault-injection run: the whole system under load while processes and stores fail. */
 import { CommitDocument, EventStoreCollections, LogEntry, MongoLogReader, mongoPersonalDataCipher, SeededFaults, UpcasterRegistry } from '@app/event-store';
 import { ArticleView, liveProjections, liveViewNames, verifyViews, ViewCollections, ViewDifference } from '@app/read-models';
+import { DEFAULT_POLICY } from '@app/moderation';
 import { DEV_DATA_KEY_SECRET } from '@app/platform';
 import { JwtService } from '@nestjs/jwt';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -90,6 +91,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     POLL_INTERVAL_MS: '200',
     SWEEP_INTERVAL_MS: '1000',
     SWEEP_GRACE_MS: '500',
+    // Four readers at several requests a second: screened, without velocity limits holding them.
+    MODERATION_POLICY: JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 1_000_000, perNetworkPerMinute: 1_000_000 }, repetition: { maxSameText: 1_000_000 } }),
     ...TIMING,
   };
   const api = new Supervised('api', process.execPath, [join(options.root, 'dist/apps/api/src/main.js')], { ...common, PORT: String(apiPort), RUN_WORKER: 'false', SEED_ARTICLE: 'true' }, log('api'));

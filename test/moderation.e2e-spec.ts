@@ -13,7 +13,7 @@ let moderator: string;
 let otherModerator: string;
 
 beforeAll(async () => {
-  sys = await startSystem();
+  sys = await startSystem({ env: { MODERATION_POLICY: '' } });
   admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
   moderator = `Bearer ${tokenFor(sys.config, 'moderator', 'mod-1', 'Mo')}`;
   otherModerator = `Bearer ${tokenFor(sys.config, 'moderator', 'mod-2', 'Max')}`;

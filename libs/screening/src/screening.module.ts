@@ -25,7 +25,7 @@ function connectionOf(url: string) {
 const screeningProviders = [
   SpamProcessor,
   { provide: ScreeningSignals, inject: [REDIS, AppConfig], useFactory: (redis: Redis, config: AppConfig) => new ScreeningSignals(redis, config.QUEUE_PREFIX) },
-  { provide: SCORER, useFactory: () => new Scorer() },
+  { provide: SCORER, inject: [AppConfig], useFactory: (config: AppConfig) => new Scorer(config.moderationPolicy) },
 ];
 
 /** Screening: the `spam` queue and its workers; the dispatcher runs with the log consumers. */

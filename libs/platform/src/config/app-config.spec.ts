@@ -54,3 +54,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });
 });
+
+describe('MODERATION_POLICY', () => {
+  it('is the built-in policy when unset, a checked document when set, and refused when wrong', () => {
+    expect(loadConfig({}).moderationPolicy.version).toBe(0);
+    const relaxed = { ...loadConfig({}).moderationPolicy, version: 7, velocity: { perCommenterPerMinute: 1000, perNetworkPerMinute: 1000 } };
+    expect(loadConfig({ MODERATION_POLICY: JSON.stringify(relaxed) }).moderationPolicy).toMatchObject({ version: 7, velocity: { perCommenterPerMinute: 1000 } });
+    expect(() => loadConfig({ MODERATION_POLICY: '{"version":"x"}' })).toThrow(/MODERATION_POLICY is not a valid policy/);
+    expect(() => loadConfig({ MODERATION_POLICY: 'not json' })).toThrow(/MODERATION_POLICY/);
+  });
+});

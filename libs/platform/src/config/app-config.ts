@@ -1,3 +1,4 @@
+import { checkPolicy, DEFAULT_POLICY, ModerationPolicy } from '@app/moderation';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -107,9 +108,20 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean({ message: 'RUN_WORKER must be true or false' })
   RUN_WORKER = false;
 
+  /**
+   * The moderation policy in force until the policy stream exists: a JSON policy document
+   * (libs/moderation `checkPolicy`); unset means the built-in defaults.
+   */
+  @IsString()
+  MODERATION_POLICY = '';
+
   /** The worker touches this file after every poll round: a container health check reads its age. */
   @IsOptional() @IsString()
   WORKER_HEARTBEAT_FILE?: string;
+
+  get moderationPolicy(): ModerationPolicy {
+    return this.MODERATION_POLICY ? checkPolicy(JSON.parse(this.MODERATION_POLICY)) : DEFAULT_POLICY;
+  }
 
   get leaseTiming(): { ttlMs: number; marginMs: number; storeTimeoutMs: number } {
     return { ttlMs: this.LEASE_TTL_MS, marginMs: this.LEASE_MARGIN_MS, storeTimeoutMs: this.STORE_TIMEOUT_MS };
@@ -139,6 +151,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (config.HASH_KEY === DEV_HASH_KEY) lines.push('HASH_KEY must be set in production (the default is for development only)');
     if (config.DATA_KEY_SECRET === DEV_DATA_KEY_SECRET) lines.push('DATA_KEY_SECRET must be set in production (the default is for development only)');
     if (!config.PERSONAL_DATA_ENCRYPTION) lines.push('PERSONAL_DATA_ENCRYPTION=false is for measuring only, never in production');
+  }
+  try {
+    void config.moderationPolicy;
+  } catch (error) {
+    lines.push(`MODERATION_POLICY is not a valid policy: ${(error as Error).message}`);
   }
   if (!(config.STORE_TIMEOUT_MS < config.LEASE_MARGIN_MS && config.LEASE_MARGIN_MS < config.LEASE_TTL_MS)) {
     lines.push('STORE_TIMEOUT_MS < LEASE_MARGIN_MS < LEASE_TTL_MS must hold, so a write started in time ends before the lease');

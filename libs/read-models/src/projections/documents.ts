@@ -107,6 +107,8 @@ export interface ThreadIndexEntry extends ViewDocument {
   unplaced: ReplySummary | null;
   /** An edit of the published reply waiting for its verdict: readers see it once published. */
   revision?: { body: string; editedAt: string } | null;
+  /** The event that placed it in its bucket: a replay of that event places it again (replay safety). */
+  placedAt?: { position: number; eventIndex: number };
 }
 
 export interface ReplyHistoryEntry {

@@ -191,6 +191,10 @@ describe('ThreadProjection', () => {
       root('r1'), root('r2'), nested('c1', 'r1', 'r1'), nested('c2', 'r1', 'r1'), nested('g1', 'c1', 'r1', 3),
       nested('h1', 'r2', 'r2', 2, 'pending'), nested('h2', 'h1', 'r2', 3), edited('c1', 'changed'), retracted('g1'),
       retracted('h1', 'pending'), retracted('r1'), root('r3', { status: 'pending' }), ...Array.from({ length: 4 }, (_, i) => nested(`k${i}`, 'r2', 'r2')),
+      // Moderation: placed by a verdict, an edit waiting, held, approved, taken down.
+      root('m1', { status: 'checking' }), nested('m2', 'm1', 'm1', 2, 'checking' as never), moved('m1', 'published', 'checking', 2), moved('m2', 'published', 'checking', 2),
+      edited('m2', 'again', 3), moved('m2', 'pending', 'published', 4), moved('m2', 'published', 'pending', 5, 'reply.moderated'), moved('m1', 'rejected', 'published', 3, 'reply.moderated'),
+      moved('m1', 'published', 'rejected', 4, 'reply.moderated'),
     ];
     let before: Documents = new Map();
     for (const e of entries) {

@@ -17,7 +17,7 @@ import {
   threadTopId,
 } from './documents';
 import { UnappliableEventError } from './errors';
-import { EventAt, Projection, ProjectionStore } from './projection';
+import { EventAt, isApplied, Projection, ProjectionStore } from './projection';
 
 const isPublished = (s: ReplySummary['status']) => s === 'published';
 
@@ -142,11 +142,15 @@ export class ThreadProjection implements Projection {
   private async statusChanged(at: EventAt, replyId: string, status: ReplyStatus, previousStatus: ReplyStatus, store: ProjectionStore): Promise<void> {
     const reply = await this.entry(at, store, replyId);
     const revised = <T extends ReplyPreview>(s: T): T => ({ ...s, status, featured: status === 'published' && s.featured, ...(reply.revision ?? {}) });
-    if (status === 'published' && reply.bucket === null) {
-      if (!reply.unplaced) throw new UnappliableEventError(at, `reply ${replyId} has no summary to place`);
-      const summary = revised(reply.unplaced);
+    // Placed by this very event on an earlier try (a replay after a crash before the counters
+    // were written): place again, so the documents written after the index get their change.
+    const placedHere = reply.placedAt?.position === at.entry.position && reply.placedAt.eventIndex === at.index;
+    if (placedHere && (await this.countersHave(at, reply, store))) return; // every document has it
+    if (status === 'published' && (reply.bucket === null || placedHere)) {
+      const summary = reply.unplaced ? revised(reply.unplaced) : await this.placedSummary(at, reply, store);
       const bucket = await this.place(at, { articleId: reply.articleId, parentId: reply.parentId }, reply.ancestors, summary, store);
-      await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) => doc && { ...doc, status, bucket, unplaced: null, revision: null });
+      const placedAt = { position: at.entry.position, eventIndex: at.index };
+      await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) => doc && { ...doc, status, bucket, unplaced: null, revision: null, placedAt });
       await this.syncTop(at, reply.articleId, reply.rootId, store);
       return;
     }
@@ -339,6 +343,27 @@ export class ThreadProjection implements Projection {
       if (sameRanking(before, top)) return null;
       return { _id: threadTopId(articleId), articleId, top };
     });
+  }
+
+  /** Whether the bucket counters of the reply's bucket set (written last) already have this event. */
+  private async countersHave(at: EventAt, reply: ThreadIndexEntry, store: ProjectionStore): Promise<boolean> {
+    const counters =
+      reply.parentId === null
+        ? await store.get<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(reply.articleId))
+        : await store.get<ThreadChildrenMeta>(ViewCollections.threadChildrenMeta, threadChildrenMetaId(reply.parentId));
+    return isApplied(counters, at);
+  }
+
+  /** The summary as its bucket holds it (the bucket is written before the index). */
+  private async placedSummary(at: EventAt, reply: ThreadIndexEntry, store: ProjectionStore): Promise<ReplySummary> {
+    const [collection, docId] =
+      reply.parentId === null
+        ? [ViewCollections.threadBuckets, threadBucketId(reply.articleId, reply.bucket!)]
+        : [ViewCollections.threadChildren, threadChildrenId(reply.parentId, reply.bucket!)];
+    const doc = await store.get<ThreadBucket | ThreadChildren>(collection, docId);
+    const summary = doc?.items.find((s) => s.id === reply._id);
+    if (!summary) throw new UnappliableEventError(at, `reply ${reply._id} is not in ${collection} ${docId}`);
+    return summary;
   }
 
   /** The index entry of a reply this event depends on; missing, the event cannot be applied. */
