@@ -92,7 +92,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     SWEEP_INTERVAL_MS: '1000',
     SWEEP_GRACE_MS: '500',
     // Four readers at several requests a second: screened, without velocity limits holding them.
-    MODERATION_POLICY: JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 1_000_000, perNetworkPerMinute: 1_000_000 }, repetition: { maxSameText: 1_000_000 } }),
+    MODERATION_POLICY: JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 100_000, perNetworkPerMinute: 100_000 }, repetition: { maxSameText: 100_000 } }),
     ...TIMING,
   };
   const api = new Supervised('api', process.execPath, [join(options.root, 'dist/apps/api/src/main.js')], { ...common, PORT: String(apiPort), RUN_WORKER: 'false', SEED_ARTICLE: 'true' }, log('api'));

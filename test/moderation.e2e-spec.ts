@@ -13,7 +13,9 @@ let moderator: string;
 let otherModerator: string;
 
 beforeAll(async () => {
-  sys = await startSystem({ env: { MODERATION_POLICY: '' } });
+  // The real default policy, and each test's readers on addresses of their own (X-Forwarded-For
+  // from the loopback proxy), as they would be behind a news site's load balancer.
+  sys = await startSystem({ env: { MODERATION_POLICY: '', TRUST_PROXY: 'loopback' } });
   admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
   moderator = `Bearer ${tokenFor(sys.config, 'moderator', 'mod-1', 'Mo')}`;
   otherModerator = `Bearer ${tokenFor(sys.config, 'moderator', 'mod-2', 'Max')}`;
@@ -23,17 +25,21 @@ afterAll(() => sys.stop());
 
 const reader = (sub = `r-${randomBytes(4).toString('hex')}`) => `Bearer ${tokenFor(sys.config, 'reader', sub, sub)}`;
 
-async function submit(body: string, auth: string | null = reader(), articleId = A, extra: Record<string, unknown> = {}) {
-  const req = sys.http.post(`/articles/${articleId}/replies`);
+const address = () => `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
+
+async function submit(body: string, auth: string | null = reader(), articleId = A, extra: Record<string, unknown> = {}, from = address()) {
+  const req = sys.http.post(`/articles/${articleId}/replies`).set('X-Forwarded-For', from);
   if (auth) req.set('Authorization', auth);
   const res = await req.send({ body, ...(auth ? {} : { author: { name: 'Gus', email: `${randomBytes(4).toString('hex')}@example.org` } }), ...extra }).expect(202);
   return res.body as { id: string; status: string; editToken?: string };
 }
 
 const detail = async (id: string, auth = moderator) => (await sys.http.get(`/replies/${id}`).set('Authorization', auth).expect(200)).body;
+/** The reply's detail once its verdict is in the view. */
 const settledStatus = (id: string) => eventually(async () => {
   const d = await detail(id);
   expect(d.status).not.toBe('checking');
+  expect(d.history.map((h: { type: string }) => h.type)).toContain('reply.screened');
   return d;
 }, 20_000);
 const threadIds = async (articleId = A) => ((await sys.http.get(`/articles/${articleId}/replies?limit=100`).expect(200)).body.items as { id: string }[]).map((i) => i.id);
@@ -50,10 +56,12 @@ describe('screening', () => {
 
   it('a banned word rejects, a suspect word holds, and evasions are caught; the author sees why', async () => {
     const author = reader();
-    const banned = await submit(unique('you are a piece of shit'), author);
+    const banned = await submit(unique('what the fuck is this'), author);
+    const bannedEvasion = await submit(unique('what the f.u.c.k is this'), author);
     const suspect = await submit(unique('what an idiot take'), author);
     const evasive = await submit(unique('what an 1d10t take'), author);
     expect((await settledStatus(banned.id)).status).toBe('rejected');
+    expect((await settledStatus(bannedEvasion.id)).status).toBe('rejected');
     expect((await settledStatus(suspect.id)).status).toBe('pending');
     expect((await settledStatus(evasive.id)).status).toBe('pending');
     const mine = await detail(suspect.id, author);
@@ -75,7 +83,7 @@ describe('screening', () => {
   it('a spam wave ends held or refused while ordinary replies publish', async () => {
     const spammers = Array.from({ length: 5 }, () => reader());
     const wave = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => submit(`Cheap pills at http://cheap-pills.example.com/${i % 3} buy now!!!`, spammers[i % 5])),
+      Array.from({ length: 50 }, (_, i) => submit(`Cheap pills at http://cheap-pills.example.com/${i % 3} buy now!!!`, spammers[i % 5], A, {}, `198.51.100.${i % 5}`)),
     );
     const ordinary = await Promise.all([submit(unique('The mayor has a point about federal overreach.')), submit(unique('Thanks for the careful reporting on this.'))]);
     const outcomes = await Promise.all(wave.map((r) => settledStatus(r.id)));
@@ -126,7 +134,11 @@ describe('moderators', () => {
     const statuses = [one.status, two.status];
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.find((s) => s !== 200)).toBeGreaterThanOrEqual(409);
-    const d = await detail(r.id);
+    const d = await eventually(async () => {
+      const now = await detail(r.id);
+      expect(now.status).not.toBe('published');
+      return now;
+    });
     expect(d.history.filter((h: { type: string }) => h.type === 'reply.moderated')).toHaveLength(1);
     expect(d.decision).toMatchObject(d.status === 'rejected' ? { action: 'reject', reason: 'off topic' } : { action: 'spam', reason: null });
   });
