@@ -117,18 +117,21 @@ describe('a reader exports and erases their data', () => {
     await eventually(async () => expect((await itemOf(A, onA.id))?.body).toBe(edited));
     await eventually(async () => expect(await itemOf(B, onB.id)).toBeDefined());
     commenterId = (await sys.http.get(`/admin/commenters?sub=${encodeURIComponent(sub)}`).set('Authorization', admin).expect(200)).body.commenterId;
+    await settled();
     statsBefore = (await sys.http.get(`/articles/${A}`).expect(200)).body.stats;
   });
 
   it('keeps the text, the name and the sub out of every event in plain', async () => {
     const commits = await sys.db.collection('commits').find({ streamId: { $in: [Reply.streamId(onA.id), Reply.streamId(onB.id)] } }).toArray();
-    expect(commits).toHaveLength(3);
+    // Two submissions and an edit carry their text, sealed; verdicts carry none of it.
+    const typed = commits.filter((c) => c.events.some((e: { sealed?: unknown }) => e.sealed));
+    expect(typed.map((c) => c.events[0].type).sort()).toEqual(['reply.edited', 'reply.submitted', 'reply.submitted']);
     const stored = JSON.stringify(commits);
     for (const secret of [first, edited, second, name, sub]) expect(stored).not.toContain(secret);
-    expect(commits[0].events[0].sealed).toMatchObject({ by: commenterId, fields: expect.any(Array) });
+    expect(typed[0].events[0].sealed).toMatchObject({ by: commenterId, fields: expect.any(Array) });
     // The store gives them back whole.
     const { events } = await sys.app.get<EventStore>(EVENT_STORE).load<ReplyEvent>(Reply.streamId(onA.id));
-    expect(events.map((e) => e.event.data)).toMatchObject([{ body: first, author: { id: commenterId, name } }, { body: edited, previousBody: first }]);
+    expect(events.filter((e) => notVerdict(e.event.type)).map((e) => e.event.data)).toMatchObject([{ body: first, author: { id: commenterId, name } }, { body: edited, previousBody: first }]);
   });
 
   it('exports exactly what they wrote, with every version and status', async () => {
@@ -163,8 +166,10 @@ describe('a reader exports and erases their data', () => {
       expect(item).toMatchObject({ status: 'removed', body: '', author: { name: '[removed]' }, replies: [{ id: bobReply.id, body: bobSays }] });
       expect(await itemOf(B, onB.id)).toBeUndefined();
     });
-    const stats = (await sys.http.get(`/articles/${A}`).expect(200)).body.stats;
-    expect(stats).toMatchObject({ replies: statsBefore.replies - 1, removed: 1 });
+    await eventually(async () => {
+      const stats = (await sys.http.get(`/articles/${A}`).expect(200)).body.stats;
+      expect(stats).toMatchObject({ replies: statsBefore.replies - 1, removed: 1 });
+    });
     const staffView = await sys.http.get(`/replies/${onA.id}`).set('Authorization', moderator).expect(200);
     expect(staffView.body).toMatchObject({ status: 'removed', body: '', author: { name: '[removed]' } });
     expect(staffView.body.history.map((h: { type: string }) => h.type).filter(notVerdict)).toEqual(['reply.submitted', 'reply.edited', 'reply.erased']);
