@@ -34,4 +34,18 @@ describe('ReplyDetailProjection', () => {
       ['reply.erased', undefined, 'removed'],
     ]);
   });
+
+  it('given a verdict, an edit and a moderator, then readers keep the published text until the new one is published', async () => {
+    const screened = (version: number, status: string, previousStatus: string) => ({ type: 'reply.screened', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', scoredVersion: version - 1, decision: 'publish', score: 0.1, reasons: [{ code: 'c', detail: 'd' }], features: {}, policyVersion: 0, modelVersion: null, status, previousStatus, screenedAt: 'S' } });
+    const docs = await project(new ReplyDetailProjection(), [
+      entry('reply-r1', 1, submitted({ replyId: 'r1', body: 'one', status: 'checking' })),
+      entry('reply-r1', 2, screened(2, 'published', 'checking') as never),
+      entry('reply-r1', 3, { type: 'reply.edited', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', body: 'two', previousBody: 'one', editedAt: 'E' } }),
+    ]);
+    expect(docs.get(`${ViewCollections.replyDetails}/r1`)).toMatchObject({ body: 'two', publicBody: 'one', status: 'published', verdict: { decision: 'publish', scoredVersion: 1, reasons: [{ code: 'c' }] } });
+    const decided = await project(new ReplyDetailProjection(), [
+      entry('reply-r1', 4, { type: 'reply.moderated', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', action: 'reject', reason: 'off topic', status: 'rejected', previousStatus: 'published', decidedAt: 'D', batchId: null } }),
+    ], docs);
+    expect(decided.get(`${ViewCollections.replyDetails}/r1`)).toMatchObject({ publicBody: '', status: 'rejected', decision: { action: 'reject', reason: 'off topic' } });
+  });
 });
