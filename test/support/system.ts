@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '@app/moderation';
+import { DEFAULT_POLICY, POLICY_LIMITS } from '@app/moderation';
 import { AppConfig, configureHttp, loadConfig, MONGO_DB } from '@app/platform';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -22,11 +22,12 @@ export interface System {
   stop(): Promise<void>;
 }
 
+/** The default policy with velocity, repetition and link limits as high as a policy may set them. */
 export const RELAXED_POLICY = JSON.stringify({
   ...DEFAULT_POLICY,
-  links: { max: 1_000 },
-  velocity: { perCommenterPerMinute: 1_000_000, perNetworkPerMinute: 1_000_000 },
-  repetition: { maxSameText: 1_000_000 },
+  links: { max: POLICY_LIMITS.links },
+  velocity: { perCommenterPerMinute: POLICY_LIMITS.perMinute, perNetworkPerMinute: POLICY_LIMITS.perMinute },
+  repetition: { maxSameText: POLICY_LIMITS.sameText },
 });
 
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
