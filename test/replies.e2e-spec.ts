@@ -1,5 +1,5 @@
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { eventually, SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
+import { eventually, SEED_ARTICLE_ID, startSystem, System, tokenFor, verdictOn } from './support/system';
 
 const A = SEED_ARTICLE_ID;
 let sys: System;
@@ -32,8 +32,13 @@ describe('a reader replies', () => {
     });
     const item = page.items.find((i: { id: string }) => i.id === res.body.id);
     expect(item).toMatchObject({ body: 'The raid was lawful.', author: { name: 'Alice' }, status: 'published', replies: [] });
-    const detail = await sys.http.get(res.headers.location).expect(200);
-    expect(detail.body).toMatchObject({ id: res.body.id, articleId: A, body: 'The raid was lawful.', version: 1 });
+    // The verdict that published it is version 2 of its stream; the detail view may trail the thread.
+    const detail = await eventually(async () => {
+      const d = await sys.http.get(res.headers.location).expect(200);
+      expect(d.body).toMatchObject({ id: res.body.id, articleId: A, body: 'The raid was lawful.', status: 'published', version: 2 });
+      return d;
+    });
+    expect(detail.headers.etag).toBe('"2"');
   });
 
   it('replies to a reply, nested under it', async () => {
@@ -62,8 +67,11 @@ describe('a reader replies', () => {
     expect(editToken).toEqual(expect.any(String));
     await sys.http.patch(`/replies/${id}`).send({ body: 'sneaky' }).expect(403);
     await sys.http.patch(`/replies/${id}`).set('X-Edit-Token', 'wrong').send({ body: 'sneaky' }).expect(403);
+    // Published by its verdict (version 2) first, so the edit is version 3 and is screened again.
+    expect((await verdictOn(sys, id)).version).toBe(2);
     const edited = await sys.http.patch(`/replies/${id}`).set('X-Edit-Token', editToken).send({ body: 'better words' }).expect(200);
-    expect(edited.headers.etag).toBe('"2"');
+    expect(edited.headers.etag).toBe('"3"');
+    expect(await verdictOn(sys, id, 3)).toMatchObject({ status: 'published', version: 4, body: 'better words' });
     await eventually(async () => {
       const item = (await thread('?limit=100')).items.find((i: { id: string }) => i.id === id);
       expect(item).toMatchObject({ body: 'better words', editedAt: expect.any(String) });
@@ -76,12 +84,14 @@ describe('a reader replies', () => {
     expect(detail.body).toMatchObject({ status: 'retracted', body: '' });
     const staff = await sys.http.get(`/replies/${id}`).set('Authorization', `Bearer ${tokenFor(sys.config, 'moderator')}`).expect(200);
     expect(staff.body.body).toBe('better words');
-    expect(staff.body.history.map((h: { type: string }) => h.type)).toEqual(['reply.submitted', 'reply.edited', 'reply.retracted']);
+    expect(staff.body.history.map((h: { type: string }) => h.type)).toEqual(['reply.submitted', 'reply.screened', 'reply.edited', 'reply.screened', 'reply.retracted']);
   });
 
   it('keeps a retracted reply as a placeholder while it has published replies', async () => {
     const root = await submit('to be retracted');
     const child = await submit('still here', bob, { parentId: root.body.id });
+    // Both public before the retraction: a retracted published reply with a published answer.
+    for (const id of [root.body.id, child.body.id]) expect((await verdictOn(sys, id)).status).toBe('published');
     await sys.http.delete(`/replies/${root.body.id}`).set('Authorization', alice).expect(200);
     await eventually(async () => {
       const item = (await thread('?limit=100')).items.find((i: { id: string }) => i.id === root.body.id);
@@ -97,45 +107,54 @@ describe('a reader replies', () => {
 
   it('a stale If-Match answers 412 and changes nothing', async () => {
     const res = await submit('version one');
-    await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).set('If-Match', '"1"').send({ body: 'version two' }).expect(200);
-    await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).set('If-Match', '"1"').send({ body: 'version three' }).expect(412);
-    const detail = await eventually(async () => {
-      const d = await sys.http.get(`/replies/${res.body.id}`).expect(200);
-      expect(d.body.version).toBe(2);
-      return d;
-    });
+    const { version } = await verdictOn(sys, res.body.id);
+    expect(version).toBe(2);
+    const edited = await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).set('If-Match', `"${version}"`).send({ body: 'version two' }).expect(200);
+    expect(edited.headers.etag).toBe('"3"');
+    await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).set('If-Match', `"${version}"`).send({ body: 'version three' }).expect(412);
+    // The edit's verdict is version 4; nothing of the refused one is anywhere.
+    const staff = await verdictOn(sys, res.body.id, 3);
+    expect(staff).toMatchObject({ version: 4, status: 'published', body: 'version two' });
+    expect(JSON.stringify(staff)).not.toContain('version three');
+    const detail = await sys.http.get(`/replies/${res.body.id}`).expect(200);
     expect(detail.body.body).toBe('version two');
-    expect(detail.headers.etag).toBe('"2"');
+    expect(detail.headers.etag).toBe('"4"');
   });
 
   it('a concurrent conflicting change answers 409', async () => {
     const res = await submit('racing');
+    // After its verdict nothing else loads this reply, so the only loads below are the two edits'.
+    expect((await verdictOn(sys, res.body.id)).version).toBe(2);
     const store = sys.app.get<EventStore>(EVENT_STORE);
     const realLoad = store.load.bind(store);
     let release!: () => void;
     const paused = new Promise<void>((r) => (release = r));
     let loaded!: () => void;
     const firstLoaded = new Promise<void>((r) => (loaded = r));
-    const spy = jest.spyOn(store, 'load').mockImplementationOnce(async (streamId: string) => {
-      const stream = await realLoad(streamId);
+    let pausedOnce = false;
+    // Only this reply's stream: spam workers load other replies' streams meanwhile.
+    const spy = jest.spyOn(store, 'load').mockImplementation(async (streamId: string, ...rest: unknown[]) => {
+      const stream = await (realLoad as (...args: unknown[]) => Promise<unknown>)(streamId, ...rest);
+      if (streamId !== `reply-${res.body.id}` || pausedOnce) return stream as never;
+      pausedOnce = true;
       loaded();
-      await paused; // the first edit has read version 1 and waits
+      await paused; // the first edit has read version 2 and waits
       return stream as never;
     });
     const slow = sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).send({ body: 'slow edit' }).then((r) => r);
     await firstLoaded;
-    await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).send({ body: 'fast edit' }).expect(200);
+    const fast = await sys.http.patch(`/replies/${res.body.id}`).set('Authorization', alice).send({ body: 'fast edit' }).expect(200);
+    expect(fast.headers.etag).toBe('"3"');
     release();
     const conflict = await slow;
     spy.mockRestore();
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({ status: 409, title: 'Conflict' });
-    const detail = await eventually(async () => {
-      const d = await sys.http.get(`/replies/${res.body.id}`).expect(200);
-      expect(d.body.version).toBe(2);
-      return d;
-    });
-    expect(detail.body.body).toBe('fast edit');
+    // The fast edit is version 3, its verdict 4; the slow one stored nothing.
+    const staff = await verdictOn(sys, res.body.id, 3);
+    expect(staff).toMatchObject({ version: 4, status: 'published', body: 'fast edit' });
+    expect(JSON.stringify(staff)).not.toContain('slow edit');
+    expect((await sys.http.get(`/replies/${res.body.id}`).expect(200)).body.body).toBe('fast edit');
   });
 
   it('an Idempotency-Key makes a retry return the first answer and store one reply', async () => {
@@ -144,7 +163,8 @@ describe('a reader replies', () => {
     const again = await sys.http.post(`/articles/${A}/replies`).set('Authorization', alice).set('Idempotency-Key', key).send({ body: 'only once' }).expect(202);
     expect(again.body).toEqual(first.body);
     expect(again.headers.location).toBe(first.headers.location);
-    const commits = await sys.db.collection('commits').countDocuments({ streamId: `reply-${first.body.id}` });
+    // One submission (its verdict, appended by a spam worker, is another commit of the stream).
+    const commits = await sys.db.collection('commits').countDocuments({ streamId: `reply-${first.body.id}`, 'events.type': 'reply.submitted' });
     expect(commits).toBe(1);
     // The same key from another reader is another request.
     const bobs = await sys.http.post(`/articles/${A}/replies`).set('Authorization', bob).set('Idempotency-Key', key).send({ body: 'only once' }).expect(202);
@@ -216,13 +236,22 @@ describe('a reader replies', () => {
       return seen;
     };
     // Every view is built on its own; wait for the thread to hold all 200.
-    await eventually(async () => expect(await readAll('oldest')).toHaveLength(200), 30_000);
+    await eventually(async () => expect(await readAll('oldest')).toHaveLength(200), 60_000);
+    // The thread places a reply when its verdict publishes it (docs/decisions/0002): in the
+    // log order of the verdicts, which concurrent spam workers may append out of submission order.
+    const verdicts = await sys.db
+      .collection('commits')
+      .find({ streamId: { $in: submittedIds.map((id) => `reply-${id}`) }, 'events.type': 'reply.screened' })
+      .sort({ position: 1 })
+      .toArray();
+    const placedIds = verdicts.map((c) => String(c.streamId).slice('reply-'.length));
+    expect([...placedIds].sort()).toEqual([...submittedIds].sort());
     for (const sort of ['oldest', 'newest', 'top']) {
       const seen = await readAll(sort);
       expect({ sort, distinct: new Set(seen).size }).toEqual({ sort, distinct: 200 });
       expect(seen).toHaveLength(200);
-      if (sort === 'oldest') expect(seen).toEqual(submittedIds);
-      if (sort === 'newest') expect(seen).toEqual([...submittedIds].reverse());
+      if (sort === 'oldest') expect(seen).toEqual(placedIds);
+      if (sort === 'newest') expect(seen).toEqual([...placedIds].reverse());
     }
-  });
+  }, 120_000);
 });

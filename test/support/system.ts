@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '@app/moderation';
+import { DEFAULT_POLICY, POLICY_LIMITS } from '@app/moderation';
 import { AppConfig, configureHttp, loadConfig, MONGO_DB } from '@app/platform';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -22,11 +22,12 @@ export interface System {
   stop(): Promise<void>;
 }
 
+/** The default policy with velocity, repetition and link limits as high as a policy may set them. */
 export const RELAXED_POLICY = JSON.stringify({
   ...DEFAULT_POLICY,
-  links: { max: 1_000 },
-  velocity: { perCommenterPerMinute: 100_000, perNetworkPerMinute: 100_000 },
-  repetition: { maxSameText: 100_000 },
+  links: { max: POLICY_LIMITS.links },
+  velocity: { perCommenterPerMinute: POLICY_LIMITS.perMinute, perNetworkPerMinute: POLICY_LIMITS.perMinute },
+  repetition: { maxSameText: POLICY_LIMITS.sameText },
 });
 
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
@@ -111,3 +112,32 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000)
 }
 
 export const SEED_ARTICLE_ID = 'showdown-in-los-angeles-mayors-attempt-to-halt-ice-raid-backfires';
+
+/**
+ * Waits for the verdict on a reply's latest text, reading GET /replies/:id as a moderator
+ * until it is no longer `checking` and its verdict scored its latest submitted or edited
+ * version; returns that detail (its `version` is what an If-Match needs now). After an edit,
+ * pass the version the edit answered (its ETag): the view may not show the edit yet.
+ */
+export async function verdictOn(sys: System, replyId: string, textVersion = 1, timeoutMs = 20_000): Promise<ReplyDetailForStaff> {
+  const moderator = `Bearer ${tokenFor(sys.config, 'moderator', 'verdict-watcher')}`;
+  return eventually(async () => {
+    const d: ReplyDetailForStaff = (await sys.http.get(`/replies/${replyId}`).set('Authorization', moderator).expect(200)).body;
+    const texts = (d.history ?? []).filter((h) => h.type === 'reply.submitted' || h.type === 'reply.edited');
+    const latest = texts[texts.length - 1]?.version;
+    if (d.status === 'checking' || latest === undefined || latest < textVersion || d.verdict?.scoredVersion !== latest) {
+      throw new Error(`reply ${replyId} still waits for its verdict: ${d.status}, version ${d.version}, verdict on ${d.verdict?.scoredVersion ?? 'none'}, latest text ${latest ?? 'unknown'}`);
+    }
+    return d;
+  }, timeoutMs);
+}
+
+export interface ReplyDetailForStaff {
+  id: string;
+  status: string;
+  body: string;
+  version: number;
+  verdict: { decision: string; scoredVersion: number } | null;
+  history: { version: number; type: string }[];
+  [field: string]: unknown;
+}
