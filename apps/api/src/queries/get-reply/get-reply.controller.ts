@@ -52,7 +52,6 @@ export class GetReplyController {
       version: r.version,
       ...(insider ? { reasons: r.verdict?.reasons ?? [], decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null } : {}),
       ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
-      ...(staff ? { history: r.history } : {}),
     };
   }
 }
