@@ -18,3 +18,4 @@ export {
   type TokenCounts,
 } from './spam-model';
 export { replayInput, SCORING_RULES, screen, type Decision, type FeatureValue, type Reason, type ReasonCode, type Screening, type ScreeningInput } from './screen';
+export * from './author-reasons';

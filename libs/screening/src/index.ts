@@ -4,3 +4,5 @@ export * from './screening-signals';
 export * from './scorer';
 export * from './spam.processor';
 export * from './screening.module';
+export * from './screening-backlog';
+export * from './screening-sweeper';

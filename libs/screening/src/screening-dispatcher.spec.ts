@@ -12,10 +12,13 @@ const entry = (position: number, streamId: string, version: number, events: { ty
   metadata: { actor: { kind: 'reader', id: 'c1', name: '' }, correlationId: 'c', causationId: null },
 });
 
+const kept: unknown[] = [];
+const backlog = { add: async (items: unknown[]) => void kept.push(...items) };
+
 describe('ScreeningDispatcher', () => {
   it('turns each submitted or edited version into one job with a deterministic id, and nothing else', async () => {
     const added: { name: string; data: unknown; opts: { jobId: string } }[][] = [];
-    const dispatcher = new ScreeningDispatcher({ addBulk: async (jobs) => (added.push(jobs as never), []) });
+    const dispatcher = new ScreeningDispatcher({ addBulk: async (jobs) => (added.push(jobs as never), []) }, backlog);
     await dispatcher.handle(
       [
         entry(1, 'reply-r1', 1, [{ type: 'reply.submitted', data: { replyId: 'r1', articleId: 'a1', status: 'checking' } }]),
@@ -33,13 +36,16 @@ describe('ScreeningDispatcher', () => {
       ['screen-r1-v3', { replyId: 'r1', articleId: 'a1', version: 3, commitId: 'reply-r1:3' }],
     ]);
     expect(added[0].every((j) => !j.opts.jobId.includes(':'))).toBe(true);
+    // Kept in the store before Redis is asked, for the sweeper.
+    expect(kept).toEqual(added[0].map((j) => j.data));
   });
 
   it('a queue that cannot take the jobs fails the batch as transient: retried from the checkpoint, never parked', async () => {
-    const dispatcher = new ScreeningDispatcher({ addBulk: async () => Promise.reject(new Error("Stream isn't writeable")) });
+    const dispatcher = new ScreeningDispatcher({ addBulk: async () => Promise.reject(new Error("Stream isn't writeable")) }, backlog);
     const batch = [entry(1, 'reply-r1', 1, [{ type: 'reply.submitted', data: { replyId: 'r1', articleId: 'a1', status: 'checking' } }])];
     const failure = await dispatcher.handle(batch, UNFENCED).catch((e) => e);
     expect(failure.name).toBe('QueueUnavailableError');
     expect(isTransient(failure)).toBe(true);
+    expect(kept).toContainEqual({ replyId: 'r1', articleId: 'a1', version: 1, commitId: 'reply-r1:1' });
   });
 });

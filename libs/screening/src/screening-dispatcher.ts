@@ -1,7 +1,8 @@
 import { ReplyEvent } from '@app/domain';
 import { LogEntry, LogHandler, WriteGuard } from '@app/event-store';
 import { Queue } from 'bullmq';
-import { SCREENING_ATTEMPTS, ScreeningJob, screenJobId, ScreenReplyData } from './screening-jobs';
+import { ScreeningBacklog } from './screening-backlog';
+import { SCREENING_ATTEMPTS, SCREENING_JOB_OPTIONS, ScreeningJob, screenJobId, ScreenReplyData } from './screening-jobs';
 
 /** Redis would not take the job: the batch is retried from the checkpoint, never parked. */
 export class QueueUnavailableError extends Error {
@@ -19,7 +20,11 @@ export class QueueUnavailableError extends Error {
 export class ScreeningDispatcher implements LogHandler {
   readonly name = 'screening-dispatcher@1';
 
-  constructor(private readonly queue: Pick<Queue, 'addBulk'>) {}
+  constructor(
+    private readonly queue: Pick<Queue, 'addBulk'>,
+    private readonly backlog: Pick<ScreeningBacklog, 'add'>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   partitionOf(entry: LogEntry): string {
     const data = entry.events[0]?.data as { articleId?: unknown } | undefined;
@@ -38,11 +43,13 @@ export class ScreeningDispatcher implements LogHandler {
         jobs.push({
           name: ScreeningJob.ScreenReply,
           data,
-          opts: { jobId: screenJobId(data.replyId, version), attempts: SCREENING_ATTEMPTS, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 86_400 } },
+          opts: { jobId: screenJobId(data.replyId, version), attempts: SCREENING_ATTEMPTS, ...SCREENING_JOB_OPTIONS },
         });
       });
     }
     if (jobs.length === 0) return;
+    // In the store first: whatever becomes of the jobs in Redis, the sweeper finds these.
+    await this.backlog.add(jobs.map((j) => j.data), this.clock());
     try {
       // While Redis is down BullMQ would wait for it: give up and retry from the checkpoint.
       const added = this.queue.addBulk(jobs);

@@ -15,8 +15,14 @@ export interface ScreenReplyData {
   commitId: string;
 }
 
-/** Deterministic, never containing ':': a duplicate dispatch of one version is the same job. */
-export const screenJobId = (replyId: string, version: number): string => `screen-${replyId}-v${version}`;
+/**
+ * Deterministic, never containing ':': a duplicate dispatch of one version is the same job. A
+ * sweep queues a version again under `round` (one per retry period), so a job BullMQ still
+ * keeps as failed does not swallow it.
+ */
+export const screenJobId = (replyId: string, version: number, round?: number): string => `screen-${replyId}-v${version}${round === undefined ? '' : `-r${round}`}`;
+
+export const SCREENING_JOB_OPTIONS = { backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 86_400 } } as const;
 
 /** Tries of a job before the reply is held for a human with the reason. */
 export const SCREENING_ATTEMPTS = 5;

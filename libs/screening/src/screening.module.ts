@@ -1,4 +1,7 @@
-import { AppConfig, REDIS } from '@app/platform';
+import { AppConfig, MONGO_DB, REDIS } from '@app/platform';
+import type { mongo } from 'mongoose';
+import { ScreeningBacklog } from './screening-backlog';
+import { ScreeningSweeper } from './screening-sweeper';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -24,6 +27,8 @@ function connectionOf(url: string) {
 
 const screeningProviders = [
   SpamProcessor,
+  ScreeningSweeper,
+  { provide: ScreeningBacklog, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ScreeningBacklog(db) },
   { provide: ScreeningSignals, inject: [REDIS, AppConfig], useFactory: (redis: Redis, config: AppConfig) => new ScreeningSignals(redis, config.QUEUE_PREFIX) },
   { provide: SCORER, inject: [AppConfig], useFactory: (config: AppConfig) => new Scorer(config.moderationPolicy) },
 ];
@@ -35,6 +40,6 @@ const screeningProviders = [
     BullModule.registerQueue({ name: SPAM_QUEUE }),
   ],
   providers: screeningProviders,
-  exports: [BullModule],
+  exports: [BullModule, ScreeningBacklog],
 })
 export class ScreeningModule {}

@@ -7,7 +7,17 @@ import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { SCREENING_ATTEMPTS, ScreeningJob, ScreenReplyData, SPAM_QUEUE } from './screening-jobs';
+import { ScreeningBacklog } from './screening-backlog';
 import { ScreeningSignals } from './screening-signals';
+
+/** Why a job no longer applies, or null when the reply still waits for this version's verdict. */
+export function staleness(reply: Reply, version: number): string | null {
+  if (reply.status === 'retracted' || reply.status === 'removed') return `the reply was ${reply.status}`;
+  if (reply.textVersion !== version) return `version ${version} was replaced by ${reply.textVersion}`;
+  if (reply.moderatedVersion >= version) return 'a moderator decided on this version';
+  if (reply.verdictVersion >= version) return 'this version has its verdict';
+  return null;
+}
 
 export type ScreeningOutcome = { outcome: 'screened'; decision: string } | { outcome: 'outdated'; why: string };
 
@@ -31,6 +41,7 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     private readonly aggregates: Aggregates,
     private readonly network: NetworkData,
     private readonly signals: ScreeningSignals,
+    private readonly backlog: ScreeningBacklog,
     @Inject(SCORER) private readonly scorer: Scorer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -51,22 +62,18 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
   private async screen(job: Job<ScreenReplyData>): Promise<ScreeningOutcome> {
     const { replyId, version, commitId } = job.data;
     const { reply } = await this.aggregates.reply(replyId);
-    const stale = this.staleness(reply, version);
-    if (stale) return { outcome: 'outdated', why: stale };
+    const stale = staleness(reply, version);
+    if (stale) {
+      await this.backlog.done(replyId, version);
+      return { outcome: 'outdated', why: stale };
+    }
     const network = await this.network.get(commitId).catch(() => null);
     const scored = this.scorer.fingerprint(reply.body);
     const counts = await this.signals.count(job.id ?? `${replyId}-${version}`, { commenterId: reply.author.id, networkHash: network?.addressHash ?? null, fingerprint: scored, at: reply.submittedAt });
     const verdict = this.scorer.score({ body: reply.body, authorName: reply.author.name, honeypot: reply.honeypot, counts }, version);
-    return this.record(replyId, verdict);
-  }
-
-  /** Why a job no longer applies, or null when the reply still waits for this version's verdict. */
-  private staleness(reply: Reply, version: number): string | null {
-    if (reply.status === 'retracted' || reply.status === 'removed') return `the reply was ${reply.status}`;
-    if (reply.textVersion !== version) return `version ${version} was replaced by ${reply.textVersion}`;
-    if (reply.moderatedVersion >= version) return 'a moderator decided on this version';
-    if (reply.verdictVersion >= version) return 'this version has its verdict';
-    return null;
+    const outcome = await this.record(replyId, verdict);
+    await this.backlog.done(replyId, version);
+    return outcome;
   }
 
   /** Appends the verdict; a concurrent change of the reply is reloaded and the verdict tried again. */
@@ -91,6 +98,10 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
   }
 
   /** Out of tries: hold the reply for a human, saying why, rather than leave it checking. */
+  /** Redis comes and goes; the dispatcher and the sweeper make up for it, so nothing to say here. */
+  @OnWorkerEvent('error')
+  onError(): void {}
+
   @OnWorkerEvent('failed')
   async onFailed(job: Job<ScreenReplyData> | undefined, error: Error): Promise<void> {
     if (!job || job.attemptsMade < (job.opts.attempts ?? SCREENING_ATTEMPTS)) return;
@@ -104,6 +115,12 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
       policyVersion: this.scorer.policyVersion,
       modelVersion: null,
     };
-    await this.record(job.data.replyId, held).catch((e) => this.logger.warn(`could not hold ${job.data.replyId}: ${(e as Error).message}`));
+    try {
+      await this.record(job.data.replyId, held);
+      await this.backlog.done(job.data.replyId, job.data.version);
+    } catch (e) {
+      // Still in the backlog: the sweeper queues it again.
+      this.logger.warn(`could not hold ${job.data.replyId}: ${(e as Error).message}`);
+    }
   }
 }

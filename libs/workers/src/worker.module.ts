@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { ScreeningDispatcher, ScreeningModule, SPAM_QUEUE } from '@app/screening';
+import { ScreeningBacklog, ScreeningDispatcher, ScreeningModule, SPAM_QUEUE } from '@app/screening';
 import { Queue } from 'bullmq';
 import { CommenterLedger } from '@app/data-rights';
 import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
@@ -21,14 +21,14 @@ const workerProviders = [
   },
   {
     provide: LOG_CONSUMERS,
-    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE)],
-    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue) => {
+    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE), ScreeningBacklog],
+    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue, backlog: ScreeningBacklog) => {
       const projections = liveProjections();
       const names = ViewNames.of(projections);
       const options = { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming };
       const ledger = new CommenterLedger(db, store, { forgetCommenter: (id) => commenters.forget(id), forgetNetworkData: async (ids) => void (await network.forget(ids)) }, clock);
       // Side-effect consumers (the ledger, the screening dispatcher) are resumed, never rebuilt.
-      const sideEffects = [ledger, new ScreeningDispatcher(spam)];
+      const sideEffects = [ledger, new ScreeningDispatcher(spam, backlog, clock)];
       return [...projections.map((p) => new LogConsumer(db, reader, leases, new ProjectionRunner(db, p, names), options)), ...sideEffects.map((h) => new LogConsumer(db, reader, leases, h, options))];
     },
   },

@@ -16,3 +16,16 @@ export function matchesEtag(ifMatch: string | undefined, version: number): boole
   if (ifMatch === undefined || ifMatch.trim() === '*') return true;
   return ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '')).includes(etagOf(version));
 }
+
+/**
+ * An author's precondition: the ETag they send names a version at least as new as the reply's
+ * current text (and no newer than the stream). Verdicts and decisions move the stream version
+ * without changing the text, so they do not stale it; another edit does.
+ */
+export function seesCurrentText(ifMatch: string | undefined, textVersion: number, streamVersion: number): boolean {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return true;
+  return ifMatch
+    .split(',')
+    .map((t) => /^"(\d{1,9})"$/.exec(t.trim().replace(/^W\//, '')))
+    .some((m) => m !== null && Number(m[1]) >= textVersion && Number(m[1]) <= streamVersion);
+}

@@ -1,3 +1,4 @@
+import { reasonsForAuthor } from '@app/moderation';
 import { Reply, ReplyEvent } from '@app/domain';
 import { EVENT_STORE, EventStore, StoredEvent } from '@app/event-store';
 import { Clock, CLOCK } from '@app/platform';
@@ -63,7 +64,7 @@ export function exportOf(events: StoredEvent<ReplyEvent>[]): ExportedReply | nul
         break;
       case 'reply.screened':
         out.status = event.data.status;
-        out.history.push({ version, type: event.type, at: event.data.screenedAt, status: event.data.status, by, decision: event.data.decision, reasons: event.data.reasons });
+        out.history.push({ version, type: event.type, at: event.data.screenedAt, status: event.data.status, by, decision: event.data.decision, reasons: reasonsForAuthor(event.data.reasons) });
         break;
       case 'reply.moderated':
         out.status = event.data.status;

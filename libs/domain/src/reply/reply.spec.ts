@@ -180,6 +180,24 @@ describe('the moderation state machine (docs/moderation-states.md)', () => {
     expect(reply.revisionAwaitingVerdict).toBe(false);
   });
 
+  it('after a moderator refused it, no verdict on a later edit changes how it was refused; the moderator can decide the edit', () => {
+    const reply = checking();
+    reply.moderate('spam', null, minutes(1));
+    reply.edit(alice, 'spam still', minutes(2), articleWith());
+    reply.screen(verdict('reject', 3), minutes(3));
+    expect(reply.status).toBe('spam');
+    reply.edit(alice, 'spam again', minutes(4), articleWith());
+    reply.moderate('spam', 'still spam', minutes(5));
+    expect(() => reply.screen(verdict('publish', 5), minutes(6))).toThrow(OutdatedVerdictError);
+    expect(reply.status).toBe('spam');
+  });
+
+  it('refuses replies to a rejected or spam reply', () => {
+    const parent = checking();
+    parent.screen(verdict('spam'), minutes(1));
+    expect(() => Reply.submit({ replyId: 'r2', article: articleWith(), parent, author: bob, body: 'hi' }, minutes(2))).toThrow(/spam/);
+  });
+
   it('moderators move a reply between published, pending, rejected and spam, and nothing already there', () => {
     const reply = given(submitted({ status: 'pending' }));
     reply.moderate('approve', null, minutes(1));

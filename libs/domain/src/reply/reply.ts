@@ -68,7 +68,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
       if (parent.articleId !== article.id) {
         throw new InvalidCommandError('the parent reply belongs to another article', 'parentId');
       }
-      if (parent.status === 'retracted' || parent.status === 'removed') {
+      if (parent.status === 'retracted' || parent.status === 'removed' || parent.status === 'rejected' || parent.status === 'spam') {
         throw new RuleViolationError(`the parent reply was ${parent.status}`, 'parentId');
       }
     }
@@ -131,9 +131,14 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     });
   }
 
+  /** Its latest text has had neither a verdict nor a moderator's decision yet. */
+  get textAwaitingVerdict(): boolean {
+    return this.textVersion > Math.max(this.verdictVersion, this.moderatedVersion);
+  }
+
   /** An edit of its public text is waiting for a verdict: readers still see the text before it. */
   get revisionAwaitingVerdict(): boolean {
-    return this.status === 'published' && this.textVersion > Math.max(this.verdictVersion, this.moderatedVersion);
+    return this.status === 'published' && this.textVersion > 1 && this.textAwaitingVerdict;
   }
 
   /**
@@ -147,8 +152,9 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     if (this.moderatedVersion >= verdict.scoredVersion) throw new OutdatedVerdictError('a moderator decided on this version; no verdict overrides them');
     if (this.verdictVersion >= verdict.scoredVersion) return;
     let status = this.afterVerdict(verdict.decision);
-    // Once a moderator has decided, a verdict on a later edit may take the reply down, never up.
-    if (this.moderatedVersion > 0 && publicity(status) > publicity(this.status)) status = this.status;
+    // Once a moderator has decided, a verdict on a later edit may take a published reply down,
+    // and changes nothing else: what a moderator refused stays refused, as they refused it.
+    if (this.moderatedVersion > 0 && (this.status !== 'published' || publicity(status) > publicity(this.status))) status = this.status;
     this.record({
       type: 'reply.screened',
       schemaVersion: 1,
@@ -168,7 +174,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   moderate(action: ModeratorAction, reason: string | null, now: Date, batchId: string | null = null): void {
     if (this.status === 'retracted' || this.status === 'removed') throw new RuleViolationError(`the reply was ${this.status}`);
     const status = MODERATED_STATUS[action];
-    if (status === this.status && !this.revisionAwaitingVerdict) throw new RuleViolationError(`the reply is already ${status}`);
+    // The same status again is a decision only on a text nobody has decided on yet (an edit).
+    if (status === this.status && !this.textAwaitingVerdict) throw new RuleViolationError(`the reply is already ${status}`);
     const why = reason === null ? null : checkText(reason, { field: 'reason', what: 'a reason', max: MAX_REASON_LENGTH, multiline: true });
     this.record({
       type: 'reply.moderated',

@@ -115,6 +115,10 @@ export class AppConfig {
   @IsString()
   MODERATION_POLICY = '';
 
+  /** A reply version waiting longer than this for its verdict is queued for screening again. */
+  @Transform(toInt) @IsInt({ message: 'SCREENING_RETRY_AFTER_MS must be an integer' }) @Min(1_000)
+  SCREENING_RETRY_AFTER_MS = 60_000;
+
   /** The worker touches this file after every poll round: a container health check reads its age. */
   @IsOptional() @IsString()
   WORKER_HEARTBEAT_FILE?: string;

@@ -1,7 +1,7 @@
 import { Clock, CLOCK, CommenterDirectory, GuestIdentity, ProblemException } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { matchesEtag, metadataFor } from '../../shared/request-context';
+import { metadataFor, seesCurrentText } from '../../shared/request-context';
 import { Aggregates } from '@app/platform';
 import { EditReplyCommand } from './edit-reply.command';
 import { authorActor } from '../../shared/requester';
@@ -18,7 +18,7 @@ export class EditReplyHandler implements ICommandHandler<EditReplyCommand> {
   async execute({ replyId, body, requester, ifMatch }: EditReplyCommand) {
     const { reply, stream } = await this.aggregates.reply(replyId);
     const actor = await authorActor(reply, requester, this.guests, this.commenters);
-    if (!matchesEtag(ifMatch, stream.version)) throw new ProblemException(412, 'the reply changed since it was read; load it again');
+    if (!seesCurrentText(ifMatch, reply.textVersion, stream.version)) throw new ProblemException(412, 'the reply changed since it was read; load it again');
     const { article } = await this.aggregates.article(reply.articleId);
     reply.edit(actor, body, this.clock(), article);
     const events = reply.pullEvents();

@@ -1,3 +1,4 @@
+import { ClientNetwork } from '@app/platform';
 import { Actor } from '@app/domain';
 import { Command } from '@nestjs/cqrs';
 
@@ -17,6 +18,8 @@ export class SubmitReplyCommand extends Command<SubmittedReply> {
     readonly idempotencyKey?: string,
     /** The form's hidden field came back filled. */
     readonly honeypot = false,
+    /** Where it came from, for the spam checks: kept in Redis under an expiry, never in events (0015). */
+    readonly client: ClientNetwork = {},
   ) {
     super();
   }

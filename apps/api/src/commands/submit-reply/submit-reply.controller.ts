@@ -1,6 +1,5 @@
-import { Actor, InvalidCommandError, Reply } from '@app/domain';
-import { commitId } from '@app/event-store';
-import { Allow, CurrentActor, GuestIdentity, NetworkData } from '@app/platform';
+import { Actor, InvalidCommandError } from '@app/domain';
+import { Allow, CurrentActor, GuestIdentity } from '@app/platform';
 import { Body, Controller, Headers, HttpCode, Ip, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
@@ -16,7 +15,6 @@ export class SubmitReplyController {
   constructor(
     private readonly commands: CommandBus,
     private readonly guests: GuestIdentity,
-    private readonly network: NetworkData,
   ) {}
 
   @Post(':id/replies')
@@ -47,11 +45,8 @@ export class SubmitReplyController {
       throw new InvalidCommandError('Idempotency-Key must be 1 to 200 visible ASCII characters', 'Idempotency-Key');
     }
     const author = signedIn ?? this.guests.actor(dto.author!.name, dto.author!.email);
-    const result = await this.commands.execute(new SubmitReplyCommand(articleId, dto.body, dto.parentId, author, idempotencyKey, (dto.website ?? '').trim().length > 0));
-    // For the spam checks, kept apart from the event and under an expiry (0015). Best effort and
-    // bounded: the reply is stored already. A retry returning the first answer records again
-    // under the same key, which only replaces it.
-    await this.network.record(commitId(Reply.streamId(result.replyId), 1), { address, userAgent });
+    const honeypot = (dto.website ?? '').trim().length > 0;
+    const result = await this.commands.execute(new SubmitReplyCommand(articleId, dto.body, dto.parentId, author, idempotencyKey, honeypot, { address, userAgent }));
     res.location(`/replies/${result.replyId}`);
     return { id: result.replyId, status: result.status, ...(result.editToken ? { editToken: result.editToken } : {}) };
   }

@@ -27,7 +27,7 @@ export class SubmitReplyDto {
   author?: GuestAuthorDto;
 
   /** The honeypot: forms hide it, so only bots fill it. A filled one is held quietly, never refused. */
-  @ApiPropertyOptional({ description: 'Leave empty: a field a reply form hides from people (the honeypot)', maxLength: 500 })
+  @ApiPropertyOptional({ description: 'Optional; leave empty', maxLength: 500 })
   @IsOptionalNotNull() @IsString() @MaxLength(500)
   website?: string;
 }

@@ -1,6 +1,6 @@
 import { Actor, Article, Reply, ReplyEvent, RuleViolationError } from '@app/domain';
 import { commitId, PersonalDataKeyMissingError, StoredEvent, StreamConflictError } from '@app/event-store';
-import { AppConfig, Clock, CLOCK, CommenterDirectory, GuestIdentity } from '@app/platform';
+import { AppConfig, Clock, CLOCK, CommenterDirectory, GuestIdentity, NetworkData } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { idempotentReplyId, newReplyId } from '../../shared/ids';
@@ -16,6 +16,7 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
     private readonly guests: GuestIdentity,
     private readonly commenters: CommenterDirectory,
     private readonly config: AppConfig,
+    private readonly network: NetworkData,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -35,6 +36,9 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
     Reply.submit({ replyId, article, parent, author, body, honeypot }, this.clock());
     // The log must hold the article and the parent before the reply, whatever markers are lost.
     const dependsOn = [commitId(Article.streamId(articleId), 1), ...(parent ? [commitId(Reply.streamId(parent.id), 1)] : [])];
+    // Before the commit, so screening finds it (best effort, bounded; a refused append leaves
+    // a record that only expires).
+    await this.network.record(commitId(Reply.streamId(replyId), 1), command.client);
     for (let attempt = 0; ; attempt++) {
       const commenter: Actor = { ...author, id: await this.commenters.enrol(author) };
       const reply = Reply.submit({ replyId, article, parent, author: commenter, body, honeypot }, this.clock());

@@ -1,3 +1,4 @@
+import { reasonsForAuthor } from '@app/moderation';
 import { Actor } from '@app/domain';
 import { Allow, CommenterDirectory, CurrentActor, GuestIdentity, rankOf, ROLE_RANK } from '@app/platform';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
@@ -50,7 +51,7 @@ export class GetReplyController {
       submittedAt: r.submittedAt,
       editedAt: r.editedAt,
       version: r.version,
-      ...(insider ? { reasons: r.verdict?.reasons ?? [], decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null } : {}),
+      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : reasonsForAuthor(r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null } : {}),
       ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
     };
   }
