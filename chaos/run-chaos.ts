@@ -2,6 +2,7 @@
 import { CommitDocument, EventStoreCollections, LogEntry, MongoLogReader, mongoPersonalDataCipher, SeededFaults, UpcasterRegistry } from '@app/event-store';
 import { ArticleView, liveProjections, liveViewNames, verifyViews, ViewCollections, ViewDifference } from '@app/read-models';
 import { DEFAULT_POLICY } from '@app/moderation';
+import { SCREENING_BACKLOG } from '@app/screening';
 import { DEV_DATA_KEY_SECRET } from '@app/platform';
 import { JwtService } from '@nestjs/jwt';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -51,6 +52,8 @@ export interface ChaosReport {
   countsMatch: boolean;
   /** Every erased commenter's replies carry `reply.erased` in the log, and their key is gone. */
   erasuresComplete: boolean;
+  /** Replies whose latest text never got a verdict (nor a moderator, a retraction, an erasure). */
+  unscreened: string[];
   settled: boolean;
   settledMs: number;
   ok: boolean;
@@ -91,6 +94,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     POLL_INTERVAL_MS: '200',
     SWEEP_INTERVAL_MS: '1000',
     SWEEP_GRACE_MS: '500',
+    // Redis restarts here lose queued jobs: the screening sweeper queues them again soon.
+    SCREENING_RETRY_AFTER_MS: '4000',
     // Four readers at several requests a second: screened, without velocity limits holding them.
     MODERATION_POLICY: JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 100_000, perNetworkPerMinute: 100_000 }, repetition: { maxSameText: 100_000 } }),
     ...TIMING,
@@ -133,6 +138,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     parked: 0,
     countsMatch: false,
     erasuresComplete: false,
+    unscreened: [],
     settled: false,
     settledMs: 0,
     ok: false,
@@ -307,7 +313,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let movedAt = Date.now();
     for (;;) {
       try {
-        const inbox = await db.collection(EventStoreCollections.inbox).findOne({});
+        const inbox = (await db.collection(EventStoreCollections.inbox).findOne({})) ?? (await db.collection(SCREENING_BACKLOG).findOne({}));
         const head = await reader.head();
         const checkpoints = await db.collection<{ _id: string; position: number }>(EventStoreCollections.checkpoints).find({}).toArray();
         const at = liveProjections().map((p) => checkpoints.find((c) => c._id === `${p.name}@${p.version}`)?.position ?? 0);
@@ -367,7 +373,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     const keysLeft = await db.collection('data_keys').countDocuments({ _id: { $in: [...erasedCommenters] as never[] } });
     report.erasuresComplete = theirs.every((id) => erasedReplies.has(id)) && keysLeft === 0;
+    // Screening: every reply's latest text decided (a verdict on it, or a moderator, a
+    // retraction or an erasure after it); nothing left checking.
+    const replies = new Map<string, { text: number; decided: number }>();
+    for (const e of log) {
+      e.events.forEach((ev, i) => {
+        const id = (ev.data as { replyId?: string }).replyId;
+        if (!id || !ev.type.startsWith('reply.')) return;
+        const r = replies.get(id) ?? { text: 0, decided: 0 };
+        const version = e.version + i;
+        if (ev.type === 'reply.submitted' || ev.type === 'reply.edited') r.text = version;
+        else if (ev.type === 'reply.screened') r.decided = Math.max(r.decided, (ev.data as { scoredVersion: number }).scoredVersion);
+        else r.decided = Math.max(r.decided, version);
+        replies.set(id, r);
+      });
+    }
+    report.unscreened = [...replies].filter(([, r]) => r.decided < r.text).map(([id]) => id);
     report.ok =
+      report.unscreened.length === 0 &&
       report.erasuresComplete &&
       report.settled &&
       report.dense &&
@@ -408,7 +431,7 @@ export function summary(r: ChaosReport): string {
     `faults: ${faults}`,
     `requests ${r.requests}; accepted: ${r.accepted.replies} replies, ${r.accepted.edits} edits, ${r.accepted.retractions} retractions, ${r.accepted.erasures} erasures`,
     `log: ${r.logLength} positions, dense ${r.dense}, stream order ${r.inStreamOrder}, dependencies first ${r.afterDependencies}, sequencedAt monotonic ${r.sequencedAtMonotonic}`,
-    `lost ${r.lost.length}, doubled ${r.doubled.length}, unsequenced ${r.unsequenced.length}, drift ${r.drift.length}, counts match ${r.countsMatch}, erasures complete ${r.erasuresComplete}, parked ${r.parked}, stalls ${r.stalls}`,
+    `lost ${r.lost.length}, doubled ${r.doubled.length}, unsequenced ${r.unsequenced.length}, drift ${r.drift.length}, counts match ${r.countsMatch}, erasures complete ${r.erasuresComplete}, unscreened ${r.unscreened.length}, parked ${r.parked}, stalls ${r.stalls}`,
     `${r.settled ? 'settled' : 'NOT settled'} ${Math.round(r.settledMs / 100) / 10} s after the load: ${r.ok ? 'OK' : 'FAILED'}`,
   ].join('\n');
 }
