@@ -220,3 +220,72 @@ describe('moderators', () => {
     expect(version).toBe(d.version);
   });
 });
+
+describe('moderation queues', () => {
+  const queue = async (name: string, query = '', auth = moderator) => (await sys.http.get(`/moderation/queues/${name}${query}`).set('Authorization', auth).expect(200)).body;
+  const ARTICLE = 'queued-article';
+
+  beforeAll(async () => {
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: ARTICLE, title: 'Queued', author: 'E', category: 'News', body: ['p'], settings: { moderation: 'pre' } }).expect(202);
+  });
+
+  it('a held reply waits in pending with its reasons, counted; approved, it moves to approved', async () => {
+    const before = (await sys.http.get('/moderation/queues').set('Authorization', moderator).expect(200)).body;
+    const r = await submit(unique('Held until a moderator reads it.'), reader(), ARTICLE);
+    const page = await eventually(async () => {
+      const p = await queue('pending', `?articleId=${ARTICLE}`);
+      expect(p.items.map((i: { id: string }) => i.id)).toContain(r.id);
+      return p;
+    });
+    expect(page.items.find((i: { id: string }) => i.id === r.id)).toMatchObject({ articleId: ARTICLE, status: 'pending', excerpt: expect.stringContaining('Held until'), reasons: [{ code: 'pre-moderation' }] });
+    await eventually(async () => {
+      const now = (await sys.http.get('/moderation/queues').set('Authorization', moderator).expect(200)).body;
+      expect(now.pending).toBe(before.pending + 1);
+    });
+    const d = await settledStatus(r.id);
+    await sys.http.post(`/moderation/replies/${r.id}/approve`).set('Authorization', moderator).set('If-Match', `"${d.version}"`).send({ reason: 'fine' }).expect(200);
+    await eventually(async () => {
+      expect((await queue('pending', `?articleId=${ARTICLE}`)).items.map((i: { id: string }) => i.id)).not.toContain(r.id);
+      const approved = await queue('approved', `?articleId=${ARTICLE}`);
+      expect(approved.items.find((i: { id: string }) => i.id === r.id)).toMatchObject({ status: 'published', reasons: [{ code: 'moderator-approve', detail: 'fine' }] });
+    });
+  });
+
+  it('pages a queue by cursor, newest or oldest first, every reply once', async () => {
+    const article = `paged-${randomBytes(3).toString('hex')}`;
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: article, title: 'Paged', author: 'E', category: 'News', body: ['p'], settings: { moderation: 'pre' } }).expect(202);
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await submit(unique(`Queued reply number ${i}.`), reader(), article)).id);
+    await eventually(async () => expect((await queue('pending', `?articleId=${article}&limit=100`)).items).toHaveLength(5));
+    for (const order of ['newest', 'oldest']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: { id: string }[]; nextCursor: string | null; count: number } = await queue('pending', `?articleId=${article}&order=${order}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.count).toBe(5);
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(new Set(seen).size).toBe(5);
+      expect([...seen].sort()).toEqual([...ids].sort());
+      const positions = seen;
+      expect(order === 'oldest' ? positions : [...positions].reverse()).toEqual(ids);
+    }
+  });
+
+  it('who may read the queues, and bad input', async () => {
+    for (const path of ['/moderation/queues', '/moderation/queues/pending']) {
+      await sys.http.get(path).expect(401);
+      await sys.http.get(path).set('Authorization', reader()).expect(403);
+      await sys.http.get(path).set('Authorization', moderator).expect(200);
+      await sys.http.get(path).set('Authorization', admin).expect(200);
+    }
+    const other = (await queue('spam', '?limit=1')).nextCursor;
+    const bad = ['/moderation/queues/reported-by-aliens', '/moderation/queues/pending?limit=0', '/moderation/queues/pending?limit=101', '/moderation/queues/pending?limit=x',
+      '/moderation/queues/pending?limit=1&limit=2', '/moderation/queues/pending?order=sideways', '/moderation/queues/pending?cursor=nonsense', '/moderation/queues/pending?articleId=NOT%20AN%20ID',
+      '/moderation/queues/pending?sort=newest', '/moderation/queues/pending?articleId[$ne]=x'];
+    if (other) bad.push(`/moderation/queues/pending?cursor=${other}`);
+    for (const path of bad) expect([path, (await sys.http.get(path).set('Authorization', moderator)).status]).toEqual([path, 400]);
+  });
+});
+

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ModerateReplyController } from './moderate-reply/moderate-reply.controller';
 import { ModerateReplyHandler } from './moderate-reply/moderate-reply.handler';
+import { QueuesController } from './queues/queues.controller';
 
 const moderatorActionHandlers = [ModerateReplyHandler];
-const moderatorActionControllers = [ModerateReplyController];
+const moderatorActionControllers = [ModerateReplyController, QueuesController];
 
 /** Moderators' decisions: the API serves the controllers; bulk jobs run the same handlers. */
 @Module({ controllers: moderatorActionControllers, providers: moderatorActionHandlers })

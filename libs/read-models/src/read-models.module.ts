@@ -2,6 +2,7 @@ import { MONGO_DB } from '@app/platform';
 import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { mongo } from 'mongoose';
 import { liveViewNames } from './live-projections';
+import { QueueReader } from './queries/queue.reader';
 import { ThreadReader } from './queries/thread.reader';
 import { ensureReadModelIndexes, ViewReader } from './queries/view.reader';
 import { ViewNames } from './view-names';
@@ -10,6 +11,7 @@ const readModelProviders = [
   { provide: ViewNames, useFactory: liveViewNames },
   { provide: ThreadReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ThreadReader(db, names) },
   { provide: ViewReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ViewReader(db, names) },
+  { provide: QueueReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new QueueReader(db, names) },
 ];
 
 @Global()

@@ -11,6 +11,10 @@ export const ViewCollections = {
   threadChildren: 'thread_children',
   threadChildrenMeta: 'thread_children_meta',
   replyDetails: 'reply_details',
+  queueBuckets: 'moderation_queue_buckets',
+  queueEntries: 'moderation_queue_entries',
+  queueMeta: 'moderation_queue_meta',
+  queueCounts: 'moderation_queue_counts',
   commenterReplies: 'commenter_replies',
   commenterMeta: 'commenter_meta',
 } as const;

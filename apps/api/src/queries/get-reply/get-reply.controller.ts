@@ -8,6 +8,12 @@ import { ReplyIdParam } from '../../shared/id-params';
 import { etagOf } from '../../shared/request-context';
 import { GetReplyQuery } from './get-reply.query';
 
+/** What the author is told: the verdict's reasons, or, for a reply held with none, that a moderator will look. */
+function statementFor(status: string, reasons: { code: string; detail: string }[]) {
+  const told = reasonsForAuthor(reasons);
+  return status === 'pending' && told.length === 0 ? [{ code: 'review', detail: 'A moderator will look at this reply.' }] : told;
+}
+
 @ApiTags('replies')
 @Controller('replies')
 export class GetReplyController {
@@ -51,7 +57,7 @@ export class GetReplyController {
       submittedAt: r.submittedAt,
       editedAt: r.editedAt,
       version: r.version,
-      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : reasonsForAuthor(r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null } : {}),
+      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementFor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null } : {}),
       ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
     };
   }

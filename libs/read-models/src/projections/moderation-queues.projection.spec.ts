@@ -1,0 +1,65 @@
+import { ReplyEvent, ReplyStatus } from '@app/domain';
+import { LogEntry } from '@app/event-store';
+import { ViewCollections } from '../versions';
+import { ModerationQueuesProjection, QUEUE_BUCKET_SIZE, QueueBucket, QueueCounts, QueueMeta, queueBucketId } from './moderation-queues.projection';
+import { Documents, entry, project, resetPositions, submitted } from './testing';
+
+const projection = new ModerationQueuesProjection();
+const C = ViewCollections;
+const items = (docs: Documents, set: string, bucket = 0) => ((docs.get(`${C.queueBuckets}/${queueBucketId(set, bucket)}`) as QueueBucket | undefined)?.items ?? []).map((i) => i.id);
+const counts = (docs: Documents) => docs.get(`${C.queueCounts}/counts`) as QueueCounts;
+const meta = (docs: Documents, set: string) => docs.get(`${C.queueMeta}/${set}`) as QueueMeta;
+
+const sub = (id: string, status: 'checking' | 'pending' = 'checking', articleId = 'a1') => entry(`reply-${id}`, 1, submitted({ replyId: id, status, articleId, body: `secret text of ${id}` }));
+const verdict = (id: string, status: ReplyStatus, previousStatus: ReplyStatus, version = 2) =>
+  entry(`reply-${id}`, version, { type: 'reply.screened', schemaVersion: 1, data: { replyId: id, articleId: 'a1', scoredVersion: version - 1, decision: 'hold', score: 0.6, reasons: [{ code: 'links', detail: 'links' }], features: {}, policyVersion: 0, modelVersion: null, status, previousStatus, screenedAt: 'S' } } as ReplyEvent);
+const decided = (id: string, action: 'approve' | 'reject' | 'spam', status: ReplyStatus, previousStatus: ReplyStatus, version: number) =>
+  entry(`reply-${id}`, version, { type: 'reply.moderated', schemaVersion: 1, data: { replyId: id, articleId: 'a1', action, reason: 'why', status, previousStatus, decidedAt: 'D', batchId: null } } as ReplyEvent);
+const erased = (id: string, version: number) =>
+  entry(`reply-${id}`, version, { type: 'reply.erased', schemaVersion: 1, data: { replyId: id, articleId: 'a1', commenterId: 'u', erasedAt: 'X', previousStatus: 'pending' } } as ReplyEvent);
+
+beforeEach(resetPositions);
+
+describe('ModerationQueuesProjection', () => {
+  it('given verdicts and decisions, then each reply is in one queue, with its reasons, counted', async () => {
+    const docs = await project(projection, [sub('r1'), sub('r2'), sub('r3', 'pending'), verdict('r1', 'pending', 'checking'), verdict('r2', 'spam', 'checking'), decided('r1', 'approve', 'published', 'pending', 3)]);
+    expect(items(docs, 'pending')).toEqual(['r3']);
+    expect(items(docs, 'spam')).toEqual(['r2']);
+    expect(items(docs, 'approved')).toEqual(['r1']);
+    expect(items(docs, 'approved@a1')).toEqual(['r1']);
+    expect(counts(docs)).toMatchObject({ pending: 1, spam: 1, approved: 1, rejected: 0 });
+    expect(meta(docs, 'pending@a1').count).toBe(1);
+    const spam = (docs.get(`${C.queueBuckets}/spam/0`) as QueueBucket).items[0];
+    expect(spam).toMatchObject({ reasons: [{ code: 'links' }], score: 0.6, status: 'spam', excerpt: 'secret text of r2' });
+  });
+
+  it('given an erasure, then the reply leaves its queue and nothing of its text stays', async () => {
+    const docs = await project(projection, [sub('r1', 'pending'), erased('r1', 2)]);
+    expect(items(docs, 'pending')).toEqual([]);
+    expect(counts(docs).pending).toBe(0);
+    expect(JSON.stringify([...docs.values()])).not.toContain('secret text');
+  });
+
+  it('given more replies than a bucket holds, then the list goes on in the next bucket', async () => {
+    const docs = await project(projection, Array.from({ length: QUEUE_BUCKET_SIZE + 1 }, (_, i) => sub(`p${i}`, 'pending')));
+    expect(items(docs, 'pending', 0)).toHaveLength(QUEUE_BUCKET_SIZE);
+    expect(items(docs, 'pending', 1)).toEqual([`p${QUEUE_BUCKET_SIZE}`]);
+    expect(meta(docs, 'pending')).toMatchObject({ lastBucket: 1, lastBucketSize: 1, count: QUEUE_BUCKET_SIZE + 1 });
+  });
+
+  it('given a crash after any collection while applying any event, then the replay ends as a clean run', async () => {
+    const entries: LogEntry[] = [sub('r1'), sub('r2', 'pending'), verdict('r1', 'spam', 'checking'), decided('r1', 'reject', 'rejected', 'spam', 3), decided('r2', 'approve', 'published', 'pending', 2), decided('r1', 'approve', 'published', 'rejected', 4), erased('r2', 3)];
+    let before: Documents = new Map();
+    for (const e of entries) {
+      const after = await project(projection, [e], before);
+      for (const cut of projection.collections) {
+        const crashed = new Map(before);
+        const written = projection.collections.slice(0, projection.collections.indexOf(cut) + 1);
+        for (const [k, v] of after) if (written.some((c) => k.startsWith(`${c}/`))) crashed.set(k, v);
+        const replayed = await project(projection, [e], crashed);
+        expect({ at: e.commitId, cut, docs: replayed }).toEqual({ at: e.commitId, cut, docs: after });
+      }
+      before = after;
+    }
+  });
+});
