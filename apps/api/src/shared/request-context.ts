@@ -1,5 +1,5 @@
 import { Actor } from '@app/domain';
-import { EventMetadata } from '@app/event-store';
+import { EventMetadata, StreamConflictError } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
 
 /** A commenter's name is personal data: the events that need it hold it encrypted, metadata never. */
@@ -28,4 +28,19 @@ export function seesCurrentText(ifMatch: string | undefined, textVersion: number
     .split(',')
     .map((t) => /^"(\d{1,9})"$/.exec(t.trim().replace(/^W\//, '')))
     .some((m) => m !== null && Number(m[1]) >= textVersion && Number(m[1]) <= streamVersion);
+}
+
+/**
+ * Runs an author's change again when the append lost a race: screening and moderators write
+ * to the same stream, and their events should not cost the author a 409. The change itself
+ * decides (by throwing StreamConflictError) when the race was with another edit.
+ */
+export async function retryOverVerdicts<T>(change: () => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await change();
+    } catch (error) {
+      if (!(error instanceof StreamConflictError) || attempt >= tries) throw error;
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { Clock, CLOCK, CommenterDirectory, GuestIdentity, ProblemException } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { metadataFor, seesCurrentText } from '../../shared/request-context';
+import { metadataFor, retryOverVerdicts, seesCurrentText } from '../../shared/request-context';
 import { Aggregates } from '@app/platform';
 import { authorActor } from '../../shared/requester';
 import { RetractReplyCommand } from './retract-reply.command';
@@ -16,11 +16,14 @@ export class RetractReplyHandler implements ICommandHandler<RetractReplyCommand>
   ) {}
 
   async execute({ replyId, requester, ifMatch }: RetractReplyCommand) {
-    const { reply, stream } = await this.aggregates.reply(replyId);
-    const actor = await authorActor(reply, requester, this.guests, this.commenters);
-    if (!seesCurrentText(ifMatch, reply.textVersion, stream.version)) throw new ProblemException(412, 'the reply changed since it was read; load it again');
-    const { article } = await this.aggregates.article(reply.articleId);
-    reply.retract(actor, this.clock(), article);
-    return this.aggregates.store.append(stream, reply.pullEvents(), metadataFor(actor));
+    // A verdict or a decision landing meanwhile is no reason to refuse: try again on top of it.
+    return retryOverVerdicts(async () => {
+      const { reply, stream } = await this.aggregates.reply(replyId);
+      const actor = await authorActor(reply, requester, this.guests, this.commenters);
+      if (!seesCurrentText(ifMatch, reply.textVersion, stream.version)) throw new ProblemException(412, 'the reply changed since it was read; load it again');
+      const { article } = await this.aggregates.article(reply.articleId);
+      reply.retract(actor, this.clock(), article);
+      return this.aggregates.store.append(stream, reply.pullEvents(), metadataFor(actor));
+    });
   }
 }
