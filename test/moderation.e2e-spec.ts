@@ -256,6 +256,8 @@ describe('moderation queues', () => {
     await sys.http.post('/articles').set('Authorization', admin).send({ id: article, title: 'Paged', author: 'E', category: 'News', body: ['p'], settings: { moderation: 'pre' } }).expect(202);
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push((await submit(unique(`Queued reply number ${i}.`), reader(), article)).id);
+    // Buckets are written before the counters: wait for both.
+    await eventually(async () => expect(await queue('pending', `?articleId=${article}&limit=100`)).toMatchObject({ count: 5, items: expect.arrayContaining([]) }));
     await eventually(async () => expect((await queue('pending', `?articleId=${article}&limit=100`)).items).toHaveLength(5));
     for (const order of ['newest', 'oldest']) {
       const seen: string[] = [];
