@@ -291,3 +291,60 @@ describe('moderation queues', () => {
   });
 });
 
+
+describe('readers flag replies', () => {
+  const flag = (id: string, auth: string | null, body: Record<string, unknown> = { reason: 'abuse' }) => {
+    const req = sys.http.post(`/replies/${id}/flags`);
+    if (auth) req.set('Authorization', auth);
+    return req.send(body);
+  };
+
+  it('three readers flagging a published reply put it in the reported queue; it stays up until a moderator acts', async () => {
+    const author = reader();
+    const r = await submit(unique('A reply some readers dislike.'), author);
+    expect((await settledStatus(r.id)).status).toBe('published');
+    const note = unique('calls people names');
+    await flag(r.id, reader(), { reason: 'abuse', note }).expect(201);
+    const second = reader();
+    await flag(r.id, second, { reason: 'off-topic' }).expect(201);
+    await flag(r.id, second, { reason: 'spam' }).expect(422);
+    await flag(r.id, author).expect(422);
+    await flag(r.id, reader()).expect(201);
+    const item = await eventually(async () => {
+      const page = (await sys.http.get('/moderation/queues/reported?limit=100').set('Authorization', moderator).expect(200)).body;
+      const found = page.items.find((i: { id: string }) => i.id === r.id);
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(item.reasons).toContainEqual({ code: 'reported', detail: expect.stringContaining('3 readers') });
+    expect(await threadIds()).toContain(r.id);
+    // The note is the flagger's text: sealed in the log like theirs.
+    const commits = await sys.db.collection('commits').find({ streamId: { $regex: `^flag-${r.id}-` } }).toArray();
+    expect(commits).toHaveLength(3);
+    expect(JSON.stringify(commits)).not.toContain(note);
+    // A moderator's decision answers the flags.
+    const d = await detail(r.id);
+    await sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', moderator).set('If-Match', `"${d.version}"`).send({ reason: 'abusive' }).expect(200);
+    await eventually(async () => {
+      const page = (await sys.http.get('/moderation/queues/reported?limit=100').set('Authorization', moderator).expect(200)).body;
+      expect(page.items.map((i: { id: string }) => i.id)).not.toContain(r.id);
+    });
+  });
+
+  it('who may flag, and bad input', async () => {
+    const r = await submit(unique('Flag target.'));
+    await settledStatus(r.id);
+    await flag(r.id, null).expect(401);
+    await flag(r.id, moderator).expect(201);
+    await flag(r.id, admin).expect(201);
+    const someone = reader();
+    for (const body of [{}, { reason: 'boring' }, { reason: ['abuse'] }, { reason: 'abuse', note: '\u200b' }, { reason: 'abuse', note: 'x'.repeat(501) }, { reason: 'abuse', extra: 1 }, { reason: 'abuse', note: null }]) {
+      expect([JSON.stringify(body).slice(0, 40), (await flag(r.id, someone, body)).status]).toEqual([JSON.stringify(body).slice(0, 40), 400]);
+    }
+    await flag('0'.repeat(24), someone).expect(404);
+    await flag('nope', someone).expect(400);
+    const pending = await submit(unique('Still held.'), reader(), PRE);
+    await flag(pending.id, someone).expect(422);
+    await flag(r.id, someone).expect(201);
+  });
+});

@@ -6,6 +6,8 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ChangeArticleSettingsController } from './commands/change-article-settings/change-article-settings.controller';
 import { ChangeArticleSettingsHandler } from './commands/change-article-settings/change-article-settings.handler';
+import { FlagReplyController } from './commands/flag-reply/flag-reply.controller';
+import { FlagReplyHandler } from './commands/flag-reply/flag-reply.handler';
 import { EditReplyController } from './commands/edit-reply/edit-reply.controller';
 import { EditReplyHandler } from './commands/edit-reply/edit-reply.handler';
 import { PublishArticleController } from './commands/publish-article/publish-article.controller';
@@ -30,7 +32,7 @@ import { ListDeadLettersController } from './queries/list-dead-letters/list-dead
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
 
-const commandHandlers = [PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
+const commandHandlers = [FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
 const controllers = [
   ListArticlesController,
@@ -43,6 +45,7 @@ const controllers = [
   GetReplyRepliesController,
   EditReplyController,
   RetractReplyController,
+  FlagReplyController,
   ListDeadLettersController,
   RetryDeadLetterController,
 ];

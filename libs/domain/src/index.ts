@@ -8,6 +8,8 @@ export * from './reply/reply.events';
 export * from './reply/reply';
 export * from './commenter/commenter.events';
 export * from './commenter/commenter';
+export * from './flag/flag.events';
+export * from './flag/flag';
 export * from './shared/personal-data';
 
 /** Bump when an aggregate's snapshot state changes shape: older snapshots are then ignored. */

@@ -1,3 +1,4 @@
+import { FLAG_PERSONAL_FIELDS } from '../flag/flag.events';
 import { REPLY_PERSONAL_FIELDS } from '../reply/reply.events';
 
 /**
@@ -6,6 +7,7 @@ import { REPLY_PERSONAL_FIELDS } from '../reply/reply.events';
  */
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ...REPLY_PERSONAL_FIELDS,
+  ...FLAG_PERSONAL_FIELDS,
 };
 
 /** What an erased personal field reads as. */

@@ -63,3 +63,36 @@ describe('ModerationQueuesProjection', () => {
     }
   });
 });
+
+describe('ModerationQueuesProjection: the reported queue', () => {
+  const flagged = (id: string, by: string) => entry(`flag-${id}-${by}`, 1, { type: 'reply.flagged', schemaVersion: 1, data: { replyId: id, articleId: 'a1', commenterId: by, reason: 'abuse', note: null, flaggedAt: `F-${by}` } } as never);
+  const published = (id: string) => verdict(id, 'published', 'checking');
+
+  it('given enough readers flagging a published reply, then it enters reported; a decision takes it out and the flags count afresh', async () => {
+    const two = await project(projection, [sub('r1'), published('r1'), flagged('r1', 'a'), flagged('r1', 'b')]);
+    expect(items(two, 'reported')).toEqual([]);
+    const three = await project(projection, [flagged('r1', 'c')], two);
+    expect(items(three, 'reported')).toEqual(['r1']);
+    expect(counts(three).reported).toBe(1);
+    expect((three.get(`${C.queueBuckets}/reported/0`) as QueueBucket).items[0].reasons).toContainEqual({ code: 'reported', detail: '3 readers flagged it; the latest: abuse' });
+    const approved = await project(projection, [decided('r1', 'approve', 'published', 'published', 3), flagged('r1', 'd')], three);
+    expect(items(approved, 'reported')).toEqual([]);
+    expect(items(approved, 'approved')).toEqual(['r1']);
+    expect(counts(approved)).toMatchObject({ reported: 0, approved: 1 });
+  });
+
+  it('given a crash after any collection while flags come in, then the replay ends as a clean run', async () => {
+    const entries: LogEntry[] = [sub('r1'), published('r1'), flagged('r1', 'a'), flagged('r1', 'b'), flagged('r1', 'c'), flagged('r1', 'd'), decided('r1', 'spam', 'spam', 'published', 3)];
+    let before: Documents = new Map();
+    for (const e of entries) {
+      const after = await project(projection, [e], before);
+      for (const cut of projection.collections) {
+        const crashed = new Map(before);
+        const written = projection.collections.slice(0, projection.collections.indexOf(cut) + 1);
+        for (const [k, v] of after) if (written.some((c) => k.startsWith(`${c}/`))) crashed.set(k, v);
+        expect({ at: e.commitId, cut, docs: await project(projection, [e], crashed) }).toEqual({ at: e.commitId, cut, docs: after });
+      }
+      before = after;
+    }
+  });
+});

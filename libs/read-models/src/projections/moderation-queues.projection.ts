@@ -1,9 +1,12 @@
-import { ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
+import { FlagEvent, ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
 import { ViewCollections } from '../versions';
-import { EventAt, Projection, ProjectionStore, ViewDocument } from './projection';
+import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
 
-/** The queues moderators work; reported and appeals come with flags and appeals. */
-export const MODERATION_QUEUES = ['pending', 'spam', 'rejected', 'approved'] as const;
+/** The queues moderators work; appeals come with appeals. */
+export const MODERATION_QUEUES = ['pending', 'reported', 'spam', 'rejected', 'approved'] as const;
+
+/** Readers' flags that put a published reply in `reported` (the policy stream will own this). */
+export const FLAG_THRESHOLD = 3;
 export type ModerationQueue = (typeof MODERATION_QUEUES)[number];
 
 /** Items per queue bucket: a page is one or two lookups. */
@@ -52,7 +55,14 @@ export interface QueueEntry extends ViewDocument {
   item: QueueItem;
   /** The last move, so a replay of it after a crash repeats the same move (replay safety). */
   moved: { from: ModerationQueue | null; position: number; eventIndex: number } | null;
+  /** What decides the queue: the status, a moderator's approval, readers' flags since the last decision. */
+  status?: ReplyStatus;
+  approved?: boolean;
+  flags?: number;
+  reported?: boolean;
 }
+
+type EntryState = Required<Pick<QueueEntry, 'status' | 'approved' | 'flags' | 'reported'>>;
 
 export const QUEUE_COUNTS_ID = 'counts';
 export const queueSet = (queue: ModerationQueue, articleId?: string) => (articleId ? `${queue}@${articleId}` : queue);
@@ -62,12 +72,15 @@ const PRE_MODERATION: VerdictReason = { code: 'pre-moderation', detail: 'Every r
 
 const excerptOf = (body: string) => [...body].slice(0, QUEUE_EXCERPT_LENGTH).join('');
 
-/** Which queue a status puts a reply in; approvals go to `approved`, verdicts' publications nowhere. */
-function queueAfter(status: ReplyStatus, approvedByModerator: boolean): ModerationQueue | null {
-  if (status === 'pending' || status === 'spam' || status === 'rejected') return status;
-  if (status === 'published' && approvedByModerator) return 'approved';
+/** Which queue a reply is in: by status; a published one flagged enough is `reported`; an approval goes to `approved`. */
+function queueOf(s: EntryState): ModerationQueue | null {
+  if (s.status === 'pending' || s.status === 'spam' || s.status === 'rejected') return s.status;
+  if (s.status === 'published' && s.reported) return 'reported';
+  if (s.status === 'published' && s.approved) return 'approved';
   return null;
 }
+
+const stateOf = (e: QueueEntry | null): EntryState => ({ status: e?.status ?? e?.item.status ?? 'checking', approved: e?.approved ?? false, flags: e?.flags ?? 0, reported: e?.reported ?? false });
 
 /**
  * The moderation queues: per queue, and per queue within an article, bucketed lists in the
@@ -81,11 +94,12 @@ function queueAfter(status: ReplyStatus, approvedByModerator: boolean): Moderati
  */
 export class ModerationQueuesProjection implements Projection {
   readonly name = 'moderation-queues';
-  readonly version = 1;
+  /** 2: the reported queue, from readers' flags. */
+  readonly version = 2;
   readonly collections = [ViewCollections.queueBuckets, ViewCollections.queueEntries, ViewCollections.queueMeta, ViewCollections.queueCounts];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
-    const event = at.event as ReplyEvent;
+    const event = at.event as ReplyEvent | FlagEvent;
     switch (event.type) {
       case 'reply.submitted': {
         const d = event.data;
@@ -102,7 +116,7 @@ export class ModerationQueuesProjection implements Projection {
           enteredAt: d.submittedAt,
           position: at.entry.position,
         };
-        return this.move(at, store, d.replyId, queueAfter(d.status, false), item);
+        return this.move(at, store, d.replyId, { status: d.status, approved: false, flags: 0, reported: false }, item);
       }
       case 'reply.edited':
         return this.change(at, store, event.data.replyId, (item) => ({ ...item, excerpt: excerptOf(event.data.body) }));
@@ -110,31 +124,53 @@ export class ModerationQueuesProjection implements Projection {
         const { replyId, status, score, decision, screenedAt } = event.data;
         // A reply the checks would publish but the article holds: pre-moderation is the reason.
         const reasons = status === 'pending' && decision === 'publish' ? [PRE_MODERATION, ...event.data.reasons] : event.data.reasons;
-        return this.move(at, store, replyId, queueAfter(status, false), null, (item) => ({ ...item, status, score, reasons, enteredAt: screenedAt }));
+        return this.move(at, store, replyId, (s) => ({ ...s, status }), null, (item) => ({ ...item, status, score, reasons, enteredAt: screenedAt }));
       }
       case 'reply.moderated': {
         const { replyId, status, action, reason, decidedAt } = event.data;
         const reasons = reason ? [{ code: `moderator-${action}`, detail: reason }] : [];
-        return this.move(at, store, replyId, queueAfter(status, action === 'approve'), null, (item) => ({ ...item, status, reasons, enteredAt: decidedAt }));
+        // A decision answers the flags so far: they count afresh from here.
+        return this.move(at, store, replyId, () => ({ status, approved: action === 'approve', flags: 0, reported: false }), null, (item) => ({ ...item, status, reasons, enteredAt: decidedAt }));
+      }
+      case 'reply.flagged': {
+        const { replyId, reason, flaggedAt } = event.data;
+        return this.move(at, store, replyId, (s) => ({ ...s, flags: s.flags + 1, reported: s.reported || s.flags + 1 >= FLAG_THRESHOLD }), null, (item, s) =>
+          s.reported ? { ...item, reasons: [...item.reasons.filter((r) => r.code !== 'reported'), { code: 'reported', detail: `${s.flags} readers flagged it; the latest: ${reason}` }], enteredAt: item.status === 'published' && item.reasons.some((r) => r.code === 'reported') ? item.enteredAt : flaggedAt } : item,
+        );
       }
       case 'reply.retracted':
-        return this.move(at, store, event.data.replyId, null, null, (item) => ({ ...item, status: 'retracted' }));
+        return this.move(at, store, event.data.replyId, (s) => ({ ...s, status: 'retracted' }), null, (item) => ({ ...item, status: 'retracted' }));
       case 'reply.erased':
         // Out of every queue, and nothing of theirs kept.
-        return this.move(at, store, event.data.replyId, null, null, (item) => ({ ...item, status: 'removed', authorName: '', excerpt: '' }));
+        return this.move(at, store, event.data.replyId, (s) => ({ ...s, status: 'removed' }), null, (item) => ({ ...item, status: 'removed', authorName: '', excerpt: '' }));
     }
   }
 
-  /** Moves a reply to `to` (or out of every queue), with its item changed by `change`. */
-  private async move(at: EventAt, store: ProjectionStore, replyId: string, to: ModerationQueue | null, created: QueueItem | null, change: (i: QueueItem) => QueueItem = (i) => i): Promise<void> {
+  /**
+   * Applies an event to a reply's queue state (`next`, or the given state for a new reply) and
+   * moves it to the queue that state puts it in (or out of every queue), its item changed by
+   * `change`. Replay: an entry that has this event already is done, unless this event moved
+   * it, in which case the same move is made again for the documents written after the entry.
+   */
+  private async move(
+    at: EventAt,
+    store: ProjectionStore,
+    replyId: string,
+    next: EntryState | ((s: EntryState) => EntryState),
+    created: QueueItem | null,
+    change: (i: QueueItem, s: EntryState) => QueueItem = (i) => i,
+  ): Promise<void> {
     const entry = await store.get<QueueEntry>(ViewCollections.queueEntries, replyId);
     if (!entry && !created) return; // replies from before this view's events: nothing to move
-    const replay = entry?.moved && entry.moved.position === at.entry.position && entry.moved.eventIndex === at.index;
+    const replay = entry?.moved?.position === at.entry.position && entry.moved.eventIndex === at.index;
+    if (entry && isApplied(entry, at) && !replay) return;
+    const state = replay ? stateOf(entry) : typeof next === 'function' ? next(stateOf(entry)) : next;
+    const to = replay ? entry!.queue : queueOf(state);
     const from = replay ? entry!.moved!.from : (entry?.queue ?? null);
-    const item = { ...change(created ?? entry!.item), position: at.entry.position };
+    const item = { ...change(created ?? entry!.item, state), position: at.entry.position };
     if (from === to && !replay) {
       if (to !== null) await this.rewrite(at, store, entry!, item);
-      await store.update<QueueEntry>(ViewCollections.queueEntries, replyId, at, (doc) => (doc ? { ...doc, item } : { _id: replyId, queue: null, buckets: {}, item, moved: null }));
+      await store.update<QueueEntry>(ViewCollections.queueEntries, replyId, at, (doc) => ({ ...(doc ?? { _id: replyId, queue: null, buckets: {}, moved: null }), item, ...state }));
       return;
     }
     const buckets: Record<string, number> = {};
@@ -148,6 +184,7 @@ export class ModerationQueuesProjection implements Projection {
       buckets,
       item,
       moved: { from, position: at.entry.position, eventIndex: at.index },
+      ...state,
     }));
     // Counters last: each list's count and bucket pointer, then the counts of all queues.
     if (from !== null) for (const set of [queueSet(from), queueSet(from, item.articleId)]) await this.count(at, store, set, -1, null);

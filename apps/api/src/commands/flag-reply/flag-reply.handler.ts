@@ -1,0 +1,34 @@
+import { Flag, FlagEvent, Reply, RuleViolationError } from '@app/domain';
+import { commitId, StreamConflictError } from '@app/event-store';
+import { Aggregates, Clock, CLOCK, CommenterDirectory } from '@app/platform';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { metadataFor } from '../../shared/request-context';
+import { FlagReplyCommand } from './flag-reply.command';
+
+@CommandHandler(FlagReplyCommand)
+export class FlagReplyHandler implements ICommandHandler<FlagReplyCommand> {
+  constructor(
+    private readonly aggregates: Aggregates,
+    private readonly commenters: CommenterDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ replyId, flagger, reason, note }: FlagReplyCommand) {
+    const { reply } = await this.aggregates.reply(replyId);
+    // The note is theirs, sealed with their key: a flagger is a commenter like any author.
+    const commenter = { ...flagger, id: await this.commenters.enrol(flagger) };
+    const streamId = Flag.streamId(replyId, commenter.id);
+    const stream = await this.aggregates.store.load<FlagEvent>(streamId);
+    const flag = new Flag().rehydrate(stream.events.map((e) => e.event));
+    flag.raise(reply, commenter, reason, note, this.clock());
+    try {
+      // The first insert is the one flag per reader; the reply's submission comes first in the log.
+      await this.aggregates.store.append(stream, flag.pullEvents(), metadataFor(commenter), { dependsOn: [commitId(Reply.streamId(replyId), 1)] });
+    } catch (error) {
+      if (error instanceof StreamConflictError) throw new RuleViolationError('you have flagged this reply already');
+      throw error;
+    }
+    return { replyId, reason };
+  }
+}

@@ -1,0 +1,17 @@
+import { DomainEvent } from '../shared/domain-event';
+
+export const FLAG_REASONS = ['spam', 'abuse', 'off-topic', 'other'] as const;
+export type FlagReason = (typeof FLAG_REASONS)[number];
+
+/** A reader flagged a reply. Their own stream per reply (`flag-<replyId>-<commenterId>`): one flag each. */
+export type ReplyFlagged = DomainEvent<
+  'reply.flagged',
+  { replyId: string; articleId: string; commenterId: string; reason: FlagReason; note: string | null; flaggedAt: string }
+>;
+
+export type FlagEvent = ReplyFlagged;
+
+/** The note is typed by the reader who flags: sealed with their key like any text of theirs. */
+export const FLAG_PERSONAL_FIELDS = {
+  'reply.flagged': ['note'],
+} as const;
