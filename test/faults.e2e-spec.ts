@@ -1,5 +1,5 @@
 import { Reply, Article, ArticleEvent } from '@app/domain';
-import { LOG_WAKER, LogWaker, MongoEventStore, PersonalDataCipher, UpcasterRegistry } from '@app/event-store';
+import { EVENT_STORE, EventStore, LOG_WAKER, LogWaker, MongoEventStore, PersonalDataCipher, UpcasterRegistry } from '@app/event-store';
 import { CommenterDirectory } from '@app/platform';
 import { ProjectionRunner } from '@app/read-models';
 import { OwnFerretDb } from './support/own-ferretdb';
@@ -47,6 +47,12 @@ describe('while Redis is down', () => {
 
     await redis.up();
     await eventually(async () => expect(await threadIds(sys)).toEqual(expect.arrayContaining(during)), 30_000);
+    // Screened once Redis was back, each exactly once: none was published without its verdict.
+    const store = sys.app.get<EventStore>(EVENT_STORE);
+    for (const id of during) {
+      const types = (await store.load(`reply-${id}`)).events.map((e) => e.event.type);
+      expect(types).toEqual(['reply.submitted', 'reply.screened']);
+    }
     const healthy = await sys.http.get('/health').expect(200);
     expect(healthy.body.details.redis.status).toBe('up');
   });
