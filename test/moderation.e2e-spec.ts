@@ -348,3 +348,37 @@ describe('readers flag replies', () => {
     await flag(r.id, someone).expect(201);
   });
 });
+
+describe('the moderation log', () => {
+  it('names who or which rule acted, why, when and under which policy; filters by moderator and article; pages by cursor', async () => {
+    const article = `logged-${randomBytes(3).toString('hex')}`;
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: article, title: 'Logged', author: 'E', category: 'News', body: ['p'] }).expect(202);
+    const r = await submit(unique('A reply the log will follow.'), reader(), article);
+    const d = await settledStatus(r.id);
+    await sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', otherModerator).set('If-Match', `"${d.version}"`).send({ reason: 'Off topic for this story' }).expect(200);
+    const log = await eventually(async () => {
+      const page = (await sys.http.get(`/moderation/log?articleId=${article}`).set('Authorization', moderator).expect(200)).body;
+      expect(page.entries).toHaveLength(2);
+      return page;
+    });
+    expect(log.entries[0]).toMatchObject({ replyId: r.id, action: 'reject', by: { kind: 'moderator', id: 'mod-2' }, reason: 'Off topic for this story', status: 'rejected', previousStatus: 'published' });
+    expect(log.entries[1]).toMatchObject({ replyId: r.id, action: 'verdict:publish', by: { kind: 'system', id: 'screening' }, policyVersion: 0, status: 'published' });
+    await eventually(async () => {
+      const mine = (await sys.http.get(`/moderation/log?moderator=mod-2&articleId=${article}`).set('Authorization', moderator).expect(200)).body;
+      expect(mine.entries.map((e: { action: string }) => e.action)).toEqual(['reject']);
+    });
+    const first = (await sys.http.get(`/moderation/log?articleId=${article}&limit=1`).set('Authorization', moderator).expect(200)).body;
+    const second = (await sys.http.get(`/moderation/log?articleId=${article}&limit=1&cursor=${first.nextCursor}`).set('Authorization', moderator).expect(200)).body;
+    expect([...first.entries, ...second.entries].map((e: { action: string }) => e.action)).toEqual(['reject', 'verdict:publish']);
+  });
+
+  it('who may read it, and bad input', async () => {
+    await sys.http.get('/moderation/log').expect(401);
+    await sys.http.get('/moderation/log').set('Authorization', reader()).expect(403);
+    await sys.http.get('/moderation/log').set('Authorization', moderator).expect(200);
+    await sys.http.get('/moderation/log').set('Authorization', admin).expect(200);
+    for (const q of ['limit=0', 'limit=x', 'cursor=nonsense', 'articleId=Bad%20Id', 'moderator=%E2%80%8B', 'moderator[$ne]=x', 'whatever=1']) {
+      expect([q, (await sys.http.get(`/moderation/log?${q}`).set('Authorization', moderator)).status]).toEqual([q, 400]);
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { MONGO_DB } from '@app/platform';
 import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { mongo } from 'mongoose';
 import { liveViewNames } from './live-projections';
+import { ModerationLogReader } from './queries/moderation-log.reader';
 import { QueueReader } from './queries/queue.reader';
 import { ThreadReader } from './queries/thread.reader';
 import { ensureReadModelIndexes, ViewReader } from './queries/view.reader';
@@ -11,6 +12,7 @@ const readModelProviders = [
   { provide: ViewNames, useFactory: liveViewNames },
   { provide: ThreadReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ThreadReader(db, names) },
   { provide: ViewReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ViewReader(db, names) },
+  { provide: ModerationLogReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ModerationLogReader(db, names) },
   { provide: QueueReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new QueueReader(db, names) },
 ];
 

@@ -11,6 +11,8 @@ export const ViewCollections = {
   threadChildren: 'thread_children',
   threadChildrenMeta: 'thread_children_meta',
   replyDetails: 'reply_details',
+  logBuckets: 'moderation_log_buckets',
+  logMeta: 'moderation_log_meta',
   queueBuckets: 'moderation_queue_buckets',
   queueEntries: 'moderation_queue_entries',
   queueMeta: 'moderation_queue_meta',
