@@ -21,10 +21,6 @@ const mongoProviders = [
           connectTimeoutMS: config.STORE_TIMEOUT_MS,
           waitQueueTimeoutMS: config.STORE_TIMEOUT_MS,
           retryWrites: false,
-          // Connections open in advance: a write goes to the wire right after its lease check,
-          // instead of waiting for a connection, where a pause (GC, a stopped process) would
-          // hold it past the lease.
-          minPoolSize: 50,
           // Notice a restarted store within a second instead of the driver's default ten.
           heartbeatFrequencyMS: 1_000,
           autoIndex: false,
