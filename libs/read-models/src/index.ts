@@ -12,6 +12,7 @@ export * from './projections/moderation-log.projection';
 export * from './projections/projection-runner';
 export * from './live-projections';
 export * from './verify';
+export * from './queries/cursors';
 export * from './queries/thread.reader';
 export * from './queries/view.reader';
 export * from './queries/queue.reader';

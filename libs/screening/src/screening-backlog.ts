@@ -49,8 +49,4 @@ export class ScreeningBacklog {
   async redispatched(id: string, now: Date): Promise<void> {
     await this.docs.updateOne({ _id: id }, { $set: { dispatchedAt: now } });
   }
-
-  count(): Promise<number> {
-    return this.docs.countDocuments();
-  }
 }

@@ -2,7 +2,7 @@ import type { mongo } from 'mongoose';
 import { logBucketId, ModerationLogBucket, ModerationLogEntry, ModerationLogMeta } from '../projections/moderation-log.projection';
 import { ViewCollections } from '../versions';
 import { ViewNames } from '../view-names';
-import { InvalidCursorError } from './thread.reader';
+import { decodeCursor, encodeCursor, isIndex } from './cursors';
 
 export interface ModerationLogPage {
   entries: ModerationLogEntry[];
@@ -56,14 +56,7 @@ export class ModerationLogReader {
   }
 }
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const encode = (c: Cursor) => encodeCursor(c);
 
-function decode(raw: string, list: string, article: string | null): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (c.l === list && c.a === article && Number.isSafeInteger(c.b) && c.b >= 0 && Number.isSafeInteger(c.i) && c.i >= 0) return { l: c.l, a: c.a, b: c.b, i: c.i };
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError('cursor is not one this API gave out for these filters');
-}
+const decode = (raw: string, list: string, article: string | null): Cursor =>
+  decodeCursor(raw, (c) => (c.l === list && c.a === article && isIndex(c.b) && isIndex(c.i) ? { l: list, a: article, b: c.b, i: c.i } : null), 'cursor is not one this API gave out for these filters');

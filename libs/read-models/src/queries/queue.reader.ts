@@ -2,7 +2,7 @@ import type { mongo } from 'mongoose';
 import { MODERATION_QUEUES, ModerationQueue, QUEUE_COUNTS_ID, QueueBucket, queueBucketId, QueueCounts, QueueItem, QueueMeta, queueSet } from '../projections/moderation-queues.projection';
 import { ViewCollections } from '../versions';
 import { ViewNames } from '../view-names';
-import { InvalidCursorError } from './thread.reader';
+import { decodeCursor, encodeCursor, isIndex } from './cursors';
 
 export type QueueOrder = 'newest' | 'oldest';
 
@@ -64,14 +64,7 @@ export class QueueReader {
   }
 }
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const encode = (c: Cursor) => encodeCursor(c);
 
-function decode(raw: string, set: string, order: QueueOrder): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (c.s === set && c.o === order && Number.isSafeInteger(c.b) && c.b >= 0 && Number.isSafeInteger(c.p) && c.p >= -1) return { s: c.s, o: c.o, b: c.b, p: c.p };
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError('cursor is not one this API gave out for this queue, article and order');
-}
+const decode = (raw: string, set: string, order: QueueOrder): Cursor =>
+  decodeCursor(raw, (c) => (c.s === set && c.o === order && isIndex(c.b) && isIndex(c.p, -1) ? { s: set, o: order, b: c.b, p: c.p } : null), 'cursor is not one this API gave out for this queue, article and order');

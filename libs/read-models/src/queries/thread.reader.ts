@@ -15,6 +15,7 @@ import {
 } from '../projections/documents';
 import { ViewCollections } from '../versions';
 import { ViewNames } from '../view-names';
+import { decodeCursor, encodeCursor, isIndex } from './cursors';
 
 export type ThreadSort = 'newest' | 'oldest' | 'top';
 
@@ -45,7 +46,6 @@ export interface ThreadPage {
   nextCursor: string | null;
 }
 
-export class InvalidCursorError extends Error {}
 
 interface Cursor {
   /** bucket, index within it (newest/oldest, a reply's replies); offset into the ranked list (top) */
@@ -55,18 +55,12 @@ interface Cursor {
   p?: string;
 }
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const encode = (c: Cursor) => encodeCursor(c);
 
 /** A cursor this API gave out for this list (`parentId`: a reply's replies), or 400. */
 function decode(raw: string | undefined, parentId?: string): Cursor | null {
   if (raw === undefined) return null;
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (Number.isInteger(c.b) && Number.isInteger(c.i) && c.b >= 0 && c.i >= 0 && c.p === parentId) return { b: c.b, i: c.i, p: c.p };
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError('cursor is not one this API gave out');
+  return decodeCursor(raw, (c) => (isIndex(c.b) && isIndex(c.i) && c.p === parentId ? { b: c.b, i: c.i, p: parentId } : null), 'cursor is not one this API gave out');
 }
 
 /**
