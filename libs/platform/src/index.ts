@@ -16,6 +16,7 @@ export * from './auth/auth.module';
 export * from './http/problem';
 export * from './http/validation';
 export * from './http/dto-rules';
+export * from './http/id-rules';
 export * from './http/json-limits';
 export * from './http/configure-http';
 export * from './health/health.module';

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
-export const ARTICLE_ID = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/;
-export const REPLY_ID = /^[a-f0-9]{24}$/;
+export { ARTICLE_ID, REPLY_ID } from '@app/platform';
 
 export const newReplyId = (): string => randomBytes(12).toString('hex');
 

@@ -1,6 +1,6 @@
 import { InvalidCommandError, NotFoundError } from '@app/domain';
 import { EVENT_STORE, EventStore } from '@app/event-store';
-import { Allow, CommenterDirectory, GuestIdentity, IsOptionalNotNull, IsVisibleText } from '@app/platform';
+import { Allow, CommenterDirectory, GuestIdentity, IsOptionalNotNull, IsVisibleText, REPLY_ID } from '@app/platform';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsString, Matches, MaxLength } from 'class-validator';
@@ -16,7 +16,7 @@ export class FindCommenterQuery {
   email?: string;
 
   /** One of their replies. */
-  @IsOptionalNotNull() @Matches(/^[a-f0-9]{24}$/, { message: 'replyId must be a reply id' })
+  @IsOptionalNotNull() @Matches(REPLY_ID, { message: 'replyId must be a reply id' })
   replyId?: string;
 }
 

@@ -1,5 +1,5 @@
 import { Actor } from '@app/domain';
-import { Allow, CurrentActor, IsOptionalNotNull, IsVisibleText, ProblemException } from '@app/platform';
+import { Allow, CurrentActor, IsOptionalNotNull, IsVisibleText, ProblemException, REPLY_ID } from '@app/platform';
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -7,7 +7,7 @@ import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { MODERATOR_ACTIONS, ModerateReplyCommand, ModeratorVerb } from './moderate-reply.command';
 
 export class ModerateReplyParams {
-  @ApiProperty() @Matches(/^[a-f0-9]{24}$/, { message: 'id must be a reply id' })
+  @ApiProperty() @Matches(REPLY_ID, { message: 'id must be a reply id' })
   id: string;
 
   @ApiProperty({ enum: MODERATOR_ACTIONS }) @IsIn(MODERATOR_ACTIONS, { message: `action must be one of ${MODERATOR_ACTIONS.join(', ')}` })

@@ -1,5 +1,5 @@
 import { InvalidCommandError } from '@app/domain';
-import { Allow, IsOptionalNotNull, IsVisibleText } from '@app/platform';
+import { Allow, ARTICLE_ID, IsOptionalNotNull, IsVisibleText } from '@app/platform';
 import { InvalidCursorError, ModerationLogReader } from '@app/read-models';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -8,7 +8,7 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class
 
 export class ModerationLogQuery {
   @ApiPropertyOptional({ description: 'Only this article' })
-  @IsOptionalNotNull() @Matches(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, { message: 'articleId must be an article id' })
+  @IsOptionalNotNull() @Matches(ARTICLE_ID, { message: 'articleId must be an article id' })
   articleId?: string;
 
   @ApiPropertyOptional({ description: "Only this moderator's decisions (their account id)" })

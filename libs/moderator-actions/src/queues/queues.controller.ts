@@ -1,5 +1,5 @@
 import { InvalidCommandError } from '@app/domain';
-import { Allow, IsOptionalNotNull } from '@app/platform';
+import { Allow, ARTICLE_ID, IsOptionalNotNull } from '@app/platform';
 import { InvalidCursorError, MODERATION_QUEUES, ModerationQueue, QueueOrder, QueueReader } from '@app/read-models';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -14,7 +14,7 @@ export class QueueParam {
 
 export class QueuePageQuery {
   @ApiPropertyOptional({ description: 'Only this article' })
-  @IsOptionalNotNull() @Matches(/^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$/, { message: 'articleId must be an article id' })
+  @IsOptionalNotNull() @Matches(ARTICLE_ID, { message: 'articleId must be an article id' })
   articleId?: string;
 
   @ApiPropertyOptional({ enum: ['newest', 'oldest'], default: 'newest' })
