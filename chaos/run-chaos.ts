@@ -311,9 +311,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // after a minute in which nothing moved. The full checks follow either way.
     let progress = '';
     let movedAt = Date.now();
+    let quietSince: number | null = null;
     for (;;) {
       try {
-        const inbox = (await db.collection(EventStoreCollections.inbox).findOne({})) ?? (await db.collection(SCREENING_BACKLOG).findOne({}));
+        // A late write reported but not yet replayed counts as work still to do.
+        const inbox =
+          (await db.collection(EventStoreCollections.inbox).findOne({})) ??
+          (await db.collection(SCREENING_BACKLOG).findOne({})) ??
+          (await db.collection(EventStoreCollections.lateWrites).findOne({}));
         const head = await reader.head();
         const checkpoints = await db.collection<{ _id: string; position: number }>(EventStoreCollections.checkpoints).find({}).toArray();
         const at = liveProjections().map((p) => checkpoints.find((c) => c._id === `${p.name}@${p.version}`)?.position ?? 0);
@@ -322,10 +327,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           log = await readAll(reader);
           const end = log.length ? log[log.length - 1].position : 0;
           const unsequenced = await db.collection(EventStoreCollections.commits).countDocuments({ position: { $exists: false } });
+          // Twice in a row, 2 s apart: a worker resumed just now may still report a late write.
           if (end === head && unsequenced === 0) {
-            report.settled = true;
-            break;
-          }
+            if (quietSince !== null && Date.now() - quietSince >= 2_000) {
+              report.settled = true;
+              break;
+            }
+            quietSince ??= Date.now();
+          } else quietSince = null;
+        } else {
+          quietSince = null;
         }
         const now = `${head}/${at.join(',')}`;
         if (now !== progress) (progress = now), (movedAt = Date.now());

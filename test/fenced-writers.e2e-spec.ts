@@ -1,5 +1,5 @@
 import { Article, Reply } from '@app/domain';
-import { LeaseLostError, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, mongoPersonalDataCipher, NthCallFault, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes, withFaults } from '@app/event-store';
+import { EventStoreCollections, LeaseLostError, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, mongoPersonalDataCipher, NthCallFault, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes, withFaults } from '@app/event-store';
 import { ArticleView, ArticleViewProjection, EventAt, liveProjections, ProjectionRunner, ProjectionStore, verifyViews, ViewCollections, ViewNames } from '@app/read-models';
 import Redis from 'ioredis';
 import mongoose, { Connection, mongo } from 'mongoose';
@@ -153,5 +153,59 @@ describe('a projector paused past its lease', () => {
         }
       }
     }
+  });
+
+  it('a write that lands after it was given up is reported, and the view is replayed past the rollback', async () => {
+    // The first update of the article view goes out, and the store sits on it past the timeout.
+    const mine = names.scratch(`${uniqueName('late').replace(/\W/g, '')}__`);
+    const viewOf = () => db.collection<ArticleView>(mine.collection(ViewCollections.articles)).findOne({ _id: 'a1' });
+    let land: () => void = () => undefined;
+    let held = false;
+    const holding = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== 'collection') return Reflect.get(target, prop, target);
+        return (name: string) => {
+          const col = target.collection(name);
+          return new Proxy(col, {
+            get(c, method) {
+              const value = Reflect.get(c, method, c);
+              if (method !== 'updateOne' || held || name !== mine.collection(ViewCollections.articles)) return typeof value === 'function' ? value.bind(c) : value;
+              held = true;
+              return async (...args: unknown[]) => {
+                await new Promise<void>((r) => (land = r));
+                return value.apply(c, args);
+              };
+            },
+          });
+        };
+      },
+    }) as mongo.Db;
+    const c = new LogConsumer(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), new RedisLeases(redis, prefix), new ProjectionRunner(holding, new ArticleViewProjection(), mine), {
+      batchSize: 100,
+      timing,
+      attempts: 1,
+      backoffMs: 10,
+    });
+    await c.catchUp(); // the view's first write is an insert
+    const before = (await viewOf())!.stats.submitted;
+    await reply('late one');
+    await expect(c.catchUp()).rejects.toThrow(/store call gave no answer/);
+    // Retried, and moved on by another reply, before the held write lands.
+    await c.catchUp();
+    await reply('after it');
+    await c.catchUp();
+    expect((await viewOf())!.stats.submitted).toBe(before + 2);
+    land();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await viewOf())!.stats.submitted).toBe(before + 1); // rolled back by the late write
+    expect(await db.collection(EventStoreCollections.lateWrites).countDocuments({ consumer: c.handler.name })).toBe(1);
+
+    await new Promise((r) => setTimeout(r, 1_000)); // the holder looks for reports once a second
+    await c.catchUp();
+    expect((await viewOf())!.stats.submitted).toBe(before + 2);
+    expect(await db.collection(EventStoreCollections.lateWrites).countDocuments({ consumer: c.handler.name })).toBe(0);
+    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), [new ArticleViewProjection()], mine);
+    expect(report.differences).toEqual([]);
+    await c.stop();
   });
 });

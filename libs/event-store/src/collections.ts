@@ -14,6 +14,8 @@ export const EventStoreCollections = {
   checkpoints: 'checkpoints',
   deadLetters: 'dead_letters',
   deadLetterRetries: 'dead_letter_retries',
+  /** Late writes a lease holder reported: its consumer replays from each one's position. */
+  lateWrites: 'late_writes',
   snapshots: 'snapshots',
 } as const;
 
@@ -54,4 +56,6 @@ export async function ensureEventStoreIndexes(db: Db): Promise<void> {
   await db.collection(EventStoreCollections.commits).createIndex({ position: 1, recordedAt: 1 }, { name: 'sweep_unsequenced' });
   // The sequencer takes the inbox in arrival order.
   await db.collection(EventStoreCollections.inbox).createIndex({ recordedAt: 1 }, { name: 'inbox_order' });
+  // A consumer's holder looks for the late writes reported against it.
+  await db.collection(EventStoreCollections.lateWrites).createIndex({ consumer: 1 }, { name: 'late_writes_by_consumer' });
 }

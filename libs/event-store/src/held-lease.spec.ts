@@ -83,6 +83,61 @@ describe('HeldLease', () => {
     await expect(lease.call(() => new Promise(() => undefined))).rejects.toBeInstanceOf(StoreTimeoutError);
   });
 
+  it('reports a write that answers after it was given up, or after its lease ended, with the position it wrote', async () => {
+    let now = 0;
+    const late: number[] = [];
+    const leases = new MemoryLeases();
+    const lease = new HeldLease(leases, 'p', timing, { onLateWrite: (position) => late.push(position) }, () => now);
+    await lease.hold();
+    const answer = () => {
+      let land: () => void = () => undefined;
+      return { op: () => new Promise<void>((r) => (land = r)), land: () => land() };
+    };
+    const settle = () => new Promise((r) => setImmediate(r));
+
+    // In time: nothing to report; a read (no position) is never reported.
+    const timely = answer();
+    const first = lease.call(timely.op, 7);
+    timely.land();
+    await first;
+    const read = answer();
+    const reading = lease.call(read.op);
+    await expect(reading).rejects.toBeInstanceOf(StoreTimeoutError);
+    read.land();
+    await settle();
+    expect(late).toEqual([]);
+
+    // Given up by the store timeout, then it lands: reported.
+    const slow = answer();
+    await expect(lease.call(slow.op, 11)).rejects.toBeInstanceOf(StoreTimeoutError);
+    slow.land();
+    await settle();
+    expect(late).toEqual([11]);
+
+    // Started in time, answered past the local deadline (a paused process): reported.
+    const paused = answer();
+    const sent = lease.call(paused.op, 12);
+    now += timing.ttlMs + 1;
+    paused.land();
+    await sent;
+    await settle();
+    expect(late).toEqual([11, 12]);
+
+    // Answered after the lease was lost and taken again: a different holder's time, reported.
+    await lease.release();
+    const again = new HeldLease(leases, 'p', timing, { onLateWrite: (position) => late.push(position) }, () => now);
+    await again.hold();
+    const relay = answer();
+    const retaken = again.call(relay.op, 13);
+    await again.release();
+    await again.hold();
+    expect(again.token).toBe(3);
+    relay.land();
+    await retaken;
+    await settle();
+    expect(late).toEqual([11, 12, 13]);
+  });
+
   it('a new holder waits out a lease that was not released, but not one that was', async () => {
     const leases = new MemoryLeases();
     const first = new HeldLease(leases, 'p', timing);

@@ -37,8 +37,13 @@ export class StoreTimeoutError extends Error {
 export interface WriteGuard {
   /** This holder's fencing token, stamped on what it writes. */
   readonly token: number;
-  /** Runs a store call if the lease still allows one to start, bounded by the store timeout. */
-  call<T>(op: () => Promise<T>): Promise<T>;
+  /**
+   * Runs a store call if the lease still allows one to start, bounded by the store timeout.
+   * `writes` is the log position of the state the call writes: should it land late (after
+   * it was given up, or past the lease), it may have undone a newer write, so it is reported
+   * and the view replayed from there.
+   */
+  call<T>(op: () => Promise<T>, writes?: number): Promise<T>;
   /** Throws LeaseLostError when a document carries a newer holder's token. */
   meet(token: number | undefined): void;
 }
@@ -49,9 +54,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * A lease this process keeps across rounds, fenced in layers (DESIGN.md "Writers under faults"):
  * a local deadline on the monotonic clock, renewed from the moment each renewal was sent; no
  * store call starts past the deadline minus the margin, and none is waited for past the store
- * timeout (one given up may still land later: the driver cannot cancel it, and `verify` finds
- * what that leaves); a new holder waits out a previous lease that was not released; and a
- * fencing token per acquisition, stamped on every write, stops a holder that meets a newer one.
+ * timeout; a new holder waits out a previous lease that was not released; and a fencing token
+ * per acquisition, stamped on every write, stops a holder that meets a newer one. A write given
+ * up may still land later (the driver cannot cancel it) and undo a newer one: when it does, the
+ * process that sent it reports it (`onLateWrite`), and the consumer replays from there. Only a
+ * late write whose sender dies before it answers is left for `verify` to find.
  */
 export class HeldLease implements WriteGuard {
   private lease: Lease | null = null;
@@ -71,6 +78,8 @@ export class HeldLease implements WriteGuard {
       floor?: () => Promise<number>;
       /** Runs each time the lease is newly taken: another holder may have written meanwhile. */
       onTaken?: () => Promise<unknown>;
+      /** A write of the state at this log position landed late: it may have rolled back a newer one. */
+      onLateWrite?: (position: number) => void;
     } = {},
     private readonly now: () => number = () => performance.now(),
   ) {
@@ -148,17 +157,33 @@ export class HeldLease implements WriteGuard {
     this.ready = false;
   }
 
-  async call<T>(op: () => Promise<T>): Promise<T> {
+  async call<T>(op: () => Promise<T>, writes?: number): Promise<T> {
     if (this.lease && this.now() > this.deadline - this.timing.ttlMs / 2) await this.renew();
     if (!this.lease) throw new LeaseLostError(this.name, 'not held');
     if (!this.ready && !this.starting) throw new LeaseLostError(this.name, 'still waiting out the previous holder');
     if (this.now() > this.deadline - this.timing.marginMs) throw new LeaseLostError(this.name, 'its local deadline is too close to start a write');
     let timer: NodeJS.Timeout | undefined;
+    let givenUp = false;
+    const token = this.token;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeoutError(this.timing.storeTimeoutMs)), this.timing.storeTimeoutMs);
+      timer = setTimeout(() => {
+        givenUp = true;
+        reject(new StoreTimeoutError(this.timing.storeTimeoutMs));
+      }, this.timing.storeTimeoutMs);
     });
+    const running = op();
+    if (writes !== undefined) {
+      // Landed after we stopped waiting, after a new acquisition or past the lease: another
+      // write (ours, retried, or a new holder's) may have gone in before it and been undone.
+      void running.then(
+        () => {
+          if (givenUp || this.token !== token || this.now() > this.deadline) this.hooks.onLateWrite?.(writes);
+        },
+        () => undefined,
+      );
+    }
     try {
-      return await Promise.race([op(), timeout]);
+      return await Promise.race([running, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -36,6 +36,23 @@ export interface DeadLetterDocument {
   updatedAt: Date;
 }
 
+/**
+ * A view write that landed after its sender had given up on it or lost its lease, so it may
+ * have undone a newer write: the consumer replays from its position. `_id` is
+ * `${consumer}.${position}`: one report covers every late write of that state.
+ */
+export interface LateWriteDocument {
+  _id: string;
+  consumer: string;
+  position: number;
+  reportedAt: Date;
+}
+
+/** How often a holder looks for reported late writes: they are rare, and a look is a scan. */
+const LATE_WRITE_CHECK_MS = 1_000;
+/** A report is retried this often while the store is away (a late write often comes with trouble). */
+const REPORT_TRIES = 20;
+
 /** An admin's request to retry a dead letter; `_id` is `${deadLetterId}/${attempts}`, so one per attempt. */
 export interface DeadLetterRetryDocument {
   _id: string;
@@ -94,12 +111,16 @@ export class LogConsumer {
       // holder, should Redis lose the counter while this one's writes are out there.
       onTaken: async () => {
         this.state = null;
+        this.lateWritesCheckedAt = -Infinity;
         const state = await this.load();
         await this.save(state);
         this.state = state;
       },
+      onLateWrite: (position) => void this.reportLateWrite(position),
     });
   }
+
+  private lateWritesCheckedAt = -Infinity;
 
   /**
    * The checkpoint and parked partitions as this holder last wrote them: only it writes them
@@ -122,6 +143,9 @@ export class LogConsumer {
   }
   private get deadLetters() {
     return this.db.collection<DeadLetterDocument>(EventStoreCollections.deadLetters);
+  }
+  private get lateWrites() {
+    return this.db.collection<LateWriteDocument>(EventStoreCollections.lateWrites);
   }
   private get retries() {
     return this.db.collection<DeadLetterRetryDocument>(EventStoreCollections.deadLetterRetries);
@@ -162,6 +186,7 @@ export class LogConsumer {
     await this.retryParked(state);
     for (;;) {
       this.again = false;
+      await this.replayLateWrites(state);
       const entries = await this.reader.readAfter(state.position, this.options.batchSize);
       if (entries.length === 0) {
         if (this.again) continue;
@@ -173,6 +198,41 @@ export class LogConsumer {
       // A newer holder's token on the checkpoint means this one must stop.
       this.lease.meet((await this.lease.call(() => this.readState())).fence);
     }
+  }
+
+  /**
+   * Sent by this process whatever lease it holds now (the write was fenced when it started):
+   * an insert, so reports from several processes never overwrite one another.
+   */
+  private async reportLateWrite(position: number): Promise<void> {
+    const report: LateWriteDocument = { _id: `${this.handler.name}.${position}`, consumer: this.handler.name, position, reportedAt: new Date() };
+    for (let attempt = 0; attempt < REPORT_TRIES; attempt++) {
+      try {
+        await this.lateWrites.insertOne(report);
+        return;
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) return; // already reported: replaying from there covers this one
+        await sleep(Math.min(250 * 2 ** attempt, 5_000));
+      }
+    }
+  }
+
+  /**
+   * Rewinds the checkpoint to the earliest reported late write, so the view documents it may
+   * have rolled back are brought forward again (everything else skips by position); the
+   * reports go once the rewound checkpoint is saved.
+   */
+  private async replayLateWrites(state: CheckpointDocument): Promise<void> {
+    if (performance.now() - this.lateWritesCheckedAt < LATE_WRITE_CHECK_MS) return;
+    const reports = await this.lease.call(() => this.lateWrites.find({ consumer: this.handler.name }).toArray());
+    this.lateWritesCheckedAt = performance.now();
+    if (reports.length === 0) return;
+    const from = Math.min(...reports.map((r) => r.position)) - 1;
+    if (from < state.position) {
+      await this.save({ ...state, position: from });
+      state.position = from;
+    }
+    for (const report of reports) await this.lease.call(() => this.lateWrites.deleteOne({ _id: report._id }));
   }
 
   /** A dead letter is written before the checkpoint that lists it, so it is never behind. */

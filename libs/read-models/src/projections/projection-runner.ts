@@ -93,12 +93,15 @@ export class ProjectionRunner implements LogHandler {
       const updates: ViewDocument[] = [];
       const col = this.db.collection<ViewDocument>(this.names.collection(collection));
       for (const [, doc, kind] of store.changes([collection])) (kind === 'insert' ? inserts : updates).push({ ...doc, fence: guard.token });
-      // Within a collection the order does not matter: its updates go out together.
+      // Within a collection the order does not matter: its updates go out together. A failed
+      // slice still waits for the rest of its calls, so none lands after the retry's writes.
       for (let i = 0; i < updates.length; i += PARALLEL_WRITES) {
         const slice = updates.slice(i, i + PARALLEL_WRITES);
-        await Promise.all(slice.map(({ _id, ...fields }) => guard.call(() => col.updateOne({ _id }, { $set: fields }))));
+        const results = await Promise.allSettled(slice.map(({ _id, ...fields }) => guard.call(() => col.updateOne({ _id }, { $set: fields }), fields.position)));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
-      if (inserts.length) await guard.call(() => col.insertMany(inserts, { ordered: true }));
+      if (inserts.length) await guard.call(() => col.insertMany(inserts, { ordered: true }), Math.min(...inserts.map((d) => d.position)));
     }
     await this.afterWrite?.();
   }
