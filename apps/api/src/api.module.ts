@@ -4,6 +4,9 @@ import { AuthModule, HealthModule, platformModules } from '@app/platform';
 import { ReadModelsModule } from '@app/read-models';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ChangePolicyController } from './commands/change-policy/change-policy.controller';
+import { ChangePolicyHandler } from './commands/change-policy/change-policy.handler';
+import { GetPolicyController } from './queries/get-policy/get-policy.controller';
 import { ChangeArticleSettingsController } from './commands/change-article-settings/change-article-settings.controller';
 import { ChangeArticleSettingsHandler } from './commands/change-article-settings/change-article-settings.handler';
 import { FlagReplyController } from './commands/flag-reply/flag-reply.controller';
@@ -32,7 +35,7 @@ import { ListDeadLettersController } from './queries/list-dead-letters/list-dead
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
 
-const commandHandlers = [FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
+const commandHandlers = [ChangePolicyHandler, FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
 const controllers = [
   ListArticlesController,
@@ -47,6 +50,8 @@ const controllers = [
   RetractReplyController,
   FlagReplyController,
   ListDeadLettersController,
+  GetPolicyController,
+  ChangePolicyController,
   RetryDeadLetterController,
 ];
 

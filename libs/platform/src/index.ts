@@ -6,6 +6,7 @@ export * from './queues/jobs';
 export * from './queues/queue.module';
 export * from './store/event-store.module';
 export * from './store/aggregates';
+export * from './policy/policy-in-force';
 export * from './auth/access';
 export * from './auth/access.guard';
 export * from './auth/guest-identity';

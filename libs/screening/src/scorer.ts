@@ -1,9 +1,7 @@
 import { Verdict } from '@app/domain';
 import { DEFAULT_POLICY, ModerationPolicy, screen, ScreeningInput, textFingerprint } from '@app/moderation';
 
-export const SCORER = Symbol('SCORER');
-
-/** The pure scoring library behind the policy in force (a stream of its own later). */
+/** The pure scoring library under one policy version (the stream's, read by PolicyInForce). */
 export class Scorer {
   constructor(private readonly policy: ModerationPolicy = DEFAULT_POLICY) {}
 

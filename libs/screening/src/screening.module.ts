@@ -5,7 +5,6 @@ import { ScreeningSweeper } from './screening-sweeper';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Scorer, SCORER } from './scorer';
 import { SPAM_QUEUE } from './screening-jobs';
 import { ScreeningSignals } from './screening-signals';
 import { SpamProcessor } from './spam.processor';
@@ -30,7 +29,6 @@ const screeningProviders = [
   ScreeningSweeper,
   { provide: ScreeningBacklog, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ScreeningBacklog(db) },
   { provide: ScreeningSignals, inject: [REDIS, AppConfig], useFactory: (redis: Redis, config: AppConfig) => new ScreeningSignals(redis, config.QUEUE_PREFIX) },
-  { provide: SCORER, inject: [AppConfig], useFactory: (config: AppConfig) => new Scorer(config.moderationPolicy) },
 ];
 
 /** Screening: the `spam` queue and its workers; the dispatcher runs with the log consumers. */

@@ -1,7 +1,7 @@
 import { OutdatedVerdictError, Reply, Verdict } from '@app/domain';
 import { StreamConflictError } from '@app/event-store';
-import { Aggregates, Clock, CLOCK, NetworkData } from '@app/platform';
-import { Scorer, SCORER } from './scorer';
+import { Aggregates, Clock, CLOCK, NetworkData, PolicyInForce } from '@app/platform';
+import { Scorer } from './scorer';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
@@ -42,7 +42,7 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     private readonly network: NetworkData,
     private readonly signals: ScreeningSignals,
     private readonly backlog: ScreeningBacklog,
-    @Inject(SCORER) private readonly scorer: Scorer,
+    private readonly policies: PolicyInForce,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super();
@@ -68,9 +68,11 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
       return { outcome: 'outdated', why: stale };
     }
     const network = await this.network.get(commitId).catch(() => null);
-    const scored = this.scorer.fingerprint(reply.body);
+    // The policy in force when the job runs: the verdict names its version.
+    const scorer = new Scorer(await this.policies.current());
+    const scored = scorer.fingerprint(reply.body);
     const counts = await this.signals.count(job.id ?? `${replyId}-${version}`, { commenterId: reply.author.id, networkHash: network?.addressHash ?? null, fingerprint: scored, at: reply.submittedAt });
-    const verdict = this.scorer.score({ body: reply.body, authorName: reply.author.name, honeypot: reply.honeypot, counts }, version);
+    const verdict = scorer.score({ body: reply.body, authorName: reply.author.name, honeypot: reply.honeypot, counts }, version);
     const outcome = await this.record(replyId, verdict);
     await this.backlog.done(replyId, version);
     return outcome;
@@ -112,7 +114,7 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
       score: 0,
       reasons: [{ code: 'screening-failed', detail: 'Our automatic checks could not finish; a moderator will look at this reply.' }],
       features: { error: error.message.slice(0, 200) },
-      policyVersion: this.scorer.policyVersion,
+      policyVersion: await this.policies.current().then((p) => p.version, () => 0),
       modelVersion: null,
     };
     try {

@@ -6,7 +6,19 @@ export type FlagReason = (typeof FLAG_REASONS)[number];
 /** A reader flagged a reply. Their own stream per reply (`flag-<replyId>-<commenterId>`): one flag each. */
 export type ReplyFlagged = DomainEvent<
   'reply.flagged',
-  { replyId: string; articleId: string; commenterId: string; reason: FlagReason; note: string | null; flaggedAt: string }
+  {
+    replyId: string;
+    articleId: string;
+    commenterId: string;
+    reason: FlagReason;
+    note: string | null;
+    flaggedAt: string;
+    /**
+     * The policy in force when it was flagged: the flags that put the reply in the reported
+     * queue. Absent on flags from before the policy stream, which counted to 3.
+     */
+    policy?: { version: number; flagThreshold: number };
+  }
 >;
 
 export type FlagEvent = ReplyFlagged;

@@ -16,18 +16,20 @@ function reply(status: 'checking' | 'published'): Reply {
   return new Reply().rehydrate(status === 'published' ? [...events, screened] : events);
 }
 
+const policy = { version: 4, flagThreshold: 2 };
+
 describe('Flag', () => {
   it('records one flag of a published reply, with the reason and the note', () => {
     const flag = new Flag();
-    flag.raise(reply('published'), reader, 'abuse', '  name-calling  ', t0);
-    expect(flag.pullEvents()).toEqual([{ type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'abuse', note: 'name-calling', flaggedAt: t0.toISOString() } }]);
+    flag.raise(reply('published'), reader, 'abuse', '  name-calling  ', t0, policy);
+    expect(flag.pullEvents()).toEqual([{ type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'abuse', note: 'name-calling', flaggedAt: t0.toISOString(), policy: { version: 4, flagThreshold: 2 } } }]);
   });
 
   it('refuses a second flag, a reply not public, one\'s own reply and a bad note', () => {
     const flagged = new Flag().rehydrate([{ type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'spam', note: null, flaggedAt: 'x' } }]);
-    expect(() => flagged.raise(reply('published'), reader, 'spam', null, t0)).toThrow(/already/);
-    expect(() => new Flag().raise(reply('checking'), reader, 'spam', null, t0)).toThrow(RuleViolationError);
-    expect(() => new Flag().raise(reply('published'), author, 'spam', null, t0)).toThrow(/own/);
-    expect(() => new Flag().raise(reply('published'), reader, 'other', '\u200b', t0)).toThrow(/note/);
+    expect(() => flagged.raise(reply('published'), reader, 'spam', null, t0, policy)).toThrow(/already/);
+    expect(() => new Flag().raise(reply('checking'), reader, 'spam', null, t0, policy)).toThrow(RuleViolationError);
+    expect(() => new Flag().raise(reply('published'), author, 'spam', null, t0, policy)).toThrow(/own/);
+    expect(() => new Flag().raise(reply('published'), reader, 'other', '\u200b', t0, policy)).toThrow(/note/);
   });
 });

@@ -16,7 +16,7 @@ export class Flag extends AggregateRoot<FlagEvent> {
   }
 
   /** A reader flags a published reply of someone else's, once. */
-  raise(reply: Reply, flagger: Actor, reason: FlagReason, note: string | null, now: Date): void {
+  raise(reply: Reply, flagger: Actor, reason: FlagReason, note: string | null, now: Date, policy: { version: number; flagThreshold: number }): void {
     if (this.flagged) throw new RuleViolationError('you have flagged this reply already');
     if (reply.status !== 'published') throw new RuleViolationError('only a published reply can be flagged');
     if (reply.author.id === flagger.id) throw new RuleViolationError('you cannot flag your own reply');
@@ -24,7 +24,7 @@ export class Flag extends AggregateRoot<FlagEvent> {
     this.record({
       type: 'reply.flagged',
       schemaVersion: 1,
-      data: { replyId: reply.id, articleId: reply.articleId, commenterId: flagger.id, reason, note: text, flaggedAt: now.toISOString() },
+      data: { replyId: reply.id, articleId: reply.articleId, commenterId: flagger.id, reason, note: text, flaggedAt: now.toISOString(), policy },
     });
   }
 

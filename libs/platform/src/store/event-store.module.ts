@@ -26,6 +26,7 @@ import { Clock, CLOCK } from '../config/config.module';
 import { MONGO_DB } from '../mongo/mongo.module';
 import { REDIS } from '../redis/redis.module';
 import { Aggregates } from './aggregates';
+import { PolicyInForce } from '../policy/policy-in-force';
 
 /** Upcasters for old event schemas are registered here as schemas change. */
 export const UPCASTERS = new UpcasterRegistry([]);
@@ -61,7 +62,7 @@ const eventStoreProviders = [
 ];
 
 @Global()
-@Module({ providers: [...eventStoreProviders, Aggregates], exports: [...eventStoreProviders, Aggregates] })
+@Module({ providers: [...eventStoreProviders, Aggregates, PolicyInForce], exports: [...eventStoreProviders, Aggregates, PolicyInForce] })
 export class EventStoreModule implements OnModuleInit {
   constructor(@Inject(MONGO_DB) private readonly db: mongo.Db) {}
 

@@ -81,6 +81,20 @@ describe('ModerationQueuesProjection: the reported queue', () => {
     expect(counts(approved)).toMatchObject({ reported: 0, approved: 1 });
   });
 
+  it('given flags carrying the policy in force, then its flag threshold decides, as it was when each flag came', async () => {
+    const under = (id: string, by: string, flagThreshold: number) =>
+      entry(`flag-${id}-${by}`, 1, { type: 'reply.flagged', schemaVersion: 1, data: { replyId: id, articleId: 'a1', commenterId: by, reason: 'spam', note: null, flaggedAt: `F-${by}`, policy: { version: 2, flagThreshold } } } as never);
+    const one = await project(projection, [sub('r1'), published('r1'), under('r1', 'a', 2)]);
+    expect(items(one, 'reported')).toEqual([]);
+    const two = await project(projection, [under('r1', 'b', 2)], one);
+    expect(items(two, 'reported')).toEqual(['r1']);
+    // A stricter policy later does not take back what the earlier one reported.
+    const stricter = await project(projection, [under('r1', 'c', 10)], two);
+    expect(items(stricter, 'reported')).toEqual(['r1']);
+    const lenient = await project(projection, [sub('r2'), published('r2'), under('r2', 'a', 1)], stricter);
+    expect(items(lenient, 'reported')).toEqual(expect.arrayContaining(['r1', 'r2']));
+  });
+
   it('given a crash after any collection while flags come in, then the replay ends as a clean run', async () => {
     const entries: LogEntry[] = [sub('r1'), published('r1'), flagged('r1', 'a'), flagged('r1', 'b'), flagged('r1', 'c'), flagged('r1', 'd'), decided('r1', 'spam', 'spam', 'published', 3)];
     let before: Documents = new Map();

@@ -6,6 +6,7 @@ import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from '.
 export const MODERATION_QUEUES = ['pending', 'reported', 'spam', 'rejected', 'approved'] as const;
 
 /** Readers' flags that put a published reply in `reported` (the policy stream will own this). */
+/** Flags that reported a reply before the policy named its own threshold. */
 export const FLAG_THRESHOLD = 3;
 export type ModerationQueue = (typeof MODERATION_QUEUES)[number];
 
@@ -134,7 +135,7 @@ export class ModerationQueuesProjection implements Projection {
       }
       case 'reply.flagged': {
         const { replyId, reason, flaggedAt } = event.data;
-        return this.move(at, store, replyId, (s) => ({ ...s, flags: s.flags + 1, reported: s.reported || s.flags + 1 >= FLAG_THRESHOLD }), null, (item, s) =>
+        return this.move(at, store, replyId, (s) => ({ ...s, flags: s.flags + 1, reported: s.reported || s.flags + 1 >= (event.data.policy?.flagThreshold ?? FLAG_THRESHOLD) }), null, (item, s) =>
           s.reported ? { ...item, reasons: [...item.reasons.filter((r) => r.code !== 'reported'), { code: 'reported', detail: `${s.flags} readers flagged it; the latest: ${reason}` }], enteredAt: item.status === 'published' && item.reasons.some((r) => r.code === 'reported') ? item.enteredAt : flaggedAt } : item,
         );
       }

@@ -1,6 +1,6 @@
 import { Flag, FlagEvent, Reply, RuleViolationError } from '@app/domain';
 import { commitId, StreamConflictError } from '@app/event-store';
-import { Aggregates, Clock, CLOCK, CommenterDirectory } from '@app/platform';
+import { Aggregates, Clock, CLOCK, CommenterDirectory, PolicyInForce } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { metadataFor } from '../../shared/request-context';
@@ -11,6 +11,7 @@ export class FlagReplyHandler implements ICommandHandler<FlagReplyCommand> {
   constructor(
     private readonly aggregates: Aggregates,
     private readonly commenters: CommenterDirectory,
+    private readonly policies: PolicyInForce,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -21,7 +22,8 @@ export class FlagReplyHandler implements ICommandHandler<FlagReplyCommand> {
     const streamId = Flag.streamId(replyId, commenter.id);
     const stream = await this.aggregates.store.load<FlagEvent>(streamId);
     const flag = new Flag().rehydrate(stream.events.map((e) => e.event));
-    flag.raise(reply, commenter, reason, note, this.clock());
+    const policy = await this.policies.current();
+    flag.raise(reply, commenter, reason, note, this.clock(), { version: policy.version, flagThreshold: policy.flags.threshold });
     try {
       // The first insert is the one flag per reader; the reply's submission comes first in the log.
       await this.aggregates.store.append(stream, flag.pullEvents(), metadataFor(commenter), { dependsOn: [commitId(Reply.streamId(replyId), 1)] });
