@@ -382,3 +382,84 @@ describe('the moderation log', () => {
     }
   });
 });
+
+describe('appeals', () => {
+  const appeal = (id: string, auth: string | null, body: unknown = { note: 'I was quoting the article.' }, editToken?: string) => {
+    const req = sys.http.post(`/replies/${id}/appeal`);
+    if (auth) req.set('Authorization', auth);
+    if (editToken) req.set('X-Edit-Token', editToken);
+    return req.send(body as object);
+  };
+  const appealsQueue = async () => (await sys.http.get('/moderation/queues/appeals?limit=100').set('Authorization', moderator).expect(200)).body;
+
+  it('the author of a refused reply appeals once with a note; it waits in appeals; the decision is final and logged', async () => {
+    const author = reader();
+    const r = await submit(unique('what the fuck, the budget doubled'), author);
+    expect((await settledStatus(r.id)).status).toBe('rejected');
+    const note = unique('I was quoting the mayor, not swearing at anyone');
+
+    // Role matrix: only its author, whoever else asks.
+    await appeal(r.id, null).expect(401);
+    await appeal(r.id, reader()).expect(403);
+    await appeal(r.id, moderator).expect(403);
+    await appeal(r.id, admin).expect(403);
+    await appeal(r.id, 'Bearer not.a.token').expect(401);
+    // Hostile notes: nothing stored.
+    for (const body of [{}, { note: null }, { note: ['a'] }, { note: { $ne: '' } }, { note: '\u200b\u200b' }, { note: 'x'.repeat(1001) }, { note: 'ok', extra: 1 }, [{ note: 'ok' }]]) {
+      expect([body, (await appeal(r.id, author, body)).status]).toEqual([body, 400]);
+    }
+    expect((await detail(r.id)).appeal).toBeNull();
+
+    const opened = await appeal(r.id, author, { note }).expect(201);
+    expect(opened.body).toMatchObject({ id: r.id, status: 'rejected', appeal: 'open' });
+    await appeal(r.id, author, { note: 'and again' }).expect(422);
+    const item = await eventually(async () => {
+      const found = (await appealsQueue()).items.find((i: { id: string }) => i.id === r.id);
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(item.reasons).toContainEqual({ code: 'appeal', detail: note });
+    // The note is the author's text: sealed in the log like the reply.
+    const commits = await sys.db.collection('commits').find({ streamId: `reply-${r.id}` }).toArray();
+    expect(JSON.stringify(commits)).not.toContain(note);
+
+    const seen = await eventually(async () => {
+      const d = await detail(r.id);
+      expect(d.appeal).toMatchObject({ status: 'open', note });
+      return d;
+    });
+    expect((await detail(r.id, author)).appeal).toMatchObject({ status: 'open', note });
+    expect((await sys.http.get(`/replies/${r.id}`).expect(200)).body.appeal).toBeUndefined();
+    await sys.http.post(`/moderation/replies/${r.id}/approve`).set('Authorization', moderator).set('If-Match', `"${seen.version}"`).send({ reason: 'A quotation, fair enough' }).expect(200);
+    await eventually(async () => {
+      expect((await appealsQueue()).items.map((i: { id: string }) => i.id)).not.toContain(r.id);
+      expect(await threadIds()).toContain(r.id);
+      expect((await detail(r.id, author)).appeal).toMatchObject({ status: 'settled', decidedAt: expect.any(String) });
+    });
+    await appeal(r.id, author, { note: 'thanks, one more' }).expect(422);
+    const log = (await sys.http.get(`/moderation/log?articleId=${A}&limit=100`).set('Authorization', moderator).expect(200)).body;
+    expect(log.items.find((e: { replyId: string; action: string }) => e.replyId === r.id && e.action.startsWith('appeal:'))).toMatchObject({ action: 'appeal:approve', reason: 'A quotation, fair enough' });
+    const mine = (await sys.http.get('/me/data').set('Authorization', author).expect(200)).body;
+    const exported = mine.replies.find((x: { id: string }) => x.id === r.id);
+    expect(exported.history.map((h: { type: string }) => h.type)).toEqual(['reply.submitted', 'reply.screened', 'reply.appealed', 'reply.moderated']);
+    expect(exported.history[2]).toMatchObject({ note, by: { kind: 'reader' } });
+  });
+
+  it('a guest appeals with their edit token; a published reply cannot be appealed; upholding a refusal settles it', async () => {
+    const held = await submit(unique('you are an idiot, sir'), null);
+    expect((await settledStatus(held.id)).status).toBe('pending');
+    await appeal(held.id, null, { note: 'Strong words, but about a policy.' }, 'wrong-token').expect(403);
+    await appeal(held.id, null, { note: 'Strong words, but about a policy.' }, held.editToken).expect(201);
+    const d = await eventually(async () => {
+      const x = await detail(held.id);
+      expect(x.appeal?.status).toBe('open');
+      return x;
+    });
+    await sys.http.post(`/moderation/replies/${held.id}/reject`).set('Authorization', moderator).set('If-Match', `"${d.version}"`).send({ reason: 'Name-calling' }).expect(200);
+    await eventually(async () => expect((await detail(held.id)).appeal).toMatchObject({ status: 'settled' }));
+
+    const fine = await submit(unique('The audit should come before the vote.'));
+    expect((await settledStatus(fine.id)).status).toBe('published');
+    await appeal(fine.id, reader()).expect(403);
+  });
+});

@@ -12,6 +12,22 @@ export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: number }).code === DUPLICATE_KEY;
 }
 
+/**
+ * A view document reads older than this holder last wrote it: a write given up on, or a
+ * previous holder's, landed late over it. Building on it would lose what was undone, so the
+ * consumer rewinds to `position` (the document's own) and replays from there.
+ */
+export class ViewRolledBackError extends Error {
+  constructor(
+    readonly document: string,
+    readonly position: number,
+    written: number,
+  ) {
+    super(`view document ${document} was rolled back from position ${written} to ${position}`);
+    this.name = 'ViewRolledBackError';
+  }
+}
+
 /** A fault injected on purpose by the chaos run and the fault tests; handled like a store outage. */
 export class InjectedStoreFault extends Error {
   constructor(step: string) {

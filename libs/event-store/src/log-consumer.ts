@@ -1,7 +1,7 @@
 import type { mongo } from 'mongoose';
 import { LogEntry } from './commit';
 import { EventStoreCollections } from './collections';
-import { isTransient } from './errors';
+import { isTransient, ViewRolledBackError } from './errors';
 import { DEFAULT_LEASE_TIMING, HeldLease, LeaseTiming, WriteGuard } from './held-lease';
 import { Leases, LogReader } from './ports';
 
@@ -192,7 +192,13 @@ export class LogConsumer {
         if (this.again) continue;
         return handled;
       }
-      await this.apply(state, entries);
+      try {
+        await this.apply(state, entries);
+      } catch (error) {
+        if (!(error instanceof ViewRolledBackError)) throw error;
+        await this.rewind(state, error.position);
+        continue;
+      }
       handled += entries.length;
       if (!(await this.lease.renew())) return handled;
       // A newer holder's token on the checkpoint means this one must stop.
@@ -227,12 +233,16 @@ export class LogConsumer {
     const reports = await this.lease.call(() => this.lateWrites.find({ consumer: this.handler.name }).toArray());
     this.lateWritesCheckedAt = performance.now();
     if (reports.length === 0) return;
-    const from = Math.min(...reports.map((r) => r.position)) - 1;
-    if (from < state.position) {
-      await this.save({ ...state, position: from });
-      state.position = from;
-    }
+    await this.rewind(state, Math.min(...reports.map((r) => r.position)));
     for (const report of reports) await this.lease.call(() => this.lateWrites.deleteOne({ _id: report._id }));
+  }
+
+  /** Moves the checkpoint back so the entry at `position` is handled again (a no-op if already behind it). */
+  private async rewind(state: CheckpointDocument, position: number): Promise<void> {
+    const to = position - 1;
+    if (to >= state.position) return;
+    await this.save({ ...state, position: to });
+    state.position = to;
   }
 
   /** A dead letter is written before the checkpoint that lists it, so it is never behind. */
@@ -252,7 +262,7 @@ export class LogConsumer {
     try {
       if (live.length) await this.handler.handle(live, this.lease);
     } catch (error) {
-      if (isTransient(error)) throw error;
+      if (isTransient(error) || error instanceof ViewRolledBackError) throw error;
       for (const entry of live) {
         if (!this.notParked(state, [entry]).length) continue;
         const failure = await this.tryEntry(entry);
@@ -278,7 +288,7 @@ export class LogConsumer {
         await this.handler.handle([entry], this.lease);
         return null;
       } catch (error) {
-        if (isTransient(error)) throw error;
+        if (isTransient(error) || error instanceof ViewRolledBackError) throw error;
         failure = error;
       }
     }

@@ -68,7 +68,10 @@ export function exportOf(events: StoredEvent<ReplyEvent>[]): ExportedReply | nul
         break;
       case 'reply.moderated':
         out.status = event.data.status;
-        out.history.push({ version, type: event.type, at: event.data.decidedAt, status: event.data.status, by, decision: event.data.action, reasons: event.data.reason ? [{ code: 'moderator', detail: event.data.reason }] : [] });
+        out.history.push({ version, type: event.type, at: event.data.decidedAt, status: event.data.status, by, decision: event.data.settlesAppeal ? `appeal:${event.data.action}` : event.data.action, reasons: event.data.reason ? [{ code: 'moderator', detail: event.data.reason }] : [] });
+        break;
+      case 'reply.appealed':
+        out.history.push({ version, type: event.type, at: event.data.appealedAt, status: event.data.status, by, note: event.data.note });
         break;
       case 'reply.erased':
         out.status = 'removed';

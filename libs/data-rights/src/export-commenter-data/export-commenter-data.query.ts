@@ -16,6 +16,8 @@ export interface ExportedChange {
   /** For a verdict or a moderator's decision: what was decided, and the reasons given. */
   decision?: string;
   reasons?: { code: string; detail: string }[];
+  /** For their appeal: the note they wrote. */
+  note?: string;
 }
 
 export interface ExportedReply {

@@ -99,13 +99,21 @@ export type ReplyModerated = DomainEvent<
     decidedAt: string;
     /** Set when the decision is one of a bulk action's, so the batch can be undone. */
     batchId: string | null;
+    /** The decision answers the author's appeal: final, the author may not appeal again. Absent: false. */
+    settlesAppeal?: boolean;
   }
+>;
+
+/** The author asks a moderator to look again at a held, rejected or spam reply: once, with a note. */
+export type ReplyAppealed = DomainEvent<
+  'reply.appealed',
+  { replyId: string; articleId: string; commenterId: string; note: string; status: ReplyStatus; appealedAt: string }
 >;
 
 export type ReplyFeatured = DomainEvent<'reply.featured', { replyId: string; articleId: string; featuredAt: string }>;
 export type ReplyUnfeatured = DomainEvent<'reply.unfeatured', { replyId: string; articleId: string; unfeaturedAt: string }>;
 
-export type ReplyEvent = ReplySubmitted | ReplyEdited | ReplyRetracted | ReplyErased | ReplyScreened | ReplyModerated | ReplyFeatured | ReplyUnfeatured;
+export type ReplyEvent = ReplySubmitted | ReplyEdited | ReplyRetracted | ReplyErased | ReplyScreened | ReplyModerated | ReplyFeatured | ReplyUnfeatured | ReplyAppealed;
 
 /**
  * Fields typed by the person who caused the event (its actor): the event store keeps them
@@ -114,6 +122,7 @@ export type ReplyEvent = ReplySubmitted | ReplyEdited | ReplyRetracted | ReplyEr
 export const REPLY_PERSONAL_FIELDS = {
   'reply.submitted': ['body', 'author.name'],
   'reply.edited': ['body', 'previousBody'],
+  'reply.appealed': ['note'],
 } as const;
 
 export function authorOf(actor: Actor): ReplyAuthor {

@@ -232,4 +232,36 @@ describe('the moderation state machine (docs/moderation-states.md)', () => {
     expect(reply.featured).toBe(false);
     expect(reply.pullEvents().map((e) => e.type)).toEqual(['reply.screened', 'reply.featured', 'reply.moderated']);
   });
+
+  it('its author appeals a held, rejected or spam reply once; the next decision settles it for good', () => {
+    const reply = checking();
+    expect(() => reply.appealBy(alice, 'please look', minutes(1))).toThrow(/a checking reply cannot be appealed/);
+    reply.screen(verdict('spam'), minutes(1));
+    expect(() => reply.appealBy(bob, 'not mine', minutes(2))).toThrow(ForbiddenError);
+    expect(() => reply.appealBy(alice, '\u200b', minutes(2))).toThrow(/appeal/);
+    reply.appealBy(alice, '  It is a real question about the budget.  ', minutes(2));
+    expect(reply.appeal).toBe('open');
+    expect(() => reply.appealBy(alice, 'again', minutes(3))).toThrow(/waiting/);
+    // Upholding the refusal is a decision too: the same status, settling the appeal.
+    reply.moderate('spam', 'Still advertising', minutes(4));
+    expect(reply.appeal).toBe('settled');
+    expect(() => reply.appealBy(alice, 'one more time', minutes(5))).toThrow(/final/);
+    const events = reply.pullEvents();
+    expect(events.map((e) => e.type)).toEqual(['reply.screened', 'reply.appealed', 'reply.moderated']);
+    expect(events[1]).toMatchObject({ data: { replyId: 'r1', commenterId: 'alice', note: 'It is a real question about the budget.', status: 'spam', appealedAt: minutes(2).toISOString() } });
+    expect(events[2]).toMatchObject({ data: { action: 'spam', status: 'spam', previousStatus: 'spam', settlesAppeal: true } });
+    // Replayed from its events, the appeal is settled all the same.
+    expect(given(submitted({ status: 'checking' }), ...events).appeal).toBe('settled');
+  });
+
+  it('an approval after an appeal publishes it; a published reply cannot be appealed', () => {
+    const reply = checking();
+    reply.screen(verdict('hold'), minutes(1));
+    reply.appealBy(alice, 'Nothing rude here', minutes(2));
+    reply.moderate('approve', null, minutes(3));
+    expect(reply.status).toBe('published');
+    const fresh = checking();
+    fresh.screen(verdict('publish'), minutes(1));
+    expect(() => fresh.appealBy(alice, 'why not', minutes(2))).toThrow(RuleViolationError);
+  });
 });

@@ -14,6 +14,9 @@ import { authorOf, ERASED_AUTHOR_NAME, ModeratorAction, ReplyAuthor, ReplyEvent,
 export const MAX_REPLY_LENGTH = 5000;
 /** A moderator's reason, shown to the author as the statement of reasons. */
 export const MAX_REASON_LENGTH = 1000;
+export const MAX_APPEAL_NOTE_LENGTH = 1000;
+/** Statuses an author may appeal against: held for a human, or refused. */
+export const APPEALABLE: readonly ReplyStatus[] = ['pending', 'rejected', 'spam'];
 
 /** What screening hands the reply: the verdict on one version, with what it used. */
 export type Verdict = Pick<ReplyScreened['data'], 'scoredVersion' | 'decision' | 'score' | 'reasons' | 'features' | 'policyVersion' | 'modelVersion'>;
@@ -55,6 +58,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   moderatedVersion = 0;
   featured = false;
   honeypot = false;
+  /** `open` from the author's appeal until a moderator's decision settles it; then `settled`, for good. */
+  appeal: 'none' | 'open' | 'settled' = 'none';
   private submitted = false;
 
   static streamId(replyId: string): string {
@@ -174,13 +179,28 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   moderate(action: ModeratorAction, reason: string | null, now: Date, batchId: string | null = null): void {
     if (this.status === 'retracted' || this.status === 'removed') throw new RuleViolationError(`the reply was ${this.status}`);
     const status = MODERATED_STATUS[action];
-    // The same status again is a decision only on a text nobody has decided on yet (an edit).
-    if (status === this.status && !this.textAwaitingVerdict) throw new RuleViolationError(`the reply is already ${status}`);
+    const settlesAppeal = this.appeal === 'open';
+    // The same status again is a decision only on a text nobody has decided on yet (an edit),
+    // or on an appeal (upholding a refusal).
+    if (status === this.status && !this.textAwaitingVerdict && !settlesAppeal) throw new RuleViolationError(`the reply is already ${status}`);
     const why = reason === null ? null : checkText(reason, { field: 'reason', what: 'a reason', max: MAX_REASON_LENGTH, multiline: true });
     this.record({
       type: 'reply.moderated',
       schemaVersion: 1,
-      data: { replyId: this.id, articleId: this.articleId, action, reason: why, status, previousStatus: this.status, decidedAt: now.toISOString(), batchId },
+      data: { replyId: this.id, articleId: this.articleId, action, reason: why, status, previousStatus: this.status, decidedAt: now.toISOString(), batchId, ...(settlesAppeal ? { settlesAppeal } : {}) },
+    });
+  }
+
+  /** Its author asks for a human to look again, once, while it is held or refused (docs/moderation-states.md). */
+  appealBy(actor: Actor, note: string, now: Date): void {
+    if (!this.isAuthoredBy(actor)) throw new ForbiddenError('only its author may appeal a decision on a reply');
+    if (this.appeal !== 'none') throw new RuleViolationError(this.appeal === 'open' ? 'your appeal is waiting for a moderator' : 'the decision on your appeal was final');
+    if (!APPEALABLE.includes(this.status)) throw new RuleViolationError(`a ${this.status} reply cannot be appealed; only a held, rejected or spam one`);
+    const text = checkText(note, { field: 'note', what: 'an appeal', max: MAX_APPEAL_NOTE_LENGTH, multiline: true });
+    this.record({
+      type: 'reply.appealed',
+      schemaVersion: 1,
+      data: { replyId: this.id, articleId: this.articleId, commenterId: this.author.id, note: text, status: this.status, appealedAt: now.toISOString() },
     });
   }
 
@@ -232,8 +252,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   }
 
   protected toState() {
-    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot } = this;
-    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, submittedAt: this.submittedAt.toISOString() };
+    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal } = this;
+    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal, submittedAt: this.submittedAt.toISOString() };
   }
 
   protected fromState(state: unknown): void {
@@ -276,6 +296,10 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         this.status = event.data.status;
         this.moderatedVersion = this.version + 1;
         if (this.status !== 'published') this.featured = false;
+        if (event.data.settlesAppeal) this.appeal = 'settled';
+        break;
+      case 'reply.appealed':
+        this.appeal = 'open';
         break;
       case 'reply.featured':
         this.featured = true;

@@ -136,6 +136,8 @@ export interface ReplyDetail extends ViewDocument {
   verdict: { decision: string; score: number; reasons: { code: string; detail: string }[]; policyVersion: number; modelVersion: number | null; scoredVersion: number } | null;
   /** The last moderator's decision and its reason. */
   decision: { action: string; reason: string | null; batchId: string | null; at: string } | null;
+  /** The author's appeal: open until a moderator's decision settles it, for good. Absent: none. */
+  appeal?: { status: 'open' | 'settled'; note: string; at: string; decidedAt: string | null } | null;
   submittedAt: string;
   editedAt: string | null;
   /** Stream version: the ETag edits must match. */

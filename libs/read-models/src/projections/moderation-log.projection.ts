@@ -11,7 +11,7 @@ export interface ModerationLogEntry {
   at: string;
   replyId: string;
   articleId: string;
-  /** What was done: a verdict's decision, or the moderator's action. */
+  /** What was done: a verdict's decision (`verdict:hold`), the moderator's action, or their final decision on an appeal (`appeal:approve`). */
   action: string;
   /** A moderator (by their account id) or the system and its rule. */
   by: { kind: string; id: string };
@@ -62,7 +62,7 @@ export class ModerationLogProjection implements Projection {
       }
       case 'reply.moderated': {
         const d = event.data;
-        entry = { ...base, at: d.decidedAt, replyId: d.replyId, articleId: d.articleId, action: d.action, status: d.status, previousStatus: d.previousStatus, reason: d.reason, batchId: d.batchId };
+        entry = { ...base, at: d.decidedAt, replyId: d.replyId, articleId: d.articleId, action: d.settlesAppeal ? `appeal:${d.action}` : d.action, status: d.status, previousStatus: d.previousStatus, reason: d.reason, batchId: d.batchId };
         break;
       }
       case 'reply.featured':

@@ -33,6 +33,24 @@ describe('ModerationQueuesProjection', () => {
     expect(spam).toMatchObject({ reasons: [{ code: 'links' }], score: 0.6, status: 'spam', excerpt: 'secret text of r2' });
   });
 
+  it('given an appeal, then the reply moves to appeals with the note; the decision takes it to where it decides', async () => {
+    const appealed = (id: string, version: number, status: ReplyStatus) =>
+      entry(`reply-${id}`, version, { type: 'reply.appealed', schemaVersion: 1, data: { replyId: id, articleId: 'a1', commenterId: 'u', note: 'I quoted the mayor', status, appealedAt: 'A' } } as ReplyEvent);
+    const settled = (id: string, action: 'approve' | 'spam', status: ReplyStatus, version: number) =>
+      entry(`reply-${id}`, version, { type: 'reply.moderated', schemaVersion: 1, data: { replyId: id, articleId: 'a1', action, reason: 'looked again', status, previousStatus: 'spam', decidedAt: 'D', batchId: null, settlesAppeal: true } } as ReplyEvent);
+    const inAppeals = await project(projection, [sub('r1'), sub('r2'), verdict('r1', 'spam', 'checking'), verdict('r2', 'spam', 'checking'), appealed('r1', 3, 'spam'), appealed('r2', 3, 'spam')]);
+    expect(items(inAppeals, 'spam')).toEqual([]);
+    expect(items(inAppeals, 'appeals')).toEqual(['r1', 'r2']);
+    expect(counts(inAppeals)).toMatchObject({ spam: 0, appeals: 2 });
+    const item = (inAppeals.get(`${C.queueBuckets}/appeals/0`) as QueueBucket).items[0];
+    expect(item.reasons).toEqual([{ code: 'links', detail: 'links' }, { code: 'appeal', detail: 'I quoted the mayor' }]);
+    const decided = await project(projection, [settled('r1', 'approve', 'published', 4), settled('r2', 'spam', 'spam', 4)], inAppeals);
+    expect(items(decided, 'appeals')).toEqual([]);
+    expect(items(decided, 'approved')).toEqual(['r1']);
+    expect(items(decided, 'spam')).toEqual(['r2']);
+    expect(counts(decided)).toMatchObject({ spam: 1, appeals: 0, approved: 1 });
+  });
+
   it('given an erasure, then the reply leaves its queue and nothing of its text stays', async () => {
     const docs = await project(projection, [sub('r1', 'pending'), erased('r1', 2)]);
     expect(items(docs, 'pending')).toEqual([]);

@@ -2,10 +2,9 @@ import { FlagEvent, ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
 
-/** The queues moderators work; appeals come with appeals. */
-export const MODERATION_QUEUES = ['pending', 'reported', 'spam', 'rejected', 'approved'] as const;
+/** The queues moderators work. */
+export const MODERATION_QUEUES = ['pending', 'reported', 'spam', 'rejected', 'approved', 'appeals'] as const;
 
-/** Readers' flags that put a published reply in `reported` (the policy stream will own this). */
 /** Flags that reported a reply before the policy named its own threshold. */
 export const FLAG_THRESHOLD = 3;
 export type ModerationQueue = (typeof MODERATION_QUEUES)[number];
@@ -61,9 +60,11 @@ export interface QueueEntry extends ViewDocument {
   approved?: boolean;
   flags?: number;
   reported?: boolean;
+  /** Its author's appeal waits for a moderator. */
+  appealed?: boolean;
 }
 
-type EntryState = Required<Pick<QueueEntry, 'status' | 'approved' | 'flags' | 'reported'>>;
+type EntryState = Required<Pick<QueueEntry, 'status' | 'approved' | 'flags' | 'reported' | 'appealed'>>;
 
 export const QUEUE_COUNTS_ID = 'counts';
 export const queueSet = (queue: ModerationQueue, articleId?: string) => (articleId ? `${queue}@${articleId}` : queue);
@@ -73,15 +74,25 @@ const PRE_MODERATION: VerdictReason = { code: 'pre-moderation', detail: 'Every r
 
 const excerptOf = (body: string) => [...body].slice(0, QUEUE_EXCERPT_LENGTH).join('');
 
-/** Which queue a reply is in: by status; a published one flagged enough is `reported`; an approval goes to `approved`. */
+/**
+ * Which queue a reply is in: an open appeal first; then by status; a published one flagged
+ * enough is `reported`; an approval goes to `approved`.
+ */
 function queueOf(s: EntryState): ModerationQueue | null {
+  if (s.appealed && (s.status === 'pending' || s.status === 'spam' || s.status === 'rejected')) return 'appeals';
   if (s.status === 'pending' || s.status === 'spam' || s.status === 'rejected') return s.status;
   if (s.status === 'published' && s.reported) return 'reported';
   if (s.status === 'published' && s.approved) return 'approved';
   return null;
 }
 
-const stateOf = (e: QueueEntry | null): EntryState => ({ status: e?.status ?? e?.item.status ?? 'checking', approved: e?.approved ?? false, flags: e?.flags ?? 0, reported: e?.reported ?? false });
+const stateOf = (e: QueueEntry | null): EntryState => ({
+  status: e?.status ?? e?.item.status ?? 'checking',
+  approved: e?.approved ?? false,
+  flags: e?.flags ?? 0,
+  reported: e?.reported ?? false,
+  appealed: e?.appealed ?? false,
+});
 
 /**
  * The moderation queues: per queue, and per queue within an article, bucketed lists in the
@@ -95,8 +106,8 @@ const stateOf = (e: QueueEntry | null): EntryState => ({ status: e?.status ?? e?
  */
 export class ModerationQueuesProjection implements Projection {
   readonly name = 'moderation-queues';
-  /** 2: the reported queue, from readers' flags. */
-  readonly version = 2;
+  /** 2: the reported queue, from readers' flags. 3: the appeals queue. */
+  readonly version = 3;
   readonly collections = [ViewCollections.queueBuckets, ViewCollections.queueEntries, ViewCollections.queueMeta, ViewCollections.queueCounts];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
@@ -117,7 +128,7 @@ export class ModerationQueuesProjection implements Projection {
           enteredAt: d.submittedAt,
           position: at.entry.position,
         };
-        return this.move(at, store, d.replyId, { status: d.status, approved: false, flags: 0, reported: false }, item);
+        return this.move(at, store, d.replyId, { status: d.status, approved: false, flags: 0, reported: false, appealed: false }, item);
       }
       case 'reply.edited':
         return this.change(at, store, event.data.replyId, (item) => ({ ...item, excerpt: excerptOf(event.data.body) }));
@@ -130,8 +141,16 @@ export class ModerationQueuesProjection implements Projection {
       case 'reply.moderated': {
         const { replyId, status, action, reason, decidedAt } = event.data;
         const reasons = reason ? [{ code: `moderator-${action}`, detail: reason }] : [];
-        // A decision answers the flags so far: they count afresh from here.
-        return this.move(at, store, replyId, () => ({ status, approved: action === 'approve', flags: 0, reported: false }), null, (item) => ({ ...item, status, reasons, enteredAt: decidedAt }));
+        // A decision answers the flags so far (they count afresh from here) and any appeal.
+        return this.move(at, store, replyId, () => ({ status, approved: action === 'approve', flags: 0, reported: false, appealed: false }), null, (item) => ({ ...item, status, reasons, enteredAt: decidedAt }));
+      }
+      case 'reply.appealed': {
+        const { replyId, note, appealedAt } = event.data;
+        return this.move(at, store, replyId, (s) => ({ ...s, appealed: true }), null, (item) => ({
+          ...item,
+          reasons: [...item.reasons.filter((r) => r.code !== 'appeal'), { code: 'appeal', detail: excerptOf(note) }],
+          enteredAt: appealedAt,
+        }));
       }
       case 'reply.flagged': {
         const { replyId, reason, flaggedAt } = event.data;

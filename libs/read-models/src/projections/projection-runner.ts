@@ -1,4 +1,4 @@
-import { LogEntry, LogHandler, UNFENCED, WriteGuard } from '@app/event-store';
+import { LogEntry, LogHandler, UNFENCED, ViewRolledBackError, WriteGuard } from '@app/event-store';
 import type { mongo } from 'mongoose';
 import { ViewNames } from '../view-names';
 import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
@@ -50,6 +50,8 @@ export class BatchStore implements ProjectionStore {
 
 /** Document updates in flight at once: well inside the driver's connection pool. */
 const PARALLEL_WRITES = 20;
+/** Documents whose last written position this process remembers; forgotten all at once past it. */
+const REMEMBERED_WRITES = 200_000;
 
 /** The partition of an entry: its article, so one failing article never stops the others. */
 export function articleOf(entry: LogEntry): string {
@@ -80,10 +82,24 @@ export class ProjectionRunner implements LogHandler {
     return articleOf(entry);
   }
 
+  /**
+   * Where this process last wrote each document (`collection\0id` → position and index). A
+   * document read back older than that was rolled back by a late write, and must not be built
+   * on: the consumer replays from the document's own position instead.
+   */
+  private readonly written = new Map<string, { position: number; eventIndex: number }>();
+
   async handle(entries: LogEntry[], guard: WriteGuard = UNFENCED): Promise<void> {
     const store = new BatchStore(async (collection, id) => {
       const doc = await guard.call(() => this.db.collection<ViewDocument>(this.names.collection(collection)).findOne({ _id: id }));
       guard.meet(doc?.fence);
+      const key = `${collection}\u0000${id}`;
+      const mine = this.written.get(key);
+      if (doc && mine && (doc.position < mine.position || (doc.position === mine.position && doc.eventIndex < mine.eventIndex))) {
+        // The replay starts from the document as it now stands.
+        this.written.delete(key);
+        throw new ViewRolledBackError(`${this.names.collection(collection)}/${id}`, doc.position, mine.position);
+      }
       return doc;
     });
     await applyEntries(this.projection, entries, store);
@@ -98,12 +114,21 @@ export class ProjectionRunner implements LogHandler {
       for (let i = 0; i < updates.length; i += PARALLEL_WRITES) {
         const slice = updates.slice(i, i + PARALLEL_WRITES);
         const results = await Promise.allSettled(slice.map(({ _id, ...fields }) => guard.call(() => col.updateOne({ _id }, { $set: fields }), fields.position)));
+        slice.forEach((doc, j) => results[j].status === 'fulfilled' && this.remember(collection, doc));
         const failed = results.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;
       }
-      if (inserts.length) await guard.call(() => col.insertMany(inserts, { ordered: true }), Math.min(...inserts.map((d) => d.position)));
+      if (inserts.length) {
+        await guard.call(() => col.insertMany(inserts, { ordered: true }), Math.min(...inserts.map((d) => d.position)));
+        for (const doc of inserts) this.remember(collection, doc);
+      }
     }
     await this.afterWrite?.();
+  }
+
+  private remember(collection: string, doc: ViewDocument): void {
+    if (this.written.size >= REMEMBERED_WRITES) this.written.clear();
+    this.written.set(`${collection}\u0000${doc._id}`, { position: doc.position, eventIndex: doc.eventIndex });
   }
 }
 

@@ -12,8 +12,8 @@ function shown(doc: ReplyDetail, status: ReplyStatus): Pick<ReplyDetail, 'status
 /** One document per reply with its whole history, for authors, moderators and admins. */
 export class ReplyDetailProjection implements Projection {
   readonly name = 'reply-details';
-  /** 2: verdicts, moderators' decisions and featuring; the text readers see kept apart from the latest. */
-  readonly version = 2;
+  /** 2: verdicts, moderators' decisions and featuring; the text readers see kept apart from the latest. 3: appeals. */
+  readonly version = 3;
   readonly collections = [ViewCollections.replyDetails];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
@@ -81,8 +81,17 @@ export class ReplyDetailProjection implements Projection {
         const { action, reason, status, decidedAt, batchId } = event.data;
         await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
           const next = step(existing(doc), { at: decidedAt, status });
-          return { ...next, ...shown(next, status), decision: { action, reason, batchId, at: decidedAt } };
+          const appeal = event.data.settlesAppeal && next.appeal ? { ...next.appeal, status: 'settled' as const, decidedAt } : (next.appeal ?? null);
+          return { ...next, ...shown(next, status), decision: { action, reason, batchId, at: decidedAt }, appeal };
         });
+        return;
+      }
+      case 'reply.appealed': {
+        const { note, appealedAt } = event.data;
+        await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => ({
+          ...step(existing(doc), { at: appealedAt }),
+          appeal: { status: 'open', note, at: appealedAt, decidedAt: null },
+        }));
         return;
       }
       case 'reply.featured':
@@ -103,6 +112,7 @@ export class ReplyDetailProjection implements Projection {
             featured: false,
             status: 'removed',
             history: erased.history.map((h) => (h.body === undefined ? h : { ...h, body: '' })),
+            appeal: erased.appeal ? { ...erased.appeal, note: '' } : null,
           };
         });
         return;
