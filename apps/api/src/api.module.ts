@@ -4,6 +4,8 @@ import { AuthModule, HealthModule, platformModules } from '@app/platform';
 import { ReadModelsModule } from '@app/read-models';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AppealReplyController } from './commands/appeal-reply/appeal-reply.controller';
+import { AppealReplyHandler } from './commands/appeal-reply/appeal-reply.handler';
 import { ChangePolicyController } from './commands/change-policy/change-policy.controller';
 import { ChangePolicyHandler } from './commands/change-policy/change-policy.handler';
 import { GetPolicyController } from './queries/get-policy/get-policy.controller';
@@ -35,7 +37,7 @@ import { ListDeadLettersController } from './queries/list-dead-letters/list-dead
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
 
-const commandHandlers = [ChangePolicyHandler, FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
+const commandHandlers = [AppealReplyHandler, ChangePolicyHandler, FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
 const controllers = [
   ListArticlesController,
@@ -49,6 +51,7 @@ const controllers = [
   EditReplyController,
   RetractReplyController,
   FlagReplyController,
+  AppealReplyController,
   ListDeadLettersController,
   GetPolicyController,
   ChangePolicyController,

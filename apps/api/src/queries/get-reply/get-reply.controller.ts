@@ -57,7 +57,7 @@ export class GetReplyController {
       submittedAt: r.submittedAt,
       editedAt: r.editedAt,
       version: r.version,
-      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementFor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null } : {}),
+      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementFor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null, appeal: r.appeal ?? null } : {}),
       ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
     };
   }
