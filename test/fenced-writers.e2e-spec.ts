@@ -169,7 +169,7 @@ describe('a projector paused past its lease', () => {
           return new Proxy(col, {
             get(c, method) {
               const value = Reflect.get(c, method, c);
-              if (method !== 'updateOne' || held || name !== mine.collection(ViewCollections.articles)) return typeof value === 'function' ? value.bind(c) : value;
+              if (method !== 'replaceOne' || held || name !== mine.collection(ViewCollections.articles)) return typeof value === 'function' ? value.bind(c) : value;
               held = true;
               return async (...args: unknown[]) => {
                 await new Promise<void>((r) => (land = r));

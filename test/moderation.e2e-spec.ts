@@ -249,6 +249,17 @@ describe('moderation queues', () => {
       const approved = await queue('approved', `?articleId=${ARTICLE}`);
       expect(approved.items.find((i: { id: string }) => i.id === r.id)).toMatchObject({ status: 'published', reasons: [{ code: 'moderator-approve', detail: 'fine' }] });
     });
+    // Moved on again, it leaves approved too (its entry must name the lists it is in now).
+    const again = await eventually(async () => {
+      const x = await detail(r.id);
+      expect(x.status).toBe('published');
+      return x;
+    });
+    await sys.http.post(`/moderation/replies/${r.id}/spam`).set('Authorization', moderator).set('If-Match', `"${again.version}"`).send({}).expect(200);
+    await eventually(async () => {
+      expect((await queue('approved', `?articleId=${ARTICLE}`)).items.map((i: { id: string }) => i.id)).not.toContain(r.id);
+      expect((await queue('spam', `?articleId=${ARTICLE}`)).items.map((i: { id: string }) => i.id)).toContain(r.id);
+    });
   });
 
   it('pages a queue by cursor, newest or oldest first, every reply once', async () => {
@@ -398,8 +409,9 @@ describe('appeals', () => {
     expect((await settledStatus(r.id)).status).toBe('rejected');
     const note = unique('I was quoting the mayor, not swearing at anyone');
 
-    // Role matrix: only its author, whoever else asks.
-    await appeal(r.id, null).expect(401);
+    // Role matrix: only its author, whoever else asks. No token is a guest without their edit
+    // token (guests appeal too): not the author, 403, as for edits and retractions.
+    await appeal(r.id, null).expect(403);
     await appeal(r.id, reader()).expect(403);
     await appeal(r.id, moderator).expect(403);
     await appeal(r.id, admin).expect(403);
@@ -437,8 +449,13 @@ describe('appeals', () => {
       expect((await detail(r.id, author)).appeal).toMatchObject({ status: 'settled', decidedAt: expect.any(String) });
     });
     await appeal(r.id, author, { note: 'thanks, one more' }).expect(422);
-    const log = (await sys.http.get(`/moderation/log?articleId=${A}&limit=100`).set('Authorization', moderator).expect(200)).body;
-    expect(log.items.find((e: { replyId: string; action: string }) => e.replyId === r.id && e.action.startsWith('appeal:'))).toMatchObject({ action: 'appeal:approve', reason: 'A quotation, fair enough' });
+    const decision = await eventually(async () => {
+      const log = (await sys.http.get(`/moderation/log?articleId=${A}&moderator=mod-1&limit=100`).set('Authorization', moderator).expect(200)).body;
+      const found = log.entries.find((e: { replyId: string }) => e.replyId === r.id);
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(decision).toMatchObject({ action: 'appeal:approve', reason: 'A quotation, fair enough', by: { kind: 'moderator', id: 'mod-1' }, status: 'published', previousStatus: 'rejected' });
     const mine = (await sys.http.get('/me/data').set('Authorization', author).expect(200)).body;
     const exported = mine.replies.find((x: { id: string }) => x.id === r.id);
     expect(exported.history.map((h: { type: string }) => h.type)).toEqual(['reply.submitted', 'reply.screened', 'reply.appealed', 'reply.moderated']);

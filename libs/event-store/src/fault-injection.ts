@@ -9,7 +9,7 @@ export interface FaultPlan {
   decide(step: string): FaultTiming | null;
 }
 
-const WRAPPED = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany', 'findOne']);
+const WRAPPED = new Set(['insertOne', 'insertMany', 'updateOne', 'replaceOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany', 'findOne']);
 
 /**
  * The same database with faults injected into single-document and batch calls, so tests and

@@ -113,7 +113,9 @@ export class ProjectionRunner implements LogHandler {
       // slice still waits for the rest of its calls, so none lands after the retry's writes.
       for (let i = 0; i < updates.length; i += PARALLEL_WRITES) {
         const slice = updates.slice(i, i + PARALLEL_WRITES);
-        const results = await Promise.allSettled(slice.map(({ _id, ...fields }) => guard.call(() => col.updateOne({ _id }, { $set: fields }), fields.position)));
+        // Replaced whole, not `$set`: FerretDB v1 skips a `$set` of an embedded document it
+        // deems equal, and it compares only values, so {pending: 0} -> {approved: 0} was lost.
+        const results = await Promise.allSettled(slice.map(({ _id, ...fields }) => guard.call(() => col.replaceOne({ _id }, fields), fields.position)));
         slice.forEach((doc, j) => results[j].status === 'fulfilled' && this.remember(collection, doc));
         const failed = results.find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;
