@@ -31,6 +31,9 @@ import { ListArticlesHandler } from './queries/list-articles/list-articles.handl
 import { ListDeadLettersController } from './queries/list-dead-letters/list-dead-letters.controller';
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
+import { LogTailer } from './live/log-tailer';
+import { PublicReplyChanges } from './live/public-reply-changes';
+import { StreamArticleRepliesController } from './queries/stream-article-replies/stream-article-replies.controller';
 
 const commandHandlers = [FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
@@ -48,11 +51,14 @@ const controllers = [
   FlagReplyController,
   ListDeadLettersController,
   RetryDeadLetterController,
+  StreamArticleRepliesController,
 ];
+/** Live updates: one log tailer per process, shared by every open stream. */
+const liveProviders = [LogTailer, PublicReplyChanges];
 
 @Module({
   imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule],
   controllers,
-  providers: [SeedService, ...commandHandlers, ...queryHandlers],
+  providers: [SeedService, ...commandHandlers, ...queryHandlers, ...liveProviders],
 })
 export class ApiModule {}
