@@ -37,6 +37,7 @@ import { PublicReplyChanges } from './live/public-reply-changes';
 import { StreamArticleRepliesController } from './queries/stream-article-replies/stream-article-replies.controller';
 import { StreamModerationController } from './queries/stream-moderation/stream-moderation.controller';
 import { TicketsModule } from './shared/tickets.module';
+import { QueuesDashboardModule } from './admin/queues-dashboard/queues-dashboard.module';
 
 const commandHandlers = [FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
@@ -62,7 +63,7 @@ const controllers = [
 const liveProviders = [LogTailer, PublicReplyChanges];
 
 @Module({
-  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule],
+  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
   controllers,
   providers: [SeedService, ...commandHandlers, ...queryHandlers, ...liveProviders],
 })
