@@ -216,6 +216,13 @@ describe('the queues dashboard', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the streams and the ticket endpoints', async () => {
+    const paths = Object.keys((await sys.http.get('/docs-json').expect(200)).body.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/articles/{id}/replies/stream', '/moderation/stream', '/moderation/stream-tickets', '/admin/queues/tickets']));
+  });
+});
+
 describe('who may call the new endpoints (default deny)', () => {
   const roles = () => ({ none: null, reader, moderator, admin }) as Record<string, string | null>;
   const post = (path: string, auth: string | null) => {
