@@ -36,6 +36,13 @@ import { ListArticlesHandler } from './queries/list-articles/list-articles.handl
 import { ListDeadLettersController } from './queries/list-dead-letters/list-dead-letters.controller';
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
+import { IssueStreamTicketController } from './commands/issue-stream-ticket/issue-stream-ticket.controller';
+import { LogTailer } from './live/log-tailer';
+import { PublicReplyChanges } from './live/public-reply-changes';
+import { StreamArticleRepliesController } from './queries/stream-article-replies/stream-article-replies.controller';
+import { StreamModerationController } from './queries/stream-moderation/stream-moderation.controller';
+import { TicketsModule } from './shared/tickets.module';
+import { QueuesDashboardModule } from './admin/queues-dashboard/queues-dashboard.module';
 
 const commandHandlers = [AppealReplyHandler, ChangePolicyHandler, FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
@@ -56,11 +63,16 @@ const controllers = [
   GetPolicyController,
   ChangePolicyController,
   RetryDeadLetterController,
+  StreamArticleRepliesController,
+  IssueStreamTicketController,
+  StreamModerationController,
 ];
+/** Live updates: one log tailer per process, shared by every open stream. */
+const liveProviders = [LogTailer, PublicReplyChanges];
 
 @Module({
-  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule],
+  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
   controllers,
-  providers: [SeedService, ...commandHandlers, ...queryHandlers],
+  providers: [SeedService, ...commandHandlers, ...queryHandlers, ...liveProviders],
 })
 export class ApiModule {}

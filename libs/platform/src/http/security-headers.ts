@@ -10,7 +10,7 @@ const apiHeaders = helmet({
   },
 }) as unknown as Middleware;
 
-/** Swagger UI at /docs loads its own scripts and styles, sets inline styles and data: images. */
+/** Swagger UI at /docs and the queues dashboard at /admin/queues load its own scripts and styles, sets inline styles and data: images. */
 const docsHeaders = helmet({
   contentSecurityPolicy: {
     useDefaults: false,
@@ -28,7 +28,7 @@ const docsHeaders = helmet({
   },
 }) as unknown as Middleware;
 
-const DOCS = /^\/docs(?:\/|$)/;
+const DOCS = /^\/(?:docs|admin\/queues)(?:\/|$)/;
 
 /** helmet's headers (nosniff, frame and referrer policies, HSTS...) with a CSP per kind of page. */
 export const securityHeaders = (): Middleware => (req, res, next) => (DOCS.test(req.path) ? docsHeaders : apiHeaders)(req, res, next);
