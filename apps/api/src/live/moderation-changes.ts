@@ -7,7 +7,7 @@ import { ModerationQueue } from '@app/read-models';
 export interface QueueChange {
   replyId: string;
   articleId: string;
-  change: 'submitted' | 'screened' | 'moderated' | 'flagged' | 'retracted' | 'erased';
+  change: 'submitted' | 'screened' | 'moderated' | 'flagged' | 'retracted' | 'erased' | 'appealed';
   status: ReplyStatus | null;
   previousStatus: ReplyStatus | null;
   /** The moderator's action, when it is a decision. */
@@ -40,8 +40,12 @@ function changeOf(event: ReplyEvent | FlagEvent): QueueChange | null {
       return { ...base, change: 'screened', status: event.data.status, previousStatus: event.data.previousStatus, queues: touched(event.data.previousStatus, event.data.status) };
     case 'reply.moderated': {
       const { status, previousStatus, action } = event.data;
-      return { ...base, change: 'moderated', status, previousStatus, action, queues: touched(previousStatus, status, action) };
+      // Deciding an appeal takes the reply out of appeals, wherever it goes.
+      const queues = touched(previousStatus, status, action);
+      return { ...base, change: 'moderated', status, previousStatus, action, queues: event.data.settlesAppeal ? [...queues, 'appeals'] : queues };
     }
+    case 'reply.appealed':
+      return { ...base, change: 'appealed', status: event.data.status, previousStatus: event.data.status, queues: ['appeals', ...held(event.data.status)] };
     case 'reply.retracted':
       return { ...base, change: 'retracted', status: 'retracted', previousStatus: event.data.previousStatus, queues: touched(event.data.previousStatus, 'retracted') };
     case 'reply.erased':
