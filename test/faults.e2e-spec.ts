@@ -17,7 +17,7 @@ describe('while Redis is down', () => {
 
   beforeAll(async () => {
     redis = await OwnRedis.start();
-    sys = await startSystem({ env: { REDIS_URL: redis.url } });
+    sys = await startSystem({ env: { REDIS_URL: redis.url, SCREENING_RETRY_AFTER_MS: '2000' } });
   });
   afterAll(async () => {
     await sys.stop();
@@ -46,7 +46,7 @@ describe('while Redis is down', () => {
     expect(await threadIds(sys)).not.toContain(during[0]);
 
     await redis.up();
-    await eventually(async () => expect(await threadIds(sys)).toEqual(expect.arrayContaining(during)), 30_000);
+    await eventually(async () => expect(await threadIds(sys)).toEqual(expect.arrayContaining(during)), 60_000);
     // Screened once Redis was back, each exactly once: none was published without its verdict.
     const store = sys.app.get<EventStore>(EVENT_STORE);
     for (const id of during) {
