@@ -55,7 +55,7 @@ describe('while Redis is down', () => {
     }
     const healthy = await sys.http.get('/health').expect(200);
     expect(healthy.body.details.redis.status).toBe('up');
-  });
+  }, 120_000);
 });
 
 describe('while the store is down', () => {
