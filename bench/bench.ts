@@ -1,4 +1,5 @@
 import { DEFAULT_POLICY } from '@app/moderation';
+import { UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { SCREENING_BACKLOG } from '@app/screening';
 /* npm run bench: figures for docs/benchmarks.md, from one run on this machine. */
 import { liveViewNames, THREAD_BUCKET_SIZE, ThreadMeta, ViewCollections } from '@app/read-models';
@@ -18,7 +19,7 @@ const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
 const RAW_OPS = 2_000;
 const ENCRYPTION_RUN = Number(process.env.BENCH_ENCRYPTION_RUN ?? 3_000);
 
-/** One reader floods from one address: screening runs, without velocity and repetition limits. */
+/** One reader floods from one address: screening runs, without velocity and repetition limits (nor the API's rate limits). */
 const BENCH_POLICY = JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 100_000, perNetworkPerMinute: 100_000 }, repetition: { maxSameText: 100_000 } });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,7 +42,7 @@ async function rawStore() {
 
 function startApi(database = 'bench_app', env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
-    env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200', MODERATION_POLICY: BENCH_POLICY, ...env },
+    env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200', MODERATION_POLICY: BENCH_POLICY, ...UNREACHABLE_RATE_LIMITS, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;

@@ -3,7 +3,7 @@ import { CommitDocument, EventStoreCollections, LogEntry, MongoLogReader, mongoP
 import { ArticleView, liveProjections, liveViewNames, verifyViews, ViewCollections, ViewDifference } from '@app/read-models';
 import { DEFAULT_POLICY } from '@app/moderation';
 import { SCREENING_BACKLOG } from '@app/screening';
-import { DEV_DATA_KEY_SECRET } from '@app/platform';
+import { DEV_DATA_KEY_SECRET, UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { JwtService } from '@nestjs/jwt';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +98,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     SCREENING_RETRY_AFTER_MS: '4000',
     // Four readers at several requests a second: screened, without velocity limits holding them.
     MODERATION_POLICY: JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 100_000, perNetworkPerMinute: 100_000 }, repetition: { maxSameText: 100_000 } }),
+    // The same for the API's rate limits: they stay on, out of reach.
+    ...UNREACHABLE_RATE_LIMITS,
     ...TIMING,
   };
   const api = new Supervised('api', process.execPath, [join(options.root, 'dist/apps/api/src/main.js')], { ...common, PORT: String(apiPort), RUN_WORKER: 'false', SEED_ARTICLE: 'true' }, log('api'));

@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY, POLICY_LIMITS } from '@app/moderation';
-import { AppConfig, configureHttp, loadConfig, MONGO_DB } from '@app/platform';
+import { AppConfig, configureHttp, loadConfig, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
@@ -47,6 +47,9 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     // Tests send bursts from one address and a few readers: screening still runs, without
     // velocity and repetition limits (test/moderation.e2e-spec.ts uses the real defaults).
     MODERATION_POLICY: RELAXED_POLICY,
+    // The same: every request comes from 127.0.0.1 and a few readers (test/rate-limits.e2e-spec.ts
+    // sets its own low limits).
+    ...UNREACHABLE_RATE_LIMITS,
     ...opts.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.for(config)] })

@@ -1,6 +1,6 @@
 import { ModeratorActionsModule } from '@app/moderator-actions';
 import { DataRightsModule } from '@app/data-rights';
-import { AuthModule, HealthModule, platformModules } from '@app/platform';
+import { AuthModule, HealthModule, platformModules, RateLimitsModule } from '@app/platform';
 import { ReadModelsModule } from '@app/read-models';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -71,7 +71,7 @@ const controllers = [
 const liveProviders = [LogTailer, PublicReplyChanges];
 
 @Module({
-  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
+  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, RateLimitsModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
   controllers,
   providers: [SeedService, ...commandHandlers, ...queryHandlers, ...liveProviders],
 })

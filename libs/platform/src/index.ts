@@ -24,3 +24,7 @@ export * from './health/health.module';
 export * from './platform-modules';
 export * from './commenters/commenter-directory';
 export * from './commenters/commenters.module';
+export * from './rate-limits/rate-limit-storage';
+export * from './rate-limits/rate-limit.guard';
+export * from './rate-limits/rate-limited.decorator';
+export * from './rate-limits/rate-limits.module';

@@ -14,7 +14,12 @@ export class GuestIdentity {
   }
 
   actor(name: string, email: string): Actor {
-    return { kind: 'guest', id: this.hash('email', email.trim().toLowerCase()), name: name.trim() };
+    return { kind: 'guest', id: this.idOf(email), name: name.trim() };
+  }
+
+  /** A guest's id: the keyed hash of their email, however it was typed. */
+  idOf(email: string): string {
+    return this.hash('email', email.trim().toLowerCase());
   }
 
   /** A guest's proof of authorship: derived from the reply id, so nothing is stored. */

@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ NETWORK_DATA_RETENTION_HOURS: '720' }).NETWORK_DATA_RETENTION_HOURS).toBe(720);
   });
 
+  it('limits submissions to 10 a minute per commenter and 30 per network unless told otherwise', () => {
+    expect(loadConfig({}).rateLimit('submit')).toEqual({ commenter: 10, network: 30, windowMs: 60_000 });
+    expect(loadConfig({}).rateLimit('flag')).toEqual({ commenter: 30, network: 60, windowMs: 60_000 });
+    const given = loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '10', RATE_LIMIT_REACT_PER_COMMENTER: '5', RATE_LIMIT_REACT_PER_NETWORK: '7' });
+    expect(given.rateLimit('react')).toEqual({ commenter: 5, network: 7, windowMs: 10_000 });
+  });
+
   it.each([
     ['DATA_KEY_SECRET', 'short'],
     ['PERSONAL_DATA_ENCRYPTION', 'perhaps'],
@@ -49,6 +56,12 @@ describe('loadConfig', () => {
     ['NETWORK_DATA_RETENTION_HOURS', '-5'],
     ['NETWORK_DATA_RETENTION_HOURS', '1.5'],
     ['NETWORK_DATA_RETENTION_HOURS', '48h'],
+    ['RATE_LIMIT_WINDOW_SECONDS', '0'],
+    ['RATE_LIMIT_WINDOW_SECONDS', '1m'],
+    ['RATE_LIMIT_SUBMIT_PER_COMMENTER', '0'],
+    ['RATE_LIMIT_SUBMIT_PER_NETWORK', 'lots'],
+    ['RATE_LIMIT_FLAG_PER_COMMENTER', '-1'],
+    ['RATE_LIMIT_REACT_PER_NETWORK', '2.5'],
   ])('stops on a bad %s, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -11,6 +11,26 @@ export const DEV_JWT_SECRET = 'dev-only-reply-section-secret-change-me';
 export const DEV_HASH_KEY = 'dev-only-reply-section-hash-key';
 export const DEV_DATA_KEY_SECRET = 'dev-only-reply-section-data-key-secret-0000';
 
+/** The highest rate limit a setting may name. */
+export const MAX_RATE_LIMIT = 1_000_000;
+
+/**
+ * Every RATE_LIMIT_*_PER_* setting at its highest: for the tests, the bench and the chaos run,
+ * which send bursts from one address and must not meet a limit by accident (the limits stay on).
+ */
+export const UNREACHABLE_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+  ['SUBMIT', 'FLAG', 'REACT'].flatMap((action) => ['COMMENTER', 'NETWORK'].map((scope) => [`RATE_LIMIT_${action}_PER_${scope}`, String(MAX_RATE_LIMIT)])),
+);
+
+/** What limits one rate-limited action: per commenter and per network, in one window. */
+export interface RateLimit {
+  commenter: number;
+  network: number;
+  windowMs: number;
+}
+
+export type RateLimitedAction = 'submit' | 'flag' | 'react';
+
 /** Everything the processes read from the environment, validated at start. */
 export class AppConfig {
   @Matches(/^mongodb(\+srv)?:\/\/[^/]+\/[A-Za-z0-9_-]+/, { message: 'MONGO_URL must be a mongodb:// URL naming a database, e.g. mongodb://127.0.0.1:27017/reply_section' })
@@ -60,6 +80,36 @@ export class AppConfig {
   @Min(1, { message: 'NETWORK_DATA_RETENTION_HOURS must be at least 1 (hour)' })
   @Max(720, { message: 'NETWORK_DATA_RETENTION_HOURS must be at most 720 (30 days)' })
   NETWORK_DATA_RETENTION_HOURS = 48;
+
+  /**
+   * Rate limits on submitting, flagging and reacting (docs/decisions/0020): how many a
+   * commenter, and how many one network (a keyed hash of the client address), may send per
+   * window. Counted in Redis across every API replica, per process while Redis is down.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be a whole number of seconds' })
+  @Min(1, { message: 'RATE_LIMIT_WINDOW_SECONDS must be at least 1' })
+  @Max(86_400, { message: 'RATE_LIMIT_WINDOW_SECONDS must be at most 86400 (a day)' })
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @Transform(toInt) @IsInt({ message: 'RATE_LIMIT_SUBMIT_PER_COMMENTER must be an integer' }) @Min(1) @Max(MAX_RATE_LIMIT)
+  RATE_LIMIT_SUBMIT_PER_COMMENTER = 10;
+
+  @Transform(toInt) @IsInt({ message: 'RATE_LIMIT_SUBMIT_PER_NETWORK must be an integer' }) @Min(1) @Max(MAX_RATE_LIMIT)
+  RATE_LIMIT_SUBMIT_PER_NETWORK = 30;
+
+  @Transform(toInt) @IsInt({ message: 'RATE_LIMIT_FLAG_PER_COMMENTER must be an integer' }) @Min(1) @Max(MAX_RATE_LIMIT)
+  RATE_LIMIT_FLAG_PER_COMMENTER = 30;
+
+  @Transform(toInt) @IsInt({ message: 'RATE_LIMIT_FLAG_PER_NETWORK must be an integer' }) @Min(1) @Max(MAX_RATE_LIMIT)
+  RATE_LIMIT_FLAG_PER_NETWORK = 60;
+
+  /** For reactions, which are still to come: their endpoint applies @RateLimited('react'). */
+  @Transform(toInt) @IsInt({ message: 'RATE_LIMIT_REACT_PER_COMMENTER must be an integer' }) @Min(1) @Max(MAX_RATE_LIMIT)
+  RATE_LIMIT_REACT_PER_COMMENTER = 60;
+
+  @Transform(toInt) @IsInt({ message: 'RATE_LIMIT_REACT_PER_NETWORK must be an integer' }) @Min(1) @Max(MAX_RATE_LIMIT)
+  RATE_LIMIT_REACT_PER_NETWORK = 120;
 
   /** How often the worker polls the inbox and the log when no wake-up came. */
   @Transform(toInt) @IsInt({ message: 'POLL_INTERVAL_MS must be an integer' }) @Min(50)
@@ -129,6 +179,13 @@ export class AppConfig {
 
   get leaseTiming(): { ttlMs: number; marginMs: number; storeTimeoutMs: number } {
     return { ttlMs: this.LEASE_TTL_MS, marginMs: this.LEASE_MARGIN_MS, storeTimeoutMs: this.STORE_TIMEOUT_MS };
+  }
+
+  rateLimit(action: RateLimitedAction): RateLimit {
+    const windowMs = this.RATE_LIMIT_WINDOW_SECONDS * 1000;
+    if (action === 'submit') return { commenter: this.RATE_LIMIT_SUBMIT_PER_COMMENTER, network: this.RATE_LIMIT_SUBMIT_PER_NETWORK, windowMs };
+    if (action === 'flag') return { commenter: this.RATE_LIMIT_FLAG_PER_COMMENTER, network: this.RATE_LIMIT_FLAG_PER_NETWORK, windowMs };
+    return { commenter: this.RATE_LIMIT_REACT_PER_COMMENTER, network: this.RATE_LIMIT_REACT_PER_NETWORK, windowMs };
   }
 
   get trustProxy(): boolean | number | string {

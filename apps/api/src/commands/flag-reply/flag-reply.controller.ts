@@ -1,5 +1,5 @@
 import { Actor, FLAG_REASONS, FlagReason, MAX_FLAG_NOTE_LENGTH } from '@app/domain';
-import { Allow, CurrentActor, IsOptionalNotNull, IsVisibleText } from '@app/platform';
+import { Allow, CurrentActor, IsOptionalNotNull, IsVisibleText, RateLimited } from '@app/platform';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -26,6 +26,7 @@ export class FlagReplyController {
   /** One flag per reader per reply; enough of them put the reply in the reported queue (it stays up until a moderator acts). */
   @Post(':id/flags')
   @Allow('reader')
+  @RateLimited('flag')
   @HttpCode(201)
   @ApiCreatedResponse({ description: '{replyId, reason}' })
   async flag(@Param() { id }: ReplyIdParam, @Body() dto: FlagReplyDto, @CurrentActor() reader: Actor) {

@@ -1,5 +1,5 @@
 import { Actor, InvalidCommandError } from '@app/domain';
-import { Allow, CurrentActor, GuestIdentity } from '@app/platform';
+import { Allow, CurrentActor, GuestIdentity, RateLimited } from '@app/platform';
 import { Body, Controller, Headers, HttpCode, Ip, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
@@ -19,6 +19,7 @@ export class SubmitReplyController {
 
   @Post(':id/replies')
   @Allow('commenter')
+  @RateLimited('submit')
   @HttpCode(202)
   @ApiHeader({
     name: 'Idempotency-Key',
