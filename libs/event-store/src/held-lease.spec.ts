@@ -138,6 +138,24 @@ describe('HeldLease', () => {
     expect(late).toEqual([11, 12, 13]);
   });
 
+  it('starts no call while one it gave up on is still out, and gives the lease up if that never answers', async () => {
+    const lease = new HeldLease(new MemoryLeases(), 'p', timing);
+    await lease.hold();
+    let land: () => void = () => undefined;
+    await expect(lease.call(() => new Promise<void>((r) => (land = r)), 5)).rejects.toBeInstanceOf(StoreTimeoutError);
+    const order: string[] = [];
+    const next = lease.call(async () => void order.push('next write'), 6);
+    await new Promise((r) => setTimeout(r, timing.storeTimeoutMs));
+    order.push('given-up write landed');
+    land();
+    await next;
+    expect(order).toEqual(['given-up write landed', 'next write']);
+
+    await expect(lease.call(() => new Promise(() => undefined), 7)).rejects.toBeInstanceOf(StoreTimeoutError);
+    await expect(lease.call(async () => 'never runs', 8)).rejects.toThrow(/gave up on has still not answered/);
+    expect(lease.held).toBe(false);
+  });
+
   it('a new holder waits out a lease that was not released, but not one that was', async () => {
     const leases = new MemoryLeases();
     const first = new HeldLease(leases, 'p', timing);

@@ -157,7 +157,29 @@ export class HeldLease implements WriteGuard {
     this.ready = false;
   }
 
+  /** Calls this process gave up on that have not answered yet: no new call starts until they do. */
+  private readonly abandoned = new Set<Promise<unknown>>();
+
+  /**
+   * A call given up on may still land; a retry's writes must not go out before it, or it would
+   * land over them. Waits for those calls up to the lease length, then gives the lease up.
+   */
+  private async drainAbandoned(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((r) => (timer = setTimeout(r, this.timing.ttlMs)));
+    try {
+      await Promise.race([Promise.allSettled([...this.abandoned]), waited]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.abandoned.size > 0) {
+      this.drop();
+      throw new LeaseLostError(this.name, 'a store call it gave up on has still not answered');
+    }
+  }
+
   async call<T>(op: () => Promise<T>, writes?: number): Promise<T> {
+    if (this.abandoned.size > 0) await this.drainAbandoned();
     if (this.lease && this.now() > this.deadline - this.timing.ttlMs / 2) await this.renew();
     if (!this.lease) throw new LeaseLostError(this.name, 'not held');
     if (!this.ready && !this.starting) throw new LeaseLostError(this.name, 'still waiting out the previous holder');
@@ -168,6 +190,11 @@ export class HeldLease implements WriteGuard {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         givenUp = true;
+        this.abandoned.add(running);
+        void running.then(
+          () => this.abandoned.delete(running),
+          () => this.abandoned.delete(running),
+        );
         reject(new StoreTimeoutError(this.timing.storeTimeoutMs));
       }, this.timing.storeTimeoutMs);
     });
