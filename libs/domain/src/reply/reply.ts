@@ -78,7 +78,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
       }
     }
     const depth = parent ? parent.depth + 1 : 1;
-    article.assertAcceptsReply({ asGuest: input.author.kind === 'guest', depth });
+    article.assertAcceptsReply({ asGuest: input.author.kind === 'guest', depth, now });
 
     const reply = new Reply();
     reply.record({
