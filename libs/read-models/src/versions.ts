@@ -19,6 +19,9 @@ export const ViewCollections = {
   queueCounts: 'moderation_queue_counts',
   commenterReplies: 'commenter_replies',
   commenterMeta: 'commenter_meta',
+  spamTokens: 'spam_model_tokens',
+  spamTotals: 'spam_model_totals',
+  spamLessons: 'spam_model_lessons',
 } as const;
 
 /** Reply references per bucket of a commenter's list: a prolific commenter's list stays paged. */
