@@ -521,3 +521,47 @@ describe('the spam model', () => {
     expect(report.documents).toBeGreaterThan(10);
   });
 });
+
+describe("the author's own replies beside the thread", () => {
+  const mine = (auth: string | null, editTokens?: string, articleId = A) => {
+    const req = sys.http.get(`/articles/${articleId}/replies/mine`);
+    if (auth) req.set('Authorization', auth);
+    if (editTokens) req.set('X-Edit-Tokens', editTokens);
+    return req;
+  };
+
+  it('shows a reader their replies with their status at once, held ones with why; nobody else sees them', async () => {
+    const author = reader();
+    const fine = await submit(unique('The library hours should be longer.'), author);
+    const held = await submit(unique('what an idiot take on the library'), author);
+    const listed = await eventually(async () => {
+      const res = await mine(author).expect(200);
+      expect(res.body.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining([fine.id, held.id]));
+      return res;
+    });
+    expect(listed.headers['cache-control']).toContain('no-store');
+    await settledStatus(held.id);
+    const after = (await mine(author).expect(200)).body.items;
+    expect(after.find((i: { id: string }) => i.id === held.id)).toMatchObject({ status: 'pending', body: expect.stringContaining('idiot'), reasons: [expect.objectContaining({ code: expect.any(String) })] });
+    expect(after[0].id).toBe(held.id); // newest first
+    expect((await mine(reader()).expect(200)).body.items).toEqual([]);
+    expect((await mine(moderator).expect(200)).body.items).toEqual([]);
+  });
+
+  it('a guest names theirs with edit tokens; no proof is 401, a wrong token 403, bad input 400', async () => {
+    const guest = await submit(unique('A guest asks about parking.'), null);
+    const items = await eventually(async () => {
+      const res = await mine(null, `${guest.id}:${guest.editToken}`).expect(200);
+      expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([guest.id]);
+      return res.body.items;
+    });
+    expect(items[0].status).toMatch(/checking|published/);
+    await mine(null).expect(401);
+    await mine(null, `${guest.id}:${'x'.repeat(43)}`).expect(403);
+    await mine(null, 'garbage').expect(400);
+    await mine(reader(), `${guest.id}:${guest.editToken}`).expect(400);
+    await mine(reader(), undefined, 'NOT_AN_ID').expect(400);
+    // Another article: none of theirs there.
+    expect((await mine(null, `${guest.id}:${guest.editToken}`, 'another-article').expect(200)).body.items).toEqual([]);
+  });
+});

@@ -6,11 +6,12 @@ import { EraseCommenterController } from './erase-commenter/erase-commenter.cont
 import { EraseCommenterHandler } from './erase-commenter/erase-commenter.handler';
 import { EraseMeController } from './erase-commenter/erase-me.controller';
 import { FindCommenterController } from './find-commenter/find-commenter.controller';
+import { MyRepliesController } from './my-replies/my-replies.controller';
 import { CommenterReplyList } from './shared/commenter-replies';
 import { DataSubjects } from './shared/requester';
 
 const dataRightsProviders = [DataSubjects, CommenterReplyList, EraseCommenterHandler, ExportCommenterDataHandler];
-const dataRightsControllers = [MyDataController, EraseMeController, FindCommenterController, CommenterDataController, EraseCommenterController];
+const dataRightsControllers = [MyRepliesController, MyDataController, EraseMeController, FindCommenterController, CommenterDataController, EraseCommenterController];
 
 /** Readers' data rights over HTTP: export and erasure, for themselves and by admins on request. */
 @Module({ controllers: dataRightsControllers, providers: dataRightsProviders })

@@ -21,4 +21,17 @@ export class CommenterReplyList {
     }
     return ids;
   }
+
+  /** Their latest replies on one article, newest first: at most `limit`, from their last `buckets` buckets. */
+  async recentOn(commenterId: string, articleId: string, limit: number, buckets = 2): Promise<string[]> {
+    const meta = await this.db.collection<CommenterMeta>(this.names.collection(ViewCollections.commenterMeta)).findOne({ _id: commenterId });
+    if (!meta) return [];
+    const col = this.db.collection<CommenterReplies>(this.names.collection(ViewCollections.commenterReplies));
+    const ids: string[] = [];
+    for (let b = meta.lastBucket; b >= 0 && b > meta.lastBucket - buckets && ids.length < limit; b--) {
+      const bucket = await col.findOne({ _id: commenterRepliesId(commenterId, b) });
+      for (const r of [...(bucket?.replies ?? [])].reverse()) if (r.articleId === articleId && ids.length < limit) ids.push(r.replyId);
+    }
+    return ids;
+  }
 }
