@@ -161,4 +161,17 @@ describe('readers react to replies', () => {
     expect(await reactionCommits(id)).toHaveLength(0);
     await react(id, 'like', someone).send({}).expect(201);
   });
+
+  it('an erased reader\'s reactions stay counted (anonymous); signing in again makes a new commenter, who may react again', async () => {
+    const id = await published();
+    const sub = `erased-${randomBytes(4).toString('hex')}`;
+    await react(id, 'insightful', reader(sub)).expect(201);
+    await countsBecome(id, { insightful: 1 });
+    const erased = (await sys.http.delete('/me').set('Authorization', reader(sub)).expect(202)).body.erased[0].commenterId;
+    // The commenter ledger has gone through the log past the erasure: the counts are as they were.
+    await eventually(async () => expect(await sys.db.collection('commenter_meta__v1').findOne({ _id: erased })).toMatchObject({ erasedAt: expect.any(String) }), 20_000);
+    await countsBecome(id, { insightful: 1 });
+    await react(id, 'insightful', reader(sub)).expect(201);
+    await countsBecome(id, { insightful: 2 });
+  });
 });
