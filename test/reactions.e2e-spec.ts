@@ -174,4 +174,28 @@ describe('readers react to replies', () => {
     await react(id, 'insightful', reader(sub)).expect(201);
     await countsBecome(id, { insightful: 2 });
   });
+
+  it('GET /me/data holds the reader\'s own reactions: what stands on each reply and every change', async () => {
+    const [r1, r2] = [await published(), await published()];
+    const sub = `exported-${randomBytes(4).toString('hex')}`;
+    await react(r1, 'like', reader(sub)).expect(201);
+    await react(r1, 'funny', reader(sub)).expect(201);
+    await unreact(r1, 'like', reader(sub)).expect(204);
+    await react(r2, 'insightful', reader(sub)).expect(201);
+    await react(r2, 'like', reader()).expect(201); // someone else's: not in this export
+    const data = await eventually(async () => {
+      const body = (await sys.http.get('/me/data').set('Authorization', reader(sub)).expect(200)).body;
+      expect(body.reactions).toHaveLength(2);
+      return body;
+    }, 20_000);
+    expect(data.replies).toEqual([]);
+    expect(data.reactions).toEqual([
+      { replyId: r1, articleId: A, types: ['funny'], history: [
+        { type: 'reply.reacted', reaction: 'like', at: expect.any(String) },
+        { type: 'reply.reacted', reaction: 'funny', at: expect.any(String) },
+        { type: 'reply.unreacted', reaction: 'like', at: expect.any(String) },
+      ] },
+      { replyId: r2, articleId: A, types: ['insightful'], history: [{ type: 'reply.reacted', reaction: 'insightful', at: expect.any(String) }] },
+    ]);
+  });
 });

@@ -19,6 +19,7 @@ export const ViewCollections = {
   queueCounts: 'moderation_queue_counts',
   commenterReplies: 'commenter_replies',
   commenterMeta: 'commenter_meta',
+  commenterReactions: 'commenter_reactions',
 } as const;
 
 /** Reply references per bucket of a commenter's list: a prolific commenter's list stays paged. */
