@@ -199,3 +199,25 @@ describe('readers react to replies', () => {
     ]);
   });
 });
+
+describe('reactions are rate limited as `react`', () => {
+  let limited: System;
+  beforeAll(async () => {
+    limited = await startSystem({ env: { RATE_LIMIT_REACT_PER_COMMENTER: '2', RATE_LIMIT_REACT_PER_NETWORK: '100', RATE_LIMIT_WINDOW_SECONDS: '60' } });
+  });
+  afterAll(() => limited.stop());
+
+  it('past the commenter\'s limit: 429 with Retry-After, nothing recorded; taking back counts too', async () => {
+    const res = await limited.http.post(`/articles/${A}/replies`).set('Authorization', `Bearer ${tokenFor(limited.config, 'reader', 'author-x')}`).send({ body: unique('Limit me.') }).expect(202);
+    await verdictOn(limited, res.body.id);
+    const bob = `Bearer ${tokenFor(limited.config, 'reader', 'bob-limited')}`;
+    await limited.http.put(`/replies/${res.body.id}/reactions/like`).set('Authorization', bob).expect(201);
+    await limited.http.delete(`/replies/${res.body.id}/reactions/like`).set('Authorization', bob).expect(204);
+    const refused = await limited.http.put(`/replies/${res.body.id}/reactions/funny`).set('Authorization', bob);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    expect(await limited.db.collection('commits').countDocuments({ streamId: { $regex: `^reaction-${res.body.id}-` } })).toBe(2);
+    // Another reader is not limited by bob's count.
+    await limited.http.put(`/replies/${res.body.id}/reactions/funny`).set('Authorization', `Bearer ${tokenFor(limited.config, 'reader', 'eve-limited')}`).expect(201);
+  });
+});
