@@ -42,6 +42,8 @@ const thread = async (articleId: string) => (await sys.http.get(`/articles/${art
 const itemOf = async (articleId: string, id: string) => (await thread(articleId)).items.find((i: { id: string }) => i.id === id);
 const reader = (sub: string, name: string) => `Bearer ${tokenFor(sys.config, 'reader', sub, name)}`;
 
+const spamTotals = () => sys.db.collection<{ _id: string; spam: number; ham: number }>('spam_model_totals__v1').findOne({ _id: 'totals' });
+
 async function submit(articleId: string, auth: string | null, body: string, extra: Record<string, unknown> = {}, userAgent?: string) {
   const req = sys.http.post(`/articles/${articleId}/replies`);
   if (auth) req.set('Authorization', auth);
@@ -116,6 +118,10 @@ describe('a reader exports and erases their data', () => {
     await sys.http.patch(`/replies/${onA.id}`).set('Authorization', alice).send({ body: edited }).expect(200);
     await eventually(async () => expect((await itemOf(A, onA.id))?.body).toBe(edited));
     await eventually(async () => expect(await itemOf(B, onB.id)).toBeDefined());
+    // A moderator marks one of hers as spam: the spam model learns from her words.
+    const seen = await sys.http.get(`/replies/${onB.id}`).set('Authorization', moderator).expect(200);
+    await sys.http.post(`/moderation/replies/${onB.id}/spam`).set('Authorization', moderator).set('If-Match', seen.headers.etag).send({}).expect(200);
+    await eventually(async () => expect(await spamTotals()).toMatchObject({ spam: 1 }));
     commenterId = (await sys.http.get(`/admin/commenters?sub=${encodeURIComponent(sub)}`).set('Authorization', admin).expect(200)).body.commenterId;
     await settled();
     statsBefore = (await sys.http.get(`/articles/${A}`).expect(200)).body.stats;
@@ -184,6 +190,9 @@ describe('a reader exports and erases their data', () => {
     const { events } = await sys.app.get<EventStore>(EVENT_STORE).load<ReplyEvent>(Reply.streamId(onA.id));
     expect(events.map((e) => e.event.type).filter(notVerdict)).toEqual(['reply.submitted', 'reply.edited', 'reply.erased']);
     expect(events[0].event.data).toMatchObject({ body: '', author: { id: commenterId, name: '' } });
+    // What the spam model learned from her is taken back.
+    expect(await spamTotals()).toMatchObject({ spam: 0, ham: 0 });
+    expect(await sys.db.collection('spam_model_tokens__v1').countDocuments({ $or: [{ spam: { $ne: 0 } }, { ham: { $ne: 0 } }] })).toBe(0);
     const report = await verifyViews(sys.db, sys.app.get<LogReader>(LOG_READER), liveProjections(), liveViewNames());
     expect(report.differences).toEqual([]);
     expect(report.documents).toBeGreaterThan(0);

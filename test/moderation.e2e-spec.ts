@@ -480,3 +480,44 @@ describe('appeals', () => {
     await appeal(fine.id, reader()).expect(403);
   });
 });
+
+describe('the spam model', () => {
+  it('learns from moderators marking spam and approving, scores new replies with it, and equals a rebuild', async () => {
+    const article = `learning-${randomBytes(3).toString('hex')}`;
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: article, title: 'Learning', author: 'E', category: 'News', body: ['p'], settings: { moderation: 'pre' } }).expect(202);
+    const spammy = ['discount', 'watches', 'replica', 'bargain', 'shipping', 'luxury', 'wholesale', 'outlet'];
+    const civic = ['council', 'budget', 'library', 'funding', 'meeting', 'residents', 'zoning', 'schools'];
+    const text = (words: string[], i: number) => `${words.slice(i % 3, (i % 3) + 5).join(' ')} ${unique('note')}`;
+    const decide = async (id: string, action: 'spam' | 'approve') => {
+      const d = await settledStatus(id);
+      await sys.http.post(`/moderation/replies/${id}/${action}`).set('Authorization', moderator).set('If-Match', `"${d.version}"`).send({}).expect(200);
+    };
+    for (let i = 0; i < 10; i++) {
+      const [s, h] = await Promise.all([submit(text(spammy, i), reader(), article), submit(text(civic, i), reader(), article)]);
+      await Promise.all([decide(s.id, 'spam'), decide(h.id, 'approve')]);
+    }
+    // Every decision learned (the model's projector), then read by the workers within a few seconds.
+    await eventually(async () => {
+      const totals = await sys.db.collection<{ _id: string; spam: number; ham: number }>('spam_model_totals__v1').findOne({ _id: 'totals' });
+      expect(totals).toMatchObject({ spam: 10, ham: 10 });
+    }, 30_000);
+    const verdict = await eventually(async () => {
+      const r = await submit(`luxury replica watches discount outlet ${unique('now')}`, reader(), article);
+      const d = await settledStatus(r.id);
+      expect(d.verdict.reasons.map((x: { code: string }) => x.code)).toContain('spam-model');
+      return d.verdict;
+    }, 30_000);
+    expect(verdict.modelVersion).toEqual(expect.any(Number));
+    expect(verdict.score).toBeGreaterThan(0);
+    const civicVerdict = (await settledStatus((await submit(`council budget library meeting ${unique('ok')}`, reader(), article)).id)).verdict;
+    expect(civicVerdict.modelVersion).toBe(verdict.modelVersion);
+    expect(civicVerdict.reasons.map((r: { code: string }) => r.code)).not.toContain('spam-model');
+
+    const { verifyViews, liveViewNames, SpamModelProjection } = await import('@app/read-models');
+    const { MongoLogReader, UpcasterRegistry } = await import('@app/event-store');
+    const { PersonalDataCipher } = await import('@app/event-store');
+    const report = await verifyViews(sys.db, new MongoLogReader(sys.db, new UpcasterRegistry(), sys.app.get(PersonalDataCipher)), [new SpamModelProjection()], liveViewNames());
+    expect(report.differences).toEqual([]);
+    expect(report.documents).toBeGreaterThan(10);
+  });
+});

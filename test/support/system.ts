@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY, POLICY_LIMITS } from '@app/moderation';
-import { AppConfig, configureHttp, loadConfig, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
+import { AppConfig, Clock, CLOCK, configureHttp, loadConfig, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
@@ -33,7 +33,7 @@ export const RELAXED_POLICY = JSON.stringify({
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 
 /** The real API (and worker, unless told not to) on the real store and Redis, in this process. */
-export async function startSystem(opts: { env?: Record<string, string>; database?: string; worker?: boolean; logs?: string[] } = {}): Promise<System> {
+export async function startSystem(opts: { env?: Record<string, string>; database?: string; worker?: boolean; logs?: string[]; clock?: Clock } = {}): Promise<System> {
   const database = opts.database ?? uniqueName('e2e');
   const config = loadConfig({
     MONGO_URL: `${TEST_MONGO_URL}/${database}`,
@@ -52,10 +52,11 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     ...UNREACHABLE_RATE_LIMITS,
     ...opts.env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.for(config)] })
+  let builder = Test.createTestingModule({ imports: [AppModule.for(config)] })
     .overrideProvider(AppConfig)
-    .useValue(config)
-    .compile();
+    .useValue(config);
+  if (opts.clock) builder = builder.overrideProvider(CLOCK).useValue(opts.clock);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: opts.logs ? capturingLogger(opts.logs) : process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] });
   configureHttp(app, config);
   await app.init();

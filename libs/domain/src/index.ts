@@ -17,4 +17,4 @@ export * from './policy/site-policy';
 export * from './shared/personal-data';
 
 /** Bump when an aggregate's snapshot state changes shape: older snapshots are then ignored. */
-export const SNAPSHOT_SCHEMA = 2;
+export const SNAPSHOT_SCHEMA = 3;

@@ -198,13 +198,15 @@ export class HeldLease implements WriteGuard {
         reject(new StoreTimeoutError(this.timing.storeTimeoutMs));
       }, this.timing.storeTimeoutMs);
     });
-    const running = op();
+    // Started in a microtask, so an `op` that throws at once rejects like any failed call.
+    const running = Promise.resolve().then(op);
     if (writes !== undefined) {
-      // Landed after we stopped waiting, after a new acquisition or past the lease: another
-      // write (ours, retried, or a new holder's) may have gone in before it and been undone.
+      // Landed after a new acquisition or past the lease: a new holder's write may have gone
+      // in before it and been undone. (One merely given up on cannot undo this holder's own
+      // later writes: none starts before it answers.)
       void running.then(
         () => {
-          if (givenUp || this.token !== token || this.now() > this.deadline) this.hooks.onLateWrite?.(writes);
+          if (this.token !== token || this.now() > this.deadline) this.hooks.onLateWrite?.(writes);
         },
         () => undefined,
       );

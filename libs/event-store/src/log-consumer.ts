@@ -70,6 +70,8 @@ export interface LogHandler {
   handle(entries: LogEntry[], guard: WriteGuard): Promise<void>;
   /** The partition an entry belongs to (its article): a failing entry parks only its partition. */
   partitionOf(entry: LogEntry): string;
+  /** The checkpoint was rewound for a rolled-back document it reported: it may forget that one now. */
+  rolledBack?(error: ViewRolledBackError): void;
 }
 
 export interface ConsumerOptions {
@@ -197,6 +199,7 @@ export class LogConsumer {
       } catch (error) {
         if (!(error instanceof ViewRolledBackError)) throw error;
         await this.rewind(state, error.position);
+        this.handler.rolledBack?.(error);
         continue;
       }
       handled += entries.length;
@@ -318,34 +321,46 @@ export class LogConsumer {
   /** Replays each parked partition an admin asked to retry, from its failing entry to the checkpoint. */
   private async retryParked(state: CheckpointDocument): Promise<void> {
     for (const parked of [...state.parked]) {
-      const letter = await this.lease.call(() => this.deadLetters.findOne({ _id: parked.deadLetterId }));
-      const attemptsBefore = letter?.attempts ?? parked.attempts;
-      const request = await this.lease.call(() => this.retries.findOne({ _id: retryRequestId({ _id: parked.deadLetterId, attempts: attemptsBefore }) }));
-      if (!request) continue;
-      let failure: unknown = null;
-      let from = parked.position - 1;
-      while (from < state.position && !failure) {
-        const batch = (await this.reader.readAfter(from, this.options.batchSize)).filter((e) => e.position <= state.position);
-        if (batch.length === 0) break;
-        for (const entry of batch.filter((e) => this.handler.partitionOf(e) === parked.partition)) {
-          failure = await this.tryEntry(entry);
-          if (failure) break;
-        }
-        from = batch[batch.length - 1].position;
+      try {
+        await this.retryPartition(state, parked);
+      } catch (error) {
+        if (!(error instanceof ViewRolledBackError)) throw error;
+        // The main loop replays from the rolled-back document; the retry waits for the next run.
+        await this.rewind(state, error.position);
+        this.handler.rolledBack?.(error);
+        return;
       }
-      const now = new Date();
-      const attempts = attemptsBefore + (failure ? this.options.attempts : 0);
-      await this.lease.call(() =>
-        this.deadLetters.findOneAndUpdate(
-          { _id: parked.deadLetterId },
-          { $set: failure ? { attempts, error: message(failure), updatedAt: now } : { status: 'resolved', updatedAt: now } },
-        ),
-      );
-      state.parked = failure
-        ? state.parked.map((p) => (p.partition === parked.partition ? { ...p, attempts } : p))
-        : state.parked.filter((p) => p.partition !== parked.partition);
-      await this.save(state);
     }
+  }
+
+  private async retryPartition(state: CheckpointDocument, parked: ParkedPartition): Promise<void> {
+    const letter = await this.lease.call(() => this.deadLetters.findOne({ _id: parked.deadLetterId }));
+    const attemptsBefore = letter?.attempts ?? parked.attempts;
+    const request = await this.lease.call(() => this.retries.findOne({ _id: retryRequestId({ _id: parked.deadLetterId, attempts: attemptsBefore }) }));
+    if (!request) return;
+    let failure: unknown = null;
+    let from = parked.position - 1;
+    while (from < state.position && !failure) {
+      const batch = (await this.reader.readAfter(from, this.options.batchSize)).filter((e) => e.position <= state.position);
+      if (batch.length === 0) break;
+      for (const entry of batch.filter((e) => this.handler.partitionOf(e) === parked.partition)) {
+        failure = await this.tryEntry(entry);
+        if (failure) break;
+      }
+      from = batch[batch.length - 1].position;
+    }
+    const now = new Date();
+    const attempts = attemptsBefore + (failure ? this.options.attempts : 0);
+    await this.lease.call(() =>
+      this.deadLetters.findOneAndUpdate(
+        { _id: parked.deadLetterId },
+        { $set: failure ? { attempts, error: message(failure), updatedAt: now } : { status: 'resolved', updatedAt: now } },
+      ),
+    );
+    state.parked = failure
+      ? state.parked.map((p) => (p.partition === parked.partition ? { ...p, attempts } : p))
+      : state.parked.filter((p) => p.partition !== parked.partition);
+    await this.save(state);
   }
 
   private async save(state: CheckpointDocument): Promise<void> {

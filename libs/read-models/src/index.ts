@@ -5,6 +5,7 @@ export * from './projections/errors';
 export * from './projections/documents';
 export * from './projections/article-view.projection';
 export * from './projections/reply-detail.projection';
+export * from './projections/spam-model.projection';
 export * from './projections/thread.projection';
 export * from './projections/commenter-replies.projection';
 export * from './projections/moderation-queues.projection';

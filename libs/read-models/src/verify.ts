@@ -49,7 +49,7 @@ export async function verifyViews(db: mongo.Db, reader: LogReader, projections: 
         from = entries[entries.length - 1].position;
       }
       for (const collection of projection.collections) {
-        await compare(db, names.collection(collection), scratch.collection(collection), upTo, report);
+        await compare(db, names.collection(collection), scratch.collection(collection), upTo, report, (doc) => projection.isEmpty?.(collection, doc) ?? false);
       }
     }
   } finally {
@@ -58,8 +58,8 @@ export async function verifyViews(db: mongo.Db, reader: LogReader, projections: 
   return report;
 }
 
-async function compare(db: mongo.Db, liveName: string, scratchName: string, upTo: number, report: VerifyReport): Promise<void> {
-  const load = async (name: string) => new Map((await db.collection<ViewDocument>(name).find({}).toArray()).map((d) => [d._id, d]));
+async function compare(db: mongo.Db, liveName: string, scratchName: string, upTo: number, report: VerifyReport, isEmpty: (doc: ViewDocument) => boolean): Promise<void> {
+  const load = async (name: string) => new Map((await db.collection<ViewDocument>(name).find({}).toArray()).filter((d) => !isEmpty(d)).map((d) => [d._id, d]));
   const [live, rebuilt] = await Promise.all([load(liveName), load(scratchName)]);
   for (const id of new Set([...live.keys(), ...rebuilt.keys()])) {
     const a = live.get(id);

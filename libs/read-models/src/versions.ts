@@ -20,6 +20,9 @@ export const ViewCollections = {
   commenterReplies: 'commenter_replies',
   commenterMeta: 'commenter_meta',
   commenterReactions: 'commenter_reactions',
+  spamTokens: 'spam_model_tokens',
+  spamTotals: 'spam_model_totals',
+  spamLessons: 'spam_model_lessons',
 } as const;
 
 /** Reply references per bucket of a commenter's list: a prolific commenter's list stays paged. */

@@ -8,6 +8,7 @@ import type Redis from 'ioredis';
 import { SPAM_QUEUE } from './screening-jobs';
 import { ScreeningSignals } from './screening-signals';
 import { SpamProcessor } from './spam.processor';
+import { SpamModelInMemory } from './spam-model-in-memory';
 
 /** BullMQ's own connection: workers block on it, so it never gives up on a command. */
 function connectionOf(url: string) {
@@ -26,6 +27,7 @@ function connectionOf(url: string) {
 
 const screeningProviders = [
   SpamProcessor,
+  SpamModelInMemory,
   ScreeningSweeper,
   { provide: ScreeningBacklog, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ScreeningBacklog(db) },
   { provide: ScreeningSignals, inject: [REDIS, AppConfig], useFactory: (redis: Redis, config: AppConfig) => new ScreeningSignals(redis, config.QUEUE_PREFIX) },

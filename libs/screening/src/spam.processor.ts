@@ -2,6 +2,7 @@ import { OutdatedVerdictError, Reply, Verdict } from '@app/domain';
 import { StreamConflictError } from '@app/event-store';
 import { Aggregates, Clock, CLOCK, NetworkData, PolicyInForce } from '@app/platform';
 import { Scorer } from './scorer';
+import { SpamModelInMemory } from './spam-model-in-memory';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
@@ -43,6 +44,7 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     private readonly signals: ScreeningSignals,
     private readonly backlog: ScreeningBacklog,
     private readonly policies: PolicyInForce,
+    private readonly models: SpamModelInMemory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super();
@@ -69,7 +71,7 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     }
     const network = await this.network.get(commitId).catch(() => null);
     // The policy in force when the job runs: the verdict names its version.
-    const scorer = new Scorer(await this.policies.current());
+    const scorer = new Scorer(await this.policies.current(), await this.models.current());
     const scored = scorer.fingerprint(reply.body);
     const counts = await this.signals.count(job.id ?? `${replyId}-${version}`, { commenterId: reply.author.id, networkHash: network?.addressHash ?? null, fingerprint: scored, at: reply.submittedAt });
     const verdict = scorer.score({ body: reply.body, authorName: reply.author.name, honeypot: reply.honeypot, counts }, version);

@@ -1,3 +1,4 @@
 export * from './worker.module';
 export * from './log-worker.service';
 export * from './projectors';
+export * from './auto-close-sweeper';

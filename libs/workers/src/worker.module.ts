@@ -4,9 +4,10 @@ import { Queue } from 'bullmq';
 import { CommenterLedger } from '@app/data-rights';
 import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
 import { AppConfig, Clock, CLOCK, CommenterDirectory, MONGO_DB, NetworkData, platformModules } from '@app/platform';
-import { liveProjections, ProjectionRunner, ViewNames } from '@app/read-models';
+import { liveProjections, ProjectionRunner, ViewNames, ViewReader } from '@app/read-models';
 import { Logger, Module } from '@nestjs/common';
 import type { mongo } from 'mongoose';
+import { AutoCloseSweeper } from './auto-close-sweeper';
 import { LogWorkerService } from './log-worker.service';
 import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
 
@@ -33,7 +34,9 @@ const workerProviders = [
     },
   },
   LogWorkerService,
+  { provide: ViewReader, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ViewReader(db, ViewNames.of(liveProjections())) },
+  AutoCloseSweeper,
 ];
 
-@Module({ imports: [...platformModules, ScreeningModule], providers: workerProviders, exports: [LogWorkerService] })
+@Module({ imports: [...platformModules, ScreeningModule], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
 export class WorkerModule {}

@@ -18,4 +18,8 @@ export class ReplySettingsDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10 }) @IsOptionalNotNull() @IsInt() @Min(1) @Max(10)
   maxDepth?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 3650, description: 'Replies close by themselves this many days after publication; 0: never' })
+  @IsOptionalNotNull() @IsInt() @Min(0) @Max(3650)
+  autoCloseAfterDays?: number;
 }

@@ -1,5 +1,5 @@
 import { CommenterEvent, ReplyEvent } from '@app/domain';
-import { commitId, EventMetadata, EventStore, EventStoreCollections, LogEntry, LogHandler, StreamConflictError, UNFENCED, WriteGuard } from '@app/event-store';
+import { EventMetadata, EventStore, EventStoreCollections, LogEntry, LogHandler, StreamConflictError, UNFENCED, ViewRolledBackError, WriteGuard, commitId } from '@app/event-store';
 import { CommenterMeta, CommenterReplies, commenterRepliesId, CommenterRepliesProjection, ProjectionRunner, ViewCollections, ViewNames } from '@app/read-models';
 import type { mongo } from 'mongoose';
 import { loadReply } from '../shared/streams';
@@ -44,6 +44,10 @@ export class CommenterLedger implements LogHandler {
   partitionOf(entry: LogEntry): string {
     const data = entry.events[0]?.data as { commenterId?: unknown; author?: { id?: unknown } } | undefined;
     return typeof data?.commenterId === 'string' ? data.commenterId : typeof data?.author?.id === 'string' ? data.author.id : entry.streamId;
+  }
+
+  rolledBack(error: ViewRolledBackError): void {
+    this.index.rolledBack(error);
   }
 
   async handle(entries: LogEntry[], guard: WriteGuard = UNFENCED): Promise<void> {

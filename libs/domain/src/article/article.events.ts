@@ -13,6 +13,11 @@ export interface ReplySettings {
   editWindowMinutes: number;
   /** Deepest nesting allowed: 1 means top-level replies only. */
   maxDepth: number;
+  /**
+   * Replies close this many days after publication (0: never). Absent from settings recorded
+   * before it existed, which never close by themselves.
+   */
+  autoCloseAfterDays?: number;
 }
 
 export const DEFAULT_REPLY_SETTINGS: ReplySettings = {
@@ -21,6 +26,7 @@ export const DEFAULT_REPLY_SETTINGS: ReplySettings = {
   moderation: 'post',
   editWindowMinutes: 15,
   maxDepth: 3,
+  autoCloseAfterDays: 0,
 };
 
 export type ArticlePublished = DomainEvent<
@@ -41,6 +47,9 @@ export type ArticleReplySettingsChanged = DomainEvent<
   { articleId: string; settings: ReplySettings; previous: ReplySettings }
 >;
 
-export type ArticleEvent = ArticlePublished | ArticleReplySettingsChanged;
+/** Its replies closed by themselves, `afterDays` after publication (the settings in force then). */
+export type ArticleAutoClosed = DomainEvent<'article.auto-closed', { articleId: string; afterDays: number; closedAt: string }>;
 
-export const ARTICLE_EVENT_TYPES = ['article.published', 'article.reply-settings-changed'] as const;
+export type ArticleEvent = ArticlePublished | ArticleReplySettingsChanged | ArticleAutoClosed;
+
+export const ARTICLE_EVENT_TYPES = ['article.published', 'article.reply-settings-changed', 'article.auto-closed'] as const;

@@ -21,6 +21,7 @@ export class Article extends AggregateRoot<ArticleEvent> {
   settings: ReplySettings = DEFAULT_REPLY_SETTINGS;
   /** Stream version of the event that set the current settings: their ETag, whatever else the stream holds. */
   settingsVersion = 0;
+  publishedAt = new Date(0);
   private published = false;
 
   static streamId(articleId: string): string {
@@ -64,9 +65,27 @@ export class Article extends AggregateRoot<ArticleEvent> {
     });
   }
 
+  /** When its replies close by themselves, or null when they never do. */
+  get closesAt(): Date | null {
+    const days = this.settings.autoCloseAfterDays ?? 0;
+    return days > 0 ? new Date(this.publishedAt.getTime() + days * 86_400_000) : null;
+  }
+
+  /**
+   * Records that replies closed by themselves, once their time has come (a timed job calls
+   * this; submissions are refused from that moment whether it has run or not).
+   */
+  autoClose(now: Date): void {
+    const closesAt = this.closesAt;
+    if (!this.settings.open || closesAt === null || now < closesAt) return;
+    this.record({ type: 'article.auto-closed', schemaVersion: 1, data: { articleId: this.id, afterDays: this.settings.autoCloseAfterDays!, closedAt: now.toISOString() } });
+  }
+
   /** The rules a new reply must pass before it is accepted. */
-  assertAcceptsReply(opts: { asGuest: boolean; depth: number }): void {
+  assertAcceptsReply(opts: { asGuest: boolean; depth: number; now: Date }): void {
     if (!this.settings.open) throw new RuleViolationError('replies are closed on this article');
+    const closesAt = this.closesAt;
+    if (closesAt !== null && opts.now >= closesAt) throw new RuleViolationError(`replies closed on this article ${this.settings.autoCloseAfterDays} days after it was published`);
     if (opts.asGuest && !this.settings.guestsAllowed) {
       throw new RuleViolationError('this article does not accept replies from guests; sign in');
     }
@@ -79,12 +98,12 @@ export class Article extends AggregateRoot<ArticleEvent> {
   }
 
   protected toState() {
-    return { id: this.id, title: this.title, settings: this.settings, settingsVersion: this.settingsVersion, published: this.published };
+    return { id: this.id, title: this.title, settings: this.settings, settingsVersion: this.settingsVersion, published: this.published, publishedAt: this.publishedAt.toISOString() };
   }
 
   protected fromState(state: unknown): void {
     const s = state as ReturnType<Article['toState']>;
-    Object.assign(this, { id: s.id, title: s.title, settings: s.settings, settingsVersion: s.settingsVersion, published: s.published });
+    Object.assign(this, { id: s.id, title: s.title, settings: s.settings, settingsVersion: s.settingsVersion, published: s.published, publishedAt: new Date(s.publishedAt) });
   }
 
   protected when(event: ArticleEvent): void {
@@ -95,6 +114,11 @@ export class Article extends AggregateRoot<ArticleEvent> {
         this.id = event.data.articleId;
         this.title = event.data.title;
         this.settings = event.data.settings;
+        this.settingsVersion = this.version + 1;
+        this.publishedAt = new Date(event.data.publishedAt);
+        break;
+      case 'article.auto-closed':
+        this.settings = { ...this.settings, open: false };
         this.settingsVersion = this.version + 1;
         break;
       case 'article.reply-settings-changed':

@@ -57,8 +57,9 @@ export class SitePolicy extends AggregateRoot<PolicyEvent> {
 
   protected when(event: PolicyEvent): void {
     if (event.type === 'policy.changed') {
-      // Checked again: a policy in the log is trusted no more than one from a request.
-      this.policy = checkPolicy({ ...event.data.policy, version: this.version + 1 });
+      // Checked when it was written; read as it was, so a stricter check later cannot make
+      // the stream unreadable (an upcaster would migrate it instead).
+      this.policy = Object.freeze({ ...event.data.policy, version: this.version + 1 });
       this.changedAt = event.data.changedAt;
     }
   }

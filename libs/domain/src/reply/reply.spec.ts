@@ -264,4 +264,21 @@ describe('the moderation state machine (docs/moderation-states.md)', () => {
     fresh.screen(verdict('publish'), minutes(1));
     expect(() => fresh.appealBy(alice, 'why not', minutes(2))).toThrow(RuleViolationError);
   });
+
+  it('an edit the checks publish leaves no appeal open; a bulk decision settles none', () => {
+    const reply = checking();
+    reply.screen(verdict('spam'), minutes(1));
+    reply.appealBy(alice, 'It was a real question', minutes(2));
+    reply.edit(alice, 'A question about the budget, without the link', minutes(3), articleWith());
+    reply.screen(verdict('publish', 4), minutes(4));
+    expect(reply.status).toBe('published');
+    expect(reply.appeal).toBe('none');
+
+    const held = checking();
+    held.screen(verdict('hold'), minutes(1));
+    held.appealBy(alice, 'Nothing rude', minutes(2));
+    held.moderate('reject', null, minutes(3), 'batch-1');
+    expect(held.appeal).toBe('open');
+    expect(held.pullEvents().pop()).toMatchObject({ type: 'reply.moderated', data: { batchId: 'batch-1' } });
+  });
 });

@@ -78,7 +78,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
       }
     }
     const depth = parent ? parent.depth + 1 : 1;
-    article.assertAcceptsReply({ asGuest: input.author.kind === 'guest', depth });
+    article.assertAcceptsReply({ asGuest: input.author.kind === 'guest', depth, now });
 
     const reply = new Reply();
     reply.record({
@@ -179,7 +179,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   moderate(action: ModeratorAction, reason: string | null, now: Date, batchId: string | null = null): void {
     if (this.status === 'retracted' || this.status === 'removed') throw new RuleViolationError(`the reply was ${this.status}`);
     const status = MODERATED_STATUS[action];
-    const settlesAppeal = this.appeal === 'open';
+    // A moderator's own decision answers an open appeal; a bulk action's does not (nobody read it).
+    const settlesAppeal = this.appeal === 'open' && APPEALABLE.includes(this.status) && batchId === null;
     // The same status again is a decision only on a text nobody has decided on yet (an edit),
     // or on an appeal (upholding a refusal).
     if (status === this.status && !this.textAwaitingVerdict && !settlesAppeal) throw new RuleViolationError(`the reply is already ${status}`);
@@ -291,12 +292,15 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         this.status = event.data.status;
         this.verdictVersion = event.data.scoredVersion;
         if (this.status !== 'published') this.featured = false;
+        // An edit the checks published answers the appeal against the old text: nothing left to appeal.
+        if (this.appeal === 'open' && !APPEALABLE.includes(this.status)) this.appeal = 'none';
         break;
       case 'reply.moderated':
         this.status = event.data.status;
         this.moderatedVersion = this.version + 1;
         if (this.status !== 'published') this.featured = false;
         if (event.data.settlesAppeal) this.appeal = 'settled';
+        else if (this.appeal === 'open' && !APPEALABLE.includes(this.status)) this.appeal = 'none';
         break;
       case 'reply.appealed':
         this.appeal = 'open';

@@ -115,6 +115,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt({ message: 'POLL_INTERVAL_MS must be an integer' }) @Min(50)
   POLL_INTERVAL_MS = 1000;
 
+  /** How often a worker looks for articles whose replies close by themselves now. */
+  @Transform(toInt) @IsInt({ message: 'AUTO_CLOSE_SWEEP_MS must be an integer' }) @Min(100)
+  AUTO_CLOSE_SWEEP_MS = 60_000;
+
   /** How often the sequencer looks for commits whose inbox marker was never written. */
   @Transform(toInt) @IsInt({ message: 'SWEEP_INTERVAL_MS must be an integer' }) @Min(100)
   SWEEP_INTERVAL_MS = 30_000;

@@ -36,6 +36,12 @@ export class ArticleViewProjection implements Projection {
           settingsVersion: at.entry.version + at.index,
         }));
         return;
+      case 'article.auto-closed':
+        await store.update<ArticleView>(C, event.data.articleId, at, (doc) => {
+          const view = this.existing(doc, at);
+          return { ...view, settings: { ...view.settings, open: false }, settingsVersion: at.entry.version + at.index };
+        });
+        return;
       case 'reply.submitted':
         await this.count(store, at, event.data.articleId, { submitted: 1, [event.data.status]: 1 });
         return;

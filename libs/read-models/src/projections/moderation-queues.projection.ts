@@ -1,4 +1,4 @@
-import { FlagEvent, ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
+import { APPEALABLE, FlagEvent, ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
 
@@ -136,13 +136,13 @@ export class ModerationQueuesProjection implements Projection {
         const { replyId, status, score, decision, screenedAt } = event.data;
         // A reply the checks would publish but the article holds: pre-moderation is the reason.
         const reasons = status === 'pending' && decision === 'publish' ? [PRE_MODERATION, ...event.data.reasons] : event.data.reasons;
-        return this.move(at, store, replyId, (s) => ({ ...s, status }), null, (item) => ({ ...item, status, score, reasons, enteredAt: screenedAt }));
+        return this.move(at, store, replyId, (s) => ({ ...s, status, appealed: s.appealed && APPEALABLE.includes(status) }), null, (item) => ({ ...item, status, score, reasons, enteredAt: screenedAt }));
       }
       case 'reply.moderated': {
         const { replyId, status, action, reason, decidedAt } = event.data;
         const reasons = reason ? [{ code: `moderator-${action}`, detail: reason }] : [];
-        // A decision answers the flags so far (they count afresh from here) and any appeal.
-        return this.move(at, store, replyId, () => ({ status, approved: action === 'approve', flags: 0, reported: false, appealed: false }), null, (item) => ({ ...item, status, reasons, enteredAt: decidedAt }));
+        // A decision answers the flags so far (they count afresh from here) and an appeal it settles.
+        return this.move(at, store, replyId, (s) => ({ status, approved: action === 'approve', flags: 0, reported: false, appealed: s.appealed && !event.data.settlesAppeal && APPEALABLE.includes(status) }), null, (item) => ({ ...item, status, reasons, enteredAt: decidedAt }));
       }
       case 'reply.appealed': {
         const { replyId, note, appealedAt } = event.data;
@@ -162,7 +162,13 @@ export class ModerationQueuesProjection implements Projection {
         return this.move(at, store, event.data.replyId, (s) => ({ ...s, status: 'retracted' }), null, (item) => ({ ...item, status: 'retracted' }));
       case 'reply.erased':
         // Out of every queue, and nothing of theirs kept.
-        return this.move(at, store, event.data.replyId, (s) => ({ ...s, status: 'removed' }), null, (item) => ({ ...item, status: 'removed', authorName: '', excerpt: '' }));
+        return this.move(at, store, event.data.replyId, (s) => ({ ...s, status: 'removed' }), null, (item) => ({
+          ...item,
+          status: 'removed',
+          authorName: '',
+          excerpt: '',
+          reasons: item.reasons.map((r) => (r.code === 'appeal' ? { ...r, detail: '' } : r)),
+        }));
     }
   }
 

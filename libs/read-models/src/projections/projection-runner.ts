@@ -96,9 +96,8 @@ export class ProjectionRunner implements LogHandler {
       const key = `${collection}\u0000${id}`;
       const mine = this.written.get(key);
       if (doc && mine && (doc.position < mine.position || (doc.position === mine.position && doc.eventIndex < mine.eventIndex))) {
-        // The replay starts from the document as it now stands.
-        this.written.delete(key);
-        throw new ViewRolledBackError(`${this.names.collection(collection)}/${id}`, doc.position, mine.position);
+        // Remembered until the consumer has rewound (`rolledBack`): the replay then starts from the document as it stands.
+        throw new ViewRolledBackError(key, doc.position, mine.position);
       }
       return doc;
     });
@@ -121,11 +120,17 @@ export class ProjectionRunner implements LogHandler {
         if (failed) throw failed.reason;
       }
       if (inserts.length) {
-        await guard.call(() => col.insertMany(inserts, { ordered: true }), Math.min(...inserts.map((d) => d.position)));
+        // A late insert cannot undo anything: it fails on the key, or went in first.
+        await guard.call(() => col.insertMany(inserts, { ordered: true }));
         for (const doc of inserts) this.remember(collection, doc);
       }
     }
     await this.afterWrite?.();
+  }
+
+  /** The consumer rewound to a rolled-back document: the replay starts from it as it stands. */
+  rolledBack(error: ViewRolledBackError): void {
+    this.written.delete(error.document);
   }
 
   private remember(collection: string, doc: ViewDocument): void {

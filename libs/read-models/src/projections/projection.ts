@@ -39,6 +39,11 @@ export interface Projection {
   /** Collections in the order they are written: a document others' decisions depend on goes last. */
   readonly collections: readonly string[];
   apply(at: EventAt, store: ProjectionStore): Promise<void>;
+  /**
+   * A document that holds nothing (counts back at zero), which `verify` takes as missing: the
+   * store has no delete, and a rebuild that never counted a since-erased text never writes it.
+   */
+  isEmpty?(collection: string, doc: ViewDocument): boolean;
 }
 
 export const isApplied = (doc: ViewDocument | null, at: EventAt): boolean =>

@@ -1,4 +1,4 @@
-import { ERASED_AUTHOR_NAME, noReactions, ReactionEvent, ReplyEvent, ReplyStatus } from '@app/domain';
+import { APPEALABLE, ERASED_AUTHOR_NAME, noReactions, ReactionEvent, ReplyEvent, ReplyStatus } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { ReplyDetail, ReplyHistoryEntry } from './documents';
 import { UnappliableEventError } from './errors';
@@ -14,7 +14,7 @@ export class ReplyDetailProjection implements Projection {
   readonly name = 'reply-details';
   /**
    * 2: verdicts, moderators' decisions and featuring; the text readers see kept apart from the latest. 3: appeals.
-   * 4: readers' reactions, counted per type.
+   * 4: readers' reactions, counted per type (its rebuild also applies appeals closed by a verdict or decision).
    */
   readonly version = 4;
   readonly collections = [ViewCollections.replyDetails];
@@ -89,7 +89,9 @@ export class ReplyDetailProjection implements Projection {
         const { decision, score, reasons, policyVersion, modelVersion, scoredVersion, status, screenedAt } = event.data;
         await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
           const next = step(existing(doc), { at: screenedAt, status });
-          return { ...next, ...shown(next, status), verdict: { decision, score, reasons, policyVersion, modelVersion, scoredVersion } };
+          // As in the domain: a verdict that publishes an edit leaves no appeal open.
+          const appeal = next.appeal?.status === 'open' && !APPEALABLE.includes(status) ? null : (next.appeal ?? null);
+          return { ...next, ...shown(next, status), verdict: { decision, score, reasons, policyVersion, modelVersion, scoredVersion }, appeal };
         });
         return;
       }
@@ -97,7 +99,9 @@ export class ReplyDetailProjection implements Projection {
         const { action, reason, status, decidedAt, batchId } = event.data;
         await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
           const next = step(existing(doc), { at: decidedAt, status });
-          const appeal = event.data.settlesAppeal && next.appeal ? { ...next.appeal, status: 'settled' as const, decidedAt } : (next.appeal ?? null);
+          const open = next.appeal?.status === 'open';
+          const appeal =
+            event.data.settlesAppeal && next.appeal ? { ...next.appeal, status: 'settled' as const, decidedAt } : open && !APPEALABLE.includes(status) ? null : (next.appeal ?? null);
           return { ...next, ...shown(next, status), decision: { action, reason, batchId, at: decidedAt }, appeal };
         });
         return;

@@ -24,6 +24,14 @@ export class ViewReader {
       .toArray();
   }
 
+  /** Open articles whose replies close by themselves: what the auto-close job looks at. */
+  articlesClosingByThemselves(): Promise<ArticleView[]> {
+    return this.db
+      .collection<ArticleView>(this.names.collection(ViewCollections.articles))
+      .find({ 'settings.open': true, 'settings.autoCloseAfterDays': { $gt: 0 } })
+      .toArray();
+  }
+
   reply(replyId: string): Promise<ReplyDetail | null> {
     return this.db.collection<ReplyDetail>(this.names.collection(ViewCollections.replyDetails)).findOne({ _id: replyId });
   }
@@ -32,4 +40,6 @@ export class ViewReader {
 export async function ensureReadModelIndexes(db: mongo.Db, names: ViewNames): Promise<void> {
   // GET /articles: newest articles first.
   await db.collection(names.collection(ViewCollections.articles)).createIndex({ publishedAt: -1, _id: 1 }, { name: 'articles_newest' });
+  // The auto-close job: open articles with a closing time.
+  await db.collection(names.collection(ViewCollections.articles)).createIndex({ 'settings.open': 1, 'settings.autoCloseAfterDays': 1 }, { name: 'articles_closing' });
 }

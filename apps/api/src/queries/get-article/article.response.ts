@@ -9,7 +9,9 @@ export function articleResponse(a: ArticleView) {
     category: a.category,
     ...(a.body ? { body: a.body } : {}),
     publishedAt: a.publishedAt,
-    replySettings: a.settings,
+    replySettings: { ...a.settings, autoCloseAfterDays: a.settings.autoCloseAfterDays ?? 0 },
+    /** When replies close by themselves (null: never); they are refused from then on. */
+    repliesCloseAt: a.settings.open && (a.settings.autoCloseAfterDays ?? 0) > 0 ? new Date(new Date(a.publishedAt).getTime() + a.settings.autoCloseAfterDays! * 86_400_000).toISOString() : null,
     stats: { replies: a.stats.published, pending: a.stats.pending, retracted: a.stats.retracted, removed: a.stats.removed ?? 0, submitted: a.stats.submitted },
   };
 }

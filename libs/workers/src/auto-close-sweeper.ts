@@ -1,0 +1,57 @@
+import { StreamConflictError } from '@app/event-store';
+import { Aggregates, AppConfig, Clock, CLOCK } from '@app/platform';
+import { ViewReader } from '@app/read-models';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+
+/**
+ * The timed job that closes articles' replies by themselves (`autoCloseAfterDays`): every
+ * AUTO_CLOSE_SWEEP_MS it looks at the open articles that have a closing time and records
+ * `article.auto-closed` for those whose time has come. Everything it needs is in the events
+ * (publication time and settings), so a lost timer or a restart only delays the record;
+ * submissions are refused from the closing time whether it has run or not. Every worker
+ * sweeps: a second record of the same closing loses on the stream version and is dropped.
+ */
+@Injectable()
+export class AutoCloseSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('auto-close');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly views: ViewReader,
+    private readonly aggregates: Aggregates,
+    private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void (this.running ??= this.sweep().catch((e) => this.logger.warn(`sweep: ${(e as Error).message}`)).finally(() => (this.running = null))), this.config.AUTO_CLOSE_SWEEP_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns the articles it closed. */
+  async sweep(): Promise<string[]> {
+    const now = this.clock();
+    const closed: string[] = [];
+    for (const view of await this.views.articlesClosingByThemselves()) {
+      const due = new Date(view.publishedAt).getTime() + (view.settings.autoCloseAfterDays ?? 0) * 86_400_000;
+      if (now.getTime() < due) continue;
+      const { article, stream } = await this.aggregates.article(view.articleId);
+      article.autoClose(now);
+      const events = article.pullEvents();
+      if (events.length === 0) continue;
+      try {
+        await this.aggregates.store.append(stream, events, { actor: { kind: 'system', id: 'auto-close', name: 'auto-close' }, correlationId: `auto-close-${view.articleId}`, causationId: null });
+        closed.push(view.articleId);
+      } catch (error) {
+        if (!(error instanceof StreamConflictError)) throw error;
+      }
+    }
+    return closed;
+  }
+}
