@@ -32,7 +32,7 @@ export interface ChaosReport {
   /** Share of the workers' store writes failed on purpose (a twentieth of that for lookups). */
   storeFaultRate: number;
   requests: number;
-  accepted: { replies: number; edits: number; retractions: number; erasures: number };
+  accepted: { replies: number; edits: number; retractions: number; erasures: number; reactions: number };
   /** Accepted commits missing from the log. */
   lost: string[];
   /** Commits present more than once in the log. */
@@ -126,7 +126,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     faults: { 'pause-worker': 0, 'kill-worker': 0, 'kill-api': 0, 'restart-redis': 0, 'restart-store': 0 },
     storeFaultRate,
     requests: 0,
-    accepted: { replies: 0, edits: 0, retractions: 0, erasures: 0 },
+    accepted: { replies: 0, edits: 0, retractions: 0, erasures: 0, reactions: 0 },
     lost: [],
     doubled: [],
     unsequenced: [],
@@ -189,6 +189,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       article: string;
       retracted: boolean;
     }
+    /** Every reader's replies, for the others to react to. */
+    const everyone: { id: string; by: string }[] = [];
     const deadline = Date.now() + options.durationMs;
     const headReader = new MongoLogReader(conn.db!, new UpcasterRegistry(), mongoPersonalDataCipher(conn.db!, DEV_DATA_KEY_SECRET));
     let lastHead = 0;
@@ -217,9 +219,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (res.status === 202 && res.body) {
           const id = String(res.body.id);
           mine.push({ id, depth: parent ? parent.depth + 1 : 1, version: 1, article, retracted: false });
+          everyone.push({ id, by: auth });
           acceptedCommits.add(`reply-${id}:1`);
           report.accepted.replies += 1;
         }
+      } else if (roll < 0.7 && everyone.some((r) => r.by !== auth)) {
+        // A reaction, or taking one back, on someone else's reply (refused unless published):
+        // the thread's and reply details' counts must equal a rebuild (`drift`).
+        const target = pick(everyone.filter((r) => r.by !== auth));
+        const type = pick(['like', 'insightful', 'funny']);
+        const res = await call(loadRng.next() < 0.7 ? 'PUT' : 'DELETE', `/replies/${target.id}/reactions/${type}`, auth);
+        if (res.status === 201 || res.status === 204) report.accepted.reactions += 1;
       } else if (roll < 0.85) {
         const target = pick(live);
         const res = await call('PATCH', `/replies/${target.id}`, auth, { body: `edited ${report.requests}` });
@@ -442,7 +452,7 @@ export function summary(r: ChaosReport): string {
   return [
     `seed ${r.seed}, ${Math.round(r.durationMs / 1000)} s of load, store faults injected in ${r.storeFaultRate * 100}% of worker calls`,
     `faults: ${faults}`,
-    `requests ${r.requests}; accepted: ${r.accepted.replies} replies, ${r.accepted.edits} edits, ${r.accepted.retractions} retractions, ${r.accepted.erasures} erasures`,
+    `requests ${r.requests}; accepted: ${r.accepted.replies} replies, ${r.accepted.edits} edits, ${r.accepted.retractions} retractions, ${r.accepted.erasures} erasures, ${r.accepted.reactions} reactions`,
     `log: ${r.logLength} positions, dense ${r.dense}, stream order ${r.inStreamOrder}, dependencies first ${r.afterDependencies}, sequencedAt monotonic ${r.sequencedAtMonotonic}`,
     `lost ${r.lost.length}, doubled ${r.doubled.length}, unsequenced ${r.unsequenced.length}, drift ${r.drift.length}, counts match ${r.countsMatch}, erasures complete ${r.erasuresComplete}, unscreened ${r.unscreened.length}, parked ${r.parked}, stalls ${r.stalls}`,
     `${r.settled ? 'settled' : 'NOT settled'} ${Math.round(r.settledMs / 100) / 10} s after the load: ${r.ok ? 'OK' : 'FAILED'}`,

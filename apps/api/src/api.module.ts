@@ -13,6 +13,8 @@ import { ChangeArticleSettingsController } from './commands/change-article-setti
 import { ChangeArticleSettingsHandler } from './commands/change-article-settings/change-article-settings.handler';
 import { FlagReplyController } from './commands/flag-reply/flag-reply.controller';
 import { FlagReplyHandler } from './commands/flag-reply/flag-reply.handler';
+import { ReactToReplyController } from './commands/react-to-reply/react-to-reply.controller';
+import { ReactToReplyHandler } from './commands/react-to-reply/react-to-reply.handler';
 import { EditReplyController } from './commands/edit-reply/edit-reply.controller';
 import { EditReplyHandler } from './commands/edit-reply/edit-reply.handler';
 import { PublishArticleController } from './commands/publish-article/publish-article.controller';
@@ -44,7 +46,7 @@ import { StreamModerationController } from './queries/stream-moderation/stream-m
 import { TicketsModule } from './shared/tickets.module';
 import { QueuesDashboardModule } from './admin/queues-dashboard/queues-dashboard.module';
 
-const commandHandlers = [AppealReplyHandler, ChangePolicyHandler, FlagReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
+const commandHandlers = [AppealReplyHandler, ChangePolicyHandler, FlagReplyHandler, ReactToReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
 const controllers = [
   ListArticlesController,
@@ -58,6 +60,7 @@ const controllers = [
   EditReplyController,
   RetractReplyController,
   FlagReplyController,
+  ReactToReplyController,
   AppealReplyController,
   ListDeadLettersController,
   GetPolicyController,

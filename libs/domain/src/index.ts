@@ -10,6 +10,8 @@ export * from './commenter/commenter.events';
 export * from './commenter/commenter';
 export * from './flag/flag.events';
 export * from './flag/flag';
+export * from './reaction/reaction.events';
+export * from './reaction/reaction';
 export * from './policy/policy.events';
 export * from './policy/site-policy';
 export * from './shared/personal-data';

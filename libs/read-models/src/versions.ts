@@ -19,6 +19,7 @@ export const ViewCollections = {
   queueCounts: 'moderation_queue_counts',
   commenterReplies: 'commenter_replies',
   commenterMeta: 'commenter_meta',
+  commenterReactions: 'commenter_reactions',
   spamTokens: 'spam_model_tokens',
   spamTotals: 'spam_model_totals',
   spamLessons: 'spam_model_lessons',

@@ -1,11 +1,11 @@
 import { reasonsForAuthor } from '@app/moderation';
-import { Reply, ReplyEvent } from '@app/domain';
+import { Reaction, ReactionEvent, Reply, ReplyEvent } from '@app/domain';
 import { EVENT_STORE, EventStore, StoredEvent } from '@app/event-store';
 import { Clock, CLOCK } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { CommenterReplyList } from '../shared/commenter-replies';
-import { CommenterDataExport, ExportCommenterDataQuery, ExportedChange, ExportedReply } from './export-commenter-data.query';
+import { CommenterDataExport, ExportCommenterDataQuery, ExportedChange, ExportedReactions, ExportedReply } from './export-commenter-data.query';
 
 /** Reply streams read at once while exporting: well inside the connection pool. */
 const PARALLEL_LOADS = 20;
@@ -29,8 +29,29 @@ export class ExportCommenterDataHandler implements IQueryHandler<ExportCommenter
         if (reply) replies.push(reply);
       }
     }
-    return { commenterId: commenterIds[0] ?? null, exportedAt: this.clock().toISOString(), replies };
+    // Reactions: each reply they reacted to is one small stream of theirs, listed by the ledger.
+    const reactions: ExportedReactions[] = [];
+    if (replyIds === undefined) {
+      const refs = (await Promise.all(commenterIds.map(async (id) => (await this.lists.reactedTo(id)).map((ref) => ({ ...ref, commenterId: id }))))).flat();
+      for (let i = 0; i < refs.length; i += PARALLEL_LOADS) {
+        const slice = refs.slice(i, i + PARALLEL_LOADS);
+        const loaded = await Promise.all(slice.map((ref) => this.store.load<ReactionEvent>(Reaction.streamId(ref.replyId, ref.commenterId))));
+        loaded.forEach((stream, j) => reactions.push(reactionsOf(slice[j], stream.events)));
+      }
+    }
+    return { commenterId: commenterIds[0] ?? null, exportedAt: this.clock().toISOString(), replies, reactions };
   }
+}
+
+/** One reader's reactions on one reply, from their stream. */
+export function reactionsOf(ref: { replyId: string; articleId: string }, events: StoredEvent<ReactionEvent>[]): ExportedReactions {
+  const reaction = new Reaction().rehydrate(events.map((e) => e.event));
+  return {
+    replyId: ref.replyId,
+    articleId: ref.articleId,
+    types: [...reaction.types].sort(),
+    history: events.map(({ event }) => ({ type: event.type, reaction: event.data.type, at: event.data.at })),
+  };
 }
 
 /** A reply as its author may see it: every version and every change, by kind of actor. */

@@ -33,13 +33,24 @@ export interface ExportedReply {
   history: ExportedChange[];
 }
 
+/** A signed-in reader's reactions on one reply: what stands now, and every change. */
+export interface ExportedReactions {
+  replyId: string;
+  articleId: string;
+  /** The types they have on it now (empty when all were taken back). */
+  types: string[];
+  history: { type: 'reply.reacted' | 'reply.unreacted'; reaction: string; at: string }[];
+}
+
 export interface CommenterDataExport {
   commenterId: string | null;
   exportedAt: string;
   replies: ExportedReply[];
+  /** Reactions (signed-in readers only; guests cannot react). */
+  reactions: ExportedReactions[];
 }
 
-/** Everything a commenter wrote (or, for a guest, the replies they hold tokens for). */
+/** Everything a commenter wrote and their reactions (or, for a guest, the replies they hold tokens for). */
 export class ExportCommenterDataQuery extends Query<CommenterDataExport> {
   constructor(
     /** The person's commenter ids: the current one first, then any earlier one still unerased. */

@@ -1,5 +1,5 @@
 import { MONGO_DB } from '@app/platform';
-import { CommenterMeta, CommenterReplies, commenterRepliesId, CommenterRepliesProjection, ViewCollections, ViewNames } from '@app/read-models';
+import { CommenterMeta, CommenterReactions, CommenterReplies, CommenterReplyRef, commenterRepliesId, CommenterRepliesProjection, ViewCollections, ViewNames } from '@app/read-models';
 import { Inject, Injectable } from '@nestjs/common';
 import type { mongo } from 'mongoose';
 
@@ -33,5 +33,18 @@ export class CommenterReplyList {
       for (const r of [...(bucket?.replies ?? [])].reverse()) if (r.articleId === articleId && ids.length < limit) ids.push(r.replyId);
     }
     return ids;
+  }
+
+  /** The replies the commenter has reacted to (each once, whatever they did since), in log order. */
+  async reactedTo(commenterId: string): Promise<CommenterReplyRef[]> {
+    const meta = await this.db.collection<CommenterMeta>(this.names.collection(ViewCollections.commenterMeta)).findOne({ _id: commenterId });
+    if (meta?.lastReactionBucket === undefined) return [];
+    const buckets = this.db.collection<CommenterReactions>(this.names.collection(ViewCollections.commenterReactions));
+    const refs: CommenterReplyRef[] = [];
+    for (let b = 0; b <= meta.lastReactionBucket; b++) {
+      const bucket = await buckets.findOne({ _id: commenterRepliesId(commenterId, b) });
+      refs.push(...(bucket?.replies ?? []));
+    }
+    return refs;
   }
 }

@@ -1,4 +1,5 @@
 import { FLAG_PERSONAL_FIELDS } from '../flag/flag.events';
+import { REACTION_PERSONAL_FIELDS } from '../reaction/reaction.events';
 import { REPLY_PERSONAL_FIELDS } from '../reply/reply.events';
 
 /**
@@ -8,6 +9,7 @@ import { REPLY_PERSONAL_FIELDS } from '../reply/reply.events';
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ...REPLY_PERSONAL_FIELDS,
   ...FLAG_PERSONAL_FIELDS,
+  ...REACTION_PERSONAL_FIELDS,
 };
 
 /** What an erased personal field reads as. */

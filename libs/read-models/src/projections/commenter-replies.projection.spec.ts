@@ -1,6 +1,6 @@
 import { ReplyEvent } from '@app/domain';
 import { COMMENTER_BUCKET_SIZE, ViewCollections } from '../versions';
-import { CommenterMeta, CommenterReplies, CommenterRepliesProjection } from './commenter-replies.projection';
+import { CommenterMeta, CommenterReactions, CommenterReplies, CommenterRepliesProjection } from './commenter-replies.projection';
 import { Documents, entry, project, resetPositions, submitted } from './testing';
 
 const projection = new CommenterRepliesProjection();
@@ -46,5 +46,24 @@ describe('CommenterRepliesProjection', () => {
     const docs = await project(projection, [by('c1', 'r1'), entry('commenter-c1', 1, erased as never)]);
     expect(meta(docs, 'c1')).toMatchObject({ replies: 1, erasedAt: 'X' });
     expect(bucket(docs, 'c1', 0)!.replies).toHaveLength(1);
+  });
+
+  it('given reactions, then each reply a commenter reacted to is listed once, at their stream\'s first event, with their replies kept apart', async () => {
+    const reacted = (commenterId: string, replyId: string, version = 1, type = 'like', off = false) =>
+      entry(`reaction-${replyId}-${commenterId}`, version, { type: off ? 'reply.unreacted' : 'reply.reacted', schemaVersion: 1, data: { replyId, articleId: 'a1', commenterId, type, at: 'X' } } as never);
+    const reactions = (docs: Documents, id: string, n: number) => docs.get(`${ViewCollections.commenterReactions}/${id}/${n}`) as CommenterReactions | undefined;
+    const entries = [reacted('c1', 'r9'), by('c1', 'r1'), reacted('c1', 'r9', 2, 'funny'), reacted('c1', 'r9', 3, 'like', true), reacted('c1', 'r9', 4), reacted('c1', 'r8'), reacted('c2', 'r9'), by('c1', 'r2')];
+    const docs = await project(projection, entries);
+    expect(reactions(docs, 'c1', 0)!.replies).toEqual([{ replyId: 'r9', articleId: 'a1' }, { replyId: 'r8', articleId: 'a1' }]);
+    expect(meta(docs, 'c1')).toMatchObject({ replies: 2, lastBucket: 0, lastBucketSize: 2, reactedTo: 2, lastReactionBucket: 0, lastReactionBucketSize: 2 });
+    expect(bucket(docs, 'c1', 0)!.replies.map((r) => r.replyId)).toEqual(['r1', 'r2']);
+    expect(meta(docs, 'c2')).toMatchObject({ replies: 0, reactedTo: 1 });
+    expect(await project(projection, entries, docs)).toEqual(docs);
+    // A crash after the reactions bucket, before the meta: the replay lists nothing twice.
+    const first = await project(projection, entries.slice(0, 5));
+    const next = await project(projection, entries.slice(5, 6), first);
+    const crashed = new Map(next);
+    crashed.set(`${ViewCollections.commenterMeta}/c1`, first.get(`${ViewCollections.commenterMeta}/c1`)!);
+    expect(await project(projection, entries.slice(5, 6), crashed)).toEqual(next);
   });
 });

@@ -1,4 +1,4 @@
-import { CommenterEvent, ReplyEvent } from '@app/domain';
+import { CommenterEvent, ReactionEvent, ReplyEvent } from '@app/domain';
 import { COMMENTER_BUCKET_SIZE, ViewCollections } from '../versions';
 import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
 
@@ -14,11 +14,22 @@ export interface CommenterReplies extends ViewDocument {
   replies: CommenterReplyRef[];
 }
 
+/** One bucket of the replies a commenter has reacted to (each once, at their first reaction): `<commenterId>/<n>`. */
+export interface CommenterReactions extends ViewDocument {
+  commenterId: string;
+  bucket: number;
+  replies: CommenterReplyRef[];
+}
+
 /** Per commenter: how many replies, where the list ends, and whether they were erased. */
 export interface CommenterMeta extends ViewDocument {
   replies: number;
   lastBucket: number;
   lastBucketSize: number;
+  /** The same for the replies they reacted to (absent until they react). */
+  reactedTo?: number;
+  lastReactionBucket?: number;
+  lastReactionBucketSize?: number;
   /** Set by `commenter.erased`: their later-sequenced replies are erased as they come. */
   erasedAt: string | null;
 }
@@ -32,11 +43,34 @@ export const commenterRepliesId = (commenterId: string, bucket: number) => `${co
 export class CommenterRepliesProjection implements Projection {
   readonly name = 'commenter-replies';
   readonly version = 1;
-  readonly collections = [ViewCollections.commenterReplies, ViewCollections.commenterMeta];
+  readonly collections = [ViewCollections.commenterReplies, ViewCollections.commenterReactions, ViewCollections.commenterMeta];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
-    const event = at.event as ReplyEvent | CommenterEvent;
+    const event = at.event as ReplyEvent | CommenterEvent | ReactionEvent;
     const M = ViewCollections.commenterMeta;
+    // A reader's reaction stream on a reply, listed once, at its first event: an export reads
+    // the stream. Reactions came after this ledger version, so no past event is missed.
+    if (event.type === 'reply.reacted' && at.entry.version + at.index === 1) {
+      const { replyId, articleId, commenterId } = event.data;
+      const meta = await store.get<CommenterMeta>(M, commenterId);
+      if (isApplied(meta, at)) return;
+      const size = meta?.lastReactionBucketSize ?? 0;
+      const full = size >= COMMENTER_BUCKET_SIZE;
+      const bucket = (meta?.lastReactionBucket ?? 0) + (full ? 1 : 0);
+      await store.update<CommenterReactions>(ViewCollections.commenterReactions, commenterRepliesId(commenterId, bucket), at, (doc) => ({
+        _id: commenterRepliesId(commenterId, bucket),
+        commenterId,
+        bucket,
+        replies: [...(doc?.replies ?? []), { replyId, articleId }],
+      }));
+      await store.update<CommenterMeta>(M, commenterId, at, (doc) => ({
+        ...(doc ?? { _id: commenterId, replies: 0, lastBucket: 0, lastBucketSize: 0, erasedAt: null }),
+        reactedTo: (doc?.reactedTo ?? 0) + 1,
+        lastReactionBucket: bucket,
+        lastReactionBucketSize: full ? 1 : size + 1,
+      }));
+      return;
+    }
     if (event.type === 'commenter.erased') {
       await store.update<CommenterMeta>(M, event.data.commenterId, at, (doc) => ({
         ...(doc ?? { _id: event.data.commenterId, replies: 0, lastBucket: 0, lastBucketSize: 0 }),
@@ -63,6 +97,7 @@ export class CommenterRepliesProjection implements Projection {
       lastBucket: bucket,
       lastBucketSize: full || doc === null ? 1 : doc.lastBucketSize + 1,
       erasedAt: doc?.erasedAt ?? null,
+      ...(doc?.reactedTo === undefined ? {} : { reactedTo: doc.reactedTo, lastReactionBucket: doc.lastReactionBucket, lastReactionBucketSize: doc.lastReactionBucketSize }),
     }));
   }
 }

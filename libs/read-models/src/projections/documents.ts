@@ -1,4 +1,4 @@
-import { ArticlePublished, ReplyStatus } from '@app/domain';
+import { ArticlePublished, ReactionCounts, ReplyStatus } from '@app/domain';
 import { ViewDocument } from './projection';
 
 export interface ArticleStats {
@@ -37,6 +37,8 @@ export interface ReplyPreview {
   replyCount: number;
   /** Chosen by a moderator; shown first. Absent before moderation existed. */
   featured?: boolean;
+  /** Readers' reactions, per type (thread v4). Anonymous counts: they stay after an erasure. */
+  reactions?: ReactionCounts;
 }
 
 /** A reply as its bucket holds it: with the first few of its direct replies. */
@@ -65,7 +67,10 @@ export interface ThreadChildren extends ViewDocument {
 export interface TopEntry {
   id: string;
   bucket: number;
+  /** Reactions on the root, every type together (thread v4; replies before). */
   score: number;
+  /** Published replies beneath the root: the tie-breaker. */
+  replies: number;
   submittedAt: string;
 }
 
@@ -140,9 +145,11 @@ export interface ReplyDetail extends ViewDocument {
   appeal?: { status: 'open' | 'settled'; note: string; at: string; decidedAt: string | null } | null;
   submittedAt: string;
   editedAt: string | null;
-  /** Stream version: the ETag edits must match. */
+  /** Stream version: the ETag edits must match. Reactions (other streams) leave it alone. */
   version: number;
   history: ReplyHistoryEntry[];
+  /** Readers' reactions, per type (reply-details v4). */
+  reactions?: ReactionCounts;
 }
 
 export const threadMetaId = (articleId: string) => articleId;

@@ -48,4 +48,15 @@ describe('ReplyDetailProjection', () => {
     ], docs);
     expect(decided.get(`${ViewCollections.replyDetails}/r1`)).toMatchObject({ publicBody: '', status: 'rejected', decision: { action: 'reject', reason: 'off topic' } });
   });
+
+  it('given reactions from readers\' own streams, then counts per type, with the version and the history left alone; a replay counts nothing twice', async () => {
+    const react = (by: string, type: string, version = 1, off = false) =>
+      entry(`reaction-r1-${by}`, version, { type: off ? 'reply.unreacted' : 'reply.reacted', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: by, type, at: 'X' } });
+    const entries = [entry('reply-r1', 1, submitted({ replyId: 'r1', body: 'one' })), react('bob', 'like'), react('eve', 'like'), react('eve', 'funny'), react('bob', 'like', 2, true)];
+    const docs = await project(new ReplyDetailProjection(), entries);
+    const doc = docs.get(`${ViewCollections.replyDetails}/r1`) as unknown as { reactions: object; version: number; history: unknown[] };
+    expect(doc).toMatchObject({ reactions: { like: 1, insightful: 0, funny: 1 }, version: 1 });
+    expect(doc.history).toHaveLength(1);
+    expect(await project(new ReplyDetailProjection(), entries, docs)).toEqual(docs);
+  });
 });

@@ -1,4 +1,4 @@
-import { APPEALABLE, ERASED_AUTHOR_NAME, ReplyEvent, ReplyStatus } from '@app/domain';
+import { APPEALABLE, ERASED_AUTHOR_NAME, noReactions, ReactionEvent, ReplyEvent, ReplyStatus } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { ReplyDetail, ReplyHistoryEntry } from './documents';
 import { UnappliableEventError } from './errors';
@@ -12,11 +12,26 @@ function shown(doc: ReplyDetail, status: ReplyStatus): Pick<ReplyDetail, 'status
 /** One document per reply with its whole history, for authors, moderators and admins. */
 export class ReplyDetailProjection implements Projection {
   readonly name = 'reply-details';
-  /** 2: verdicts, moderators' decisions and featuring; the text readers see kept apart from the latest. 3: appeals. */
-  readonly version = 3;
+  /**
+   * 2: verdicts, moderators' decisions and featuring; the text readers see kept apart from the latest. 3: appeals.
+   * 4: readers' reactions, counted per type (its rebuild also applies appeals closed by a verdict or decision).
+   */
+  readonly version = 4;
   readonly collections = [ViewCollections.replyDetails];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
+    const reacted = at.event as ReactionEvent;
+    if (reacted.type === 'reply.reacted' || reacted.type === 'reply.unreacted') {
+      // The reader's own stream: the reply's version (its ETag) and history stay as they are.
+      const { replyId, type } = reacted.data;
+      const by = reacted.type === 'reply.reacted' ? 1 : -1;
+      await store.update<ReplyDetail>(ViewCollections.replyDetails, replyId, at, (doc) => {
+        if (!doc) throw new UnappliableEventError(at, 'the reply is not in the view');
+        const reactions = { ...noReactions(), ...doc.reactions };
+        return { ...doc, reactions: { ...reactions, [type]: Math.max(0, reactions[type] + by) } };
+      });
+      return;
+    }
     const event = at.event as ReplyEvent;
     if (!event.type.startsWith('reply.')) return;
     const version = at.entry.version + at.index;
@@ -49,6 +64,7 @@ export class ReplyDetailProjection implements Projection {
           decision: null,
           submittedAt: d.submittedAt,
           editedAt: null,
+          reactions: noReactions(),
           version,
           history: [{ version, type: event.type, actor, at: d.submittedAt, body: d.body, status: d.status }],
         }));

@@ -1,4 +1,4 @@
-import { ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
+import { ReactionEvent, ReactionType, ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
 import { LogEntry } from '@app/event-store';
 import { BSON } from 'mongodb';
 import { PREVIEW_SIZE, THREAD_BUCKET_SIZE, ViewCollections } from '../versions';
@@ -24,6 +24,10 @@ const edited = (id: string, body: string, version = 2) =>
   entry(`reply-${id}`, version, { type: 'reply.edited', schemaVersion: 1, data: { replyId: id, articleId: 'a1', body, previousBody: 'old', editedAt: 'E' } } as ReplyEvent);
 const retracted = (id: string, previousStatus: ReplyStatus = 'published', version = 2) =>
   entry(`reply-${id}`, version, { type: 'reply.retracted', schemaVersion: 1, data: { replyId: id, articleId: 'a1', retractedAt: 'R', previousStatus } } as ReplyEvent);
+
+/** Reader `by` reacts to (or, `off`, takes back a reaction from) reply `id`, in their own stream. */
+const reaction = (id: string, by: string, type: ReactionType, version = 1, off = false) =>
+  entry(`reaction-${id}-${by}`, version, { type: off ? 'reply.unreacted' : 'reply.reacted', schemaVersion: 1, data: { replyId: id, articleId: 'a1', commenterId: by, type, at: 'X' } } as ReactionEvent);
 
 /** A verdict or a moderator's decision moving a reply from `previousStatus` to `status`. */
 const moved = (id: string, status: ReplyStatus, previousStatus: ReplyStatus, version: number, type: 'reply.screened' | 'reply.moderated' = 'reply.screened') =>
@@ -59,7 +63,7 @@ describe('ThreadProjection', () => {
     expect(children(docs, 'r2')!.items).toEqual([expect.objectContaining({ id: 'r3', replyCount: 0, childCount: 0, preview: [] })]);
     expect(index(docs, 'r3')).toMatchObject({ rootId: 'r1', parentId: 'r2', ancestors: ['r1', 'r2'], bucket: 0 });
     expect(docs.get(`${C.threadChildrenMeta}/r2`)).toMatchObject({ lastBucket: 0, lastBucketSize: 1 });
-    expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 2 })]);
+    expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 0, replies: 2 })]);
   });
 
   it('given replies nine deep, then a reply at the bottom counts on every ancestor and in every preview', async () => {
@@ -180,7 +184,7 @@ describe('ThreadProjection', () => {
     const before = await project(projection, [root('r1'), nested('c1', 'r1', 'r1'), nested('g1', 'c1', 'r1', 3)]);
     const retraction = retracted('g1');
     const after = await project(projection, [retraction], before);
-    expect(top(after)).toEqual([expect.objectContaining({ id: 'r1', score: 1 })]);
+    expect(top(after)).toEqual([expect.objectContaining({ id: 'r1', score: 0, replies: 1 })]);
     const crashed = new Map(after);
     crashed.set(`${C.threadTop}/a1`, before.get(`${C.threadTop}/a1`)!);
     expect(await project(projection, [retraction], crashed)).toEqual(after);
@@ -195,6 +199,9 @@ describe('ThreadProjection', () => {
       root('m1', { status: 'checking' }), nested('m2', 'm1', 'm1', 2, 'checking' as never), moved('m1', 'published', 'checking', 2), moved('m2', 'published', 'checking', 2),
       edited('m2', 'again', 3), moved('m2', 'pending', 'published', 4), moved('m2', 'published', 'pending', 5, 'reply.moderated'), moved('m1', 'rejected', 'published', 3, 'reply.moderated'),
       moved('m1', 'published', 'rejected', 4, 'reply.moderated'),
+      // Reactions: on a root (moves top), on a nested reply in a preview, on a held one, taken back.
+      reaction('r2', 'bob', 'like'), reaction('k0', 'bob', 'funny'), reaction('h2', 'eve', 'like'), reaction('r2', 'bob', 'like', 2, true),
+      reaction('m1', 'eve', 'insightful'), reaction('r2', 'eve', 'like'),
     ];
     let before: Documents = new Map();
     for (const e of entries) {
@@ -207,7 +214,7 @@ describe('ThreadProjection', () => {
     }
   });
 
-  it('given replies beneath roots, then top ranks by them, older first among equals', async () => {
+  it('given replies beneath roots and no reactions, then top ranks by replies, older first among equals', async () => {
     const docs = await project(projection, [
       root('r1', { submittedAt: '2026-01-01T00:00:01.000Z' }),
       root('r2', { submittedAt: '2026-01-01T00:00:02.000Z' }),
@@ -217,7 +224,7 @@ describe('ThreadProjection', () => {
       nested('c2', 'c1', 'r3', 3),
       nested('c3', 'r2', 'r2'),
     ]);
-    expect(top(docs).map((t) => [t.id, t.score])).toEqual([['r3', 2], ['r2', 1], ['r1', 0], ['r4', 0]]);
+    expect(top(docs).map((t) => [t.id, t.score, t.replies])).toEqual([['r3', 0, 2], ['r2', 0, 1], ['r1', 0, 0], ['r4', 0, 0]]);
   });
 
   it('given a held reply, then it stays out of the public buckets and top, kept whole in its index entry', async () => {
@@ -288,5 +295,72 @@ describe('ThreadProjection size bound', () => {
     expect(children(docs, 'root', 49)!.items[99]).toMatchObject({ replyCount: 3, preview: [{}, {}, {}] });
     expect(largest).toBeGreaterThan(8_000_000); // the worst case was reached
     expect(largest).toBeLessThan(BOUND);
+  });
+});
+
+describe('ThreadProjection: reactions', () => {
+  const counts = (like: number, insightful = 0, funny = 0) => ({ like, insightful, funny });
+
+  it('given reactions, then the summary, its parent\'s preview entry and the index of a held reply count them per type', async () => {
+    const docs = await project(projection, [
+      root('r1'), nested('c1', 'r1', 'r1'), nested('h1', 'r1', 'r1', 2, 'pending'),
+      reaction('r1', 'bob', 'like'), reaction('r1', 'eve', 'like'), reaction('r1', 'eve', 'funny'),
+      reaction('c1', 'bob', 'insightful'), reaction('c1', 'bob', 'insightful', 2, true), reaction('c1', 'eve', 'insightful'),
+    ]);
+    const [r1] = bucket(docs, 0).items;
+    expect(r1.reactions).toEqual(counts(2, 0, 1));
+    expect(r1.preview).toEqual([expect.objectContaining({ id: 'c1', reactions: counts(0, 1) })]);
+    expect(children(docs, 'r1')!.items[0]).toMatchObject({ id: 'c1', reactions: counts(0, 1) });
+    expect(index(docs, 'h1').unplaced!.reactions).toEqual(counts(0));
+    expect(top(docs)).toEqual([expect.objectContaining({ id: 'r1', score: 3, replies: 1 })]);
+  });
+
+  it('given reactions on roots, then top ranks by reactions, replies breaking ties, and moves when one is taken back', async () => {
+    const docs = await project(projection, [
+      root('r1', { submittedAt: '2026-01-01T00:00:01.000Z' }),
+      root('r2', { submittedAt: '2026-01-01T00:00:02.000Z' }),
+      root('r3', { submittedAt: '2026-01-01T00:00:03.000Z' }),
+      nested('c1', 'r1', 'r1'), nested('c2', 'r1', 'r1'),
+      nested('c3', 'r2', 'r2'),
+      reaction('r3', 'bob', 'like'), reaction('r3', 'bob', 'funny'),
+      reaction('r2', 'bob', 'like'),
+      reaction('c1', 'eve', 'like'), reaction('c1', 'ann', 'like'), reaction('c1', 'max', 'like'), // nested: not the root's score
+    ]);
+    expect(top(docs).map((t) => [t.id, t.score, t.replies])).toEqual([['r3', 2, 0], ['r2', 1, 1], ['r1', 0, 2]]);
+    const later = await project(projection, [reaction('r3', 'bob', 'like', 3, true), reaction('r3', 'bob', 'funny', 4, true)], docs);
+    expect(top(later).map((t) => t.id)).toEqual(['r2', 'r1', 'r3']);
+  });
+
+  it('given a held reply reacted to before it was held, then it keeps its counts and brings them back when published again', async () => {
+    const docs = await project(projection, [root('r1'), reaction('r1', 'bob', 'like'), moved('r1', 'pending', 'published', 2, 'reply.moderated')]);
+    expect(top(docs)).toEqual([]);
+    const back = await project(projection, [reaction('r1', 'bob', 'like', 2, true), reaction('r1', 'eve', 'funny'), moved('r1', 'published', 'pending', 3, 'reply.moderated')], docs);
+    expect(bucket(back, 0).items[0].reactions).toEqual(counts(0, 0, 1));
+    expect(top(back)).toEqual([expect.objectContaining({ id: 'r1', score: 1 })]);
+  });
+
+  it('given the same reactions applied twice (a replay after a crash past the checkpoint), then no count moves twice', async () => {
+    const entries = [root('r1'), nested('c1', 'r1', 'r1'), reaction('r1', 'bob', 'like'), reaction('c1', 'bob', 'funny'), reaction('r1', 'bob', 'like', 2, true)];
+    const once = await project(projection, entries);
+    expect(await project(projection, entries, once)).toEqual(once);
+  });
+
+  it('given a crash between the bucket write and the top write on a reaction, then the replay ranks the root from its counts', async () => {
+    const before = await project(projection, [root('r1'), root('r2'), nested('c1', 'r1', 'r1')]);
+    expect(top(before).map((t) => t.id)).toEqual(['r1', 'r2']);
+    const like = reaction('r2', 'bob', 'like');
+    const after = await project(projection, [like], before);
+    expect(top(after).map((t) => t.id)).toEqual(['r2', 'r1']);
+    const crashed = new Map(after);
+    crashed.set(`${C.threadTop}/a1`, before.get(`${C.threadTop}/a1`)!);
+    expect(await project(projection, [like], crashed)).toEqual(after);
+  });
+
+  it('given the log in one batch or one event at a time, then the counts are the same (a rebuild equals the live view)', async () => {
+    const entries = [root('r1'), root('r2'), nested('c1', 'r1', 'r1'), reaction('r1', 'bob', 'like'), reaction('r2', 'eve', 'insightful'), reaction('c1', 'bob', 'funny'), reaction('r1', 'bob', 'like', 2, true), reaction('r1', 'eve', 'like')];
+    const whole = await project(projection, entries);
+    let stepwise: Documents = new Map();
+    for (const e of entries) stepwise = await project(projection, [e], stepwise);
+    expect(stepwise).toEqual(whole);
   });
 });

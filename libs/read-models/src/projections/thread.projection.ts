@@ -1,4 +1,4 @@
-import { ERASED_AUTHOR_NAME, ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
+import { ERASED_AUTHOR_NAME, noReactions, ReactionEvent, ReactionType, ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
 import { PREVIEW_SIZE, THREAD_BUCKET_SIZE, THREAD_NAME_LENGTH, TOP_LIST_SIZE, ViewCollections } from '../versions';
 import {
   ReplyPreview,
@@ -34,10 +34,20 @@ function summaryOf(d: ReplySubmitted['data']): ReplySummary {
     submittedAt: d.submittedAt,
     editedAt: null,
     replyCount: 0,
+    reactions: noReactions(),
     childCount: 0,
     preview: [],
   };
 }
+
+/** The summary with one reaction more or less of `type` (never below 0). */
+const reactedTo = (type: ReactionType, by: 1 | -1) => <T extends ReplyPreview>(s: T): T => {
+  const reactions = { ...noReactions(), ...s.reactions };
+  return { ...s, reactions: { ...reactions, [type]: Math.max(0, reactions[type] + by) } };
+};
+
+/** Every reaction on a summary, of every type. */
+export const reactionTotal = (s: ReplyPreview): number => Object.values(s.reactions ?? {}).reduce((n, c) => n + c, 0);
 
 export function previewOf({ childCount: _c, preview: _p, ...preview }: ReplySummary): ReplyPreview {
   return preview;
@@ -55,15 +65,18 @@ const counted = (doc: { lastBucket: number; lastBucketSize: number } | null, buc
   lastBucketSize: bucket === doc?.lastBucket ? doc.lastBucketSize + 1 : 1,
 });
 
-/** Most published replies beneath first; among equals the older, which had longer to draw them. */
+/**
+ * Most reactions first; among equals most published replies beneath; then the older, which had
+ * longer to draw them.
+ */
 export function rankTop(top: TopEntry[]): TopEntry[] {
   return [...top]
-    .sort((a, b) => b.score - a.score || a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id))
+    .sort((a, b) => b.score - a.score || b.replies - a.replies || a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id))
     .slice(0, TOP_LIST_SIZE);
 }
 
 const sameRanking = (a: TopEntry[], b: TopEntry[]) =>
-  a.length === b.length && a.every((t, i) => t.id === b[i].id && t.score === b[i].score);
+  a.length === b.length && a.every((t, i) => t.id === b[i].id && t.score === b[i].score && t.replies === b[i].replies);
 
 /**
  * The public thread under an article: top-level replies in article buckets, each reply's
@@ -83,8 +96,9 @@ export class ThreadProjection implements Projection {
    * 2: nested replies in children buckets, held replies out of the public buckets.
    * 3: replies public only from a `publish` verdict or a moderator's approval; an edit of a
    *    published reply shows once its verdict publishes it; featured replies flagged.
+   * 4: readers' reactions counted on every summary; `top` ranked by reactions, then replies.
    */
-  readonly version = 3;
+  readonly version = 4;
   // Children first: once a count shows, the replies it counts can be read.
   readonly collections = [
     ViewCollections.threadChildren,
@@ -96,8 +110,13 @@ export class ThreadProjection implements Projection {
   ];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
-    const event = at.event as ReplyEvent;
+    const event = at.event as ReplyEvent | ReactionEvent;
     switch (event.type) {
+      case 'reply.reacted':
+      case 'reply.unreacted': {
+        const change = reactedTo(event.data.type, event.type === 'reply.reacted' ? 1 : -1);
+        return this.changeReply(at, event.data.replyId, store, { delta: 0, change, rank: true });
+      }
       case 'reply.submitted':
         return this.submit(at, event.data, store);
       case 'reply.edited': {
@@ -246,7 +265,7 @@ export class ThreadProjection implements Projection {
     at: EventAt,
     replyId: string,
     store: ProjectionStore,
-    how: { delta: number; status?: ReplyStatus; change: <T extends ReplyPreview>(s: T) => T; clearRevision?: boolean },
+    how: { delta: number; status?: ReplyStatus; change: <T extends ReplyPreview>(s: T) => T; clearRevision?: boolean; rank?: boolean },
   ): Promise<void> {
     const { delta, change } = how;
     const reply = await this.entry(at, store, replyId);
@@ -273,7 +292,8 @@ export class ThreadProjection implements Projection {
             preview: parent.preview.map((p) => (p.id === replyId ? change(p) : p)),
           },
     );
-    if (delta !== 0) await this.syncTop(at, reply.articleId, reply.rootId, store);
+    // Reactions on a root move it in `top`; on a nested reply they do not.
+    if (delta !== 0 || (how.rank && reply.parentId === null)) await this.syncTop(at, reply.articleId, reply.rootId, store);
   }
 
   /**
@@ -335,7 +355,7 @@ export class ThreadProjection implements Projection {
       const doc = await store.get<ThreadBucket>(ViewCollections.threadBuckets, threadBucketId(articleId, root.bucket));
       const summary = doc?.items.find((s) => s.id === rootId);
       if (!summary) throw new UnappliableEventError(at, `root ${rootId} is not in its bucket ${root.bucket}`);
-      if (isPublished(summary.status)) entry = { id: rootId, bucket: root.bucket, score: summary.replyCount, submittedAt: summary.submittedAt };
+      if (isPublished(summary.status)) entry = { id: rootId, bucket: root.bucket, score: reactionTotal(summary), replies: summary.replyCount, submittedAt: summary.submittedAt };
     }
     await store.update<ThreadTop>(ViewCollections.threadTop, threadTopId(articleId), at, (doc) => {
       const before = doc?.top ?? [];

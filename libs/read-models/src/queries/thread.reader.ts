@@ -1,4 +1,4 @@
-import { ERASED_AUTHOR_NAME } from '@app/domain';
+import { ERASED_AUTHOR_NAME, noReactions, ReactionCounts } from '@app/domain';
 import type { mongo } from 'mongoose';
 import {
   ReplyPreview,
@@ -32,6 +32,8 @@ export interface ThreadReply {
   editedAt: string | null;
   /** Published replies beneath it, at any depth. */
   replyCount: number;
+  /** Readers' reactions per type; anonymous counts, kept on placeholders too. */
+  reactions: ReactionCounts;
 }
 
 /** A reply with the first of its direct replies; `repliesCursor` pages the rest. */
@@ -69,18 +71,19 @@ function decode(raw: string | undefined, parentId?: string): Cursor | null {
  */
 function visibleReply(s: ReplyPreview): ThreadReply | null {
   const { id, parentId, submittedAt, replyCount } = s;
+  const reactions = { ...noReactions(), ...s.reactions };
   if (s.status === 'published') {
-    return { id, parentId, author: { name: s.author.name }, body: s.body, status: 'published', featured: s.featured ?? false, submittedAt, editedAt: s.editedAt, replyCount };
+    return { id, parentId, author: { name: s.author.name }, body: s.body, status: 'published', featured: s.featured ?? false, submittedAt, editedAt: s.editedAt, replyCount, reactions };
   }
   if (replyCount === 0) return null;
   if (s.status === 'retracted') {
-    return { id, parentId, author: null, body: '', status: 'retracted', featured: false, submittedAt, editedAt: null, replyCount };
+    return { id, parentId, author: null, body: '', status: 'retracted', featured: false, submittedAt, editedAt: null, replyCount, reactions };
   }
   if (s.status === 'removed') {
-    return { id, parentId, author: { name: ERASED_AUTHOR_NAME }, body: '', status: 'removed', featured: false, submittedAt, editedAt: null, replyCount };
+    return { id, parentId, author: { name: ERASED_AUTHOR_NAME }, body: '', status: 'removed', featured: false, submittedAt, editedAt: null, replyCount, reactions };
   }
   if (s.status !== 'checking') {
-    return { id, parentId, author: null, body: '', status: 'hidden', featured: false, submittedAt, editedAt: null, replyCount };
+    return { id, parentId, author: null, body: '', status: 'hidden', featured: false, submittedAt, editedAt: null, replyCount, reactions };
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { reasonsForAuthor } from '@app/moderation';
-import { Actor } from '@app/domain';
+import { Actor, noReactions } from '@app/domain';
 import { Allow, CommenterDirectory, CurrentActor, GuestIdentity, rankOf, ROLE_RANK } from '@app/platform';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
@@ -57,6 +57,7 @@ export class GetReplyController {
       submittedAt: r.submittedAt,
       editedAt: r.editedAt,
       version: r.version,
+      reactions: { ...noReactions(), ...r.reactions },
       ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementFor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null, appeal: r.appeal ?? null } : {}),
       ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
     };

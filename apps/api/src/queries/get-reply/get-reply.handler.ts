@@ -1,3 +1,4 @@
+import { noReactions } from '@app/domain';
 import { ViewReader } from '@app/read-models';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Aggregates } from '@app/platform';
@@ -32,6 +33,7 @@ export class GetReplyHandler implements IQueryHandler<GetReplyQuery> {
       editedAt: null,
       version: stream.version,
       history: [],
+      reactions: noReactions(),
     };
   }
 }
