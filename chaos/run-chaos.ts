@@ -333,7 +333,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           (await db.collection(EventStoreCollections.lateWrites).findOne({}));
         const head = await reader.head();
         const checkpoints = await db.collection<{ _id: string; position: number }>(EventStoreCollections.checkpoints).find({}).toArray();
-        const at = liveProjections().map((p) => checkpoints.find((c) => c._id === `${p.name}@${p.version}`)?.position ?? 0);
+        // The side-effect consumers too: erasures are finished by the commenter ledger.
+        const consumers = [...liveProjections().map((p) => `${p.name}@${p.version}`), 'commenter-ledger@1', 'screening-dispatcher@1'];
+        const at = consumers.map((name) => checkpoints.find((c) => c._id === name)?.position ?? 0);
         if (!inbox && at.every((p) => p === head)) {
           // The head hint may trail the chunks: settled only if the log really ends there.
           log = await readAll(reader);
