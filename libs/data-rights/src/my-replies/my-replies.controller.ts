@@ -1,5 +1,5 @@
 import { Actor } from '@app/domain';
-import { reasonsForAuthor } from '@app/moderation';
+import { statementForAuthor } from '@app/moderation';
 import { Allow, ARTICLE_ID, CurrentActor, MONGO_DB } from '@app/platform';
 import { liveViewNames, ReplyDetail, ViewCollections } from '@app/read-models';
 import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
@@ -17,11 +17,6 @@ export class MyRepliesParams {
   id: string;
 }
 
-/** What its author is told about a reply not (yet) public: the reasons, or that a moderator will look. */
-function statementFor(status: string, reasons: { code: string; detail: string }[]) {
-  const told = reasonsForAuthor(reasons);
-  return status === 'pending' && told.length === 0 ? [{ code: 'review', detail: 'A moderator will look at this reply.' }] : told;
-}
 
 @ApiTags('replies')
 @ApiBearerAuth()
@@ -67,7 +62,7 @@ export class MyRepliesController {
         body: r.status === 'retracted' ? '' : r.body,
         submittedAt: r.submittedAt,
         editedAt: r.editedAt,
-        reasons: r.status === 'published' || r.status === 'retracted' ? [] : statementFor(r.status, r.verdict?.reasons ?? []),
+        reasons: r.status === 'published' || r.status === 'retracted' ? [] : statementForAuthor(r.status, r.verdict?.reasons ?? []),
       }));
     return { items };
   }

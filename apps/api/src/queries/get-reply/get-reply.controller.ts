@@ -1,4 +1,4 @@
-import { reasonsForAuthor } from '@app/moderation';
+import { statementForAuthor } from '@app/moderation';
 import { Actor, noReactions } from '@app/domain';
 import { Allow, CommenterDirectory, CurrentActor, GuestIdentity, rankOf, ROLE_RANK } from '@app/platform';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
@@ -8,11 +8,6 @@ import { ReplyIdParam } from '../../shared/id-params';
 import { etagOf } from '../../shared/request-context';
 import { GetReplyQuery } from './get-reply.query';
 
-/** What the author is told: the verdict's reasons, or, for a reply held with none, that a moderator will look. */
-function statementFor(status: string, reasons: { code: string; detail: string }[]) {
-  const told = reasonsForAuthor(reasons);
-  return status === 'pending' && told.length === 0 ? [{ code: 'review', detail: 'A moderator will look at this reply.' }] : told;
-}
 
 @ApiTags('replies')
 @Controller('replies')
@@ -58,7 +53,7 @@ export class GetReplyController {
       editedAt: r.editedAt,
       version: r.version,
       reactions: { ...noReactions(), ...r.reactions },
-      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementFor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null, appeal: r.appeal ?? null } : {}),
+      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementForAuthor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null, appeal: r.appeal ?? null } : {}),
       ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
     };
   }
