@@ -14,6 +14,8 @@ export * from './reaction/reaction.events';
 export * from './reaction/reaction';
 export * from './policy/policy.events';
 export * from './policy/site-policy';
+export * from './batch/batch.events';
+export * from './batch/batch';
 export * from './shared/personal-data';
 
 /** Bump when an aggregate's snapshot state changes shape: older snapshots are then ignored. */

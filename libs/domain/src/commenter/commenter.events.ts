@@ -10,4 +10,24 @@ export type CommenterErased = DomainEvent<
   { commenterId: string; requestedBy: 'commenter' | 'admin'; reason: string; erasedAt: string }
 >;
 
-export type CommenterEvent = CommenterErased;
+/** How the site treats a commenter's next replies (docs/moderation-states.md, "Commenters"). */
+export type CommenterStanding = 'normal' | 'trusted' | 'premod' | 'suspended' | 'banned';
+
+/**
+ * A moderator changed how the site treats a commenter, or a suspension ran out (the system).
+ * `until` ends a suspension; `rejectAllBatchId` names the batch rejecting a banned commenter's replies.
+ */
+export type CommenterStandingChanged = DomainEvent<
+  'commenter.standing-changed',
+  {
+    commenterId: string;
+    standing: CommenterStanding;
+    previousStanding: CommenterStanding;
+    until: string | null;
+    reason: string | null;
+    rejectAllBatchId: string | null;
+    changedAt: string;
+  }
+>;
+
+export type CommenterEvent = CommenterErased | CommenterStandingChanged;

@@ -86,18 +86,24 @@ export type ReplyScreened = DomainEvent<
 
 export type ModeratorAction = 'approve' | 'reject' | 'spam';
 
+/**
+ * `restore` is a batch's undo putting a reply back where the batch found it; the others are a
+ * moderator's decisions, one by one or in bulk.
+ */
+export type ModeratedAction = ModeratorAction | 'restore';
+
 /** A moderator's decision, with the reason the author is shown. */
 export type ReplyModerated = DomainEvent<
   'reply.moderated',
   {
     replyId: string;
     articleId: string;
-    action: ModeratorAction;
+    action: ModeratedAction;
     reason: string | null;
     status: ReplyStatus;
     previousStatus: ReplyStatus;
     decidedAt: string;
-    /** Set when the decision is one of a bulk action's, so the batch can be undone. */
+    /** Set when the decision is one of a bulk action's, so the batch can be undone; on `restore`, the batch undone. */
     batchId: string | null;
     /** The decision answers the author's appeal: final, the author may not appeal again. Absent: false. */
     settlesAppeal?: boolean;

@@ -2,7 +2,7 @@ import { Article } from '../article/article';
 import { DEFAULT_REPLY_SETTINGS, ReplySettings } from '../article/article.events';
 import { Actor } from '../shared/domain-event';
 import { ForbiddenError, InvalidCommandError, RuleViolationError } from '../shared/domain-errors';
-import { OutdatedVerdictError, Reply, Verdict } from './reply';
+import { ChangedSinceBatchError, OutdatedVerdictError, Reply, Verdict } from './reply';
 import { ReplyEvent, VerdictDecision } from './reply.events';
 
 const t0 = new Date('2026-03-01T12:00:00.000Z');
@@ -280,5 +280,59 @@ describe('the moderation state machine (docs/moderation-states.md)', () => {
     held.moderate('reject', null, minutes(3), 'batch-1');
     expect(held.appeal).toBe('open');
     expect(held.pullEvents().pop()).toMatchObject({ type: 'reply.moderated', data: { batchId: 'batch-1' } });
+  });
+});
+
+describe('Reply.restoreAfter (a batch undone)', () => {
+  const checking = () => given(submitted({ status: 'checking' }));
+
+  it('goes back to where the batch found it; a reply found checking comes back held', () => {
+    const published = given(submitted());
+    published.moderate('reject', null, minutes(1), 'b1');
+    published.restoreAfter('b1', minutes(2));
+    expect(published.status).toBe('published');
+    expect(published.pullEvents()[1].data).toMatchObject({ action: 'restore', status: 'published', previousStatus: 'rejected', batchId: 'b1' });
+
+    const waiting = checking();
+    waiting.moderate('spam', null, minutes(1), 'b1');
+    waiting.restoreAfter('b1', minutes(2));
+    expect(waiting.status).toBe('pending');
+  });
+
+  it('refuses once anything changed its status or text since, or another batch decided', () => {
+    const decidedAgain = given(submitted());
+    decidedAgain.moderate('reject', null, minutes(1), 'b1');
+    decidedAgain.moderate('approve', null, minutes(2));
+    expect(() => decidedAgain.restoreAfter('b1', minutes(3))).toThrow(ChangedSinceBatchError);
+
+    const otherBatch = given(submitted());
+    otherBatch.moderate('reject', null, minutes(1), 'b1');
+    otherBatch.moderate('spam', null, minutes(2), 'b2');
+    expect(() => otherBatch.restoreAfter('b1', minutes(3))).toThrow(/batch b2/);
+
+    const never = given(submitted());
+    expect(() => never.restoreAfter('b1', minutes(3))).toThrow(ChangedSinceBatchError);
+
+    const undoneTwice = given(submitted());
+    undoneTwice.moderate('reject', null, minutes(1), 'b1');
+    undoneTwice.restoreAfter('b1', minutes(2));
+    expect(() => undoneTwice.restoreAfter('b1', minutes(3))).toThrow(ChangedSinceBatchError);
+  });
+
+  it('an appeal of the bulk rejection does not count as a change', () => {
+    const reply = given(submitted());
+    reply.moderate('reject', null, minutes(1), 'b1');
+    reply.appealBy(alice, 'please look again', minutes(2));
+    reply.restoreAfter('b1', minutes(3));
+    expect(reply.status).toBe('published');
+    expect(reply.appeal).toBe('none');
+  });
+});
+
+describe('Reply.submit and the author\'s standing', () => {
+  it('premod holds a reply anywhere; trusted skips the article\'s pre-moderation, not the checks', () => {
+    expect(Reply.submit({ replyId: 'r1', article: articleWith(), author: alice, body: 'hi', standing: 'premod' }, t0).pullEvents()[0].data).toMatchObject({ status: 'pending' });
+    expect(Reply.submit({ replyId: 'r1', article: articleWith({ moderation: 'pre' }), author: alice, body: 'hi', standing: 'trusted' }, t0).pullEvents()[0].data).toMatchObject({ status: 'checking' });
+    expect(Reply.submit({ replyId: 'r1', article: articleWith({ moderation: 'pre' }), author: alice, body: 'hi', standing: 'normal' }, t0).pullEvents()[0].data).toMatchObject({ status: 'pending' });
   });
 });

@@ -1,4 +1,5 @@
 import { Article } from '../article/article';
+import type { CommenterStanding } from '../commenter/commenter.events';
 import { AggregateRoot } from '../shared/aggregate-root';
 import { Actor } from '../shared/domain-event';
 import {
@@ -24,10 +25,25 @@ export type Verdict = Pick<ReplyScreened['data'], 'scoredVersion' | 'decision' |
 /** A verdict that no longer applies: the reply changed, a moderator decided, or it is gone. */
 export class OutdatedVerdictError extends ConflictError {}
 
+/** An undo finds the reply changed since the batch decided on it: it is reported, never overwritten. */
+export class ChangedSinceBatchError extends ConflictError {}
+
+/** The last bulk decision on a reply: what an undo of that batch needs. */
+export interface BatchMark {
+  batchId: string;
+  /** Stream version of the batch's decision. */
+  version: number;
+  /** Where the batch found the reply. */
+  previousStatus: ReplyStatus;
+}
+
 const MODERATED_STATUS: Record<ModeratorAction, ReplyStatus> = { approve: 'published', reject: 'rejected', spam: 'spam' };
 
 /** How public a status is: a verdict after a moderator's decision may only lower it. */
 const publicity = (status: ReplyStatus): number => (status === 'published' ? 2 : status === 'checking' || status === 'pending' ? 1 : 0);
+
+/** What an undo must find untouched since its batch (flags, reactions and appeals leave it as it was). */
+const CHANGES_STATUS_OR_TEXT = new Set<ReplyEvent['type']>(['reply.submitted', 'reply.edited', 'reply.retracted', 'reply.screened', 'reply.moderated', 'reply.erased']);
 
 export interface SubmitReply {
   replyId: string;
@@ -38,6 +54,8 @@ export interface SubmitReply {
   body: string;
   /** The form's hidden field came back filled. */
   honeypot?: boolean;
+  /** How the site treats the author: premod holds their replies, trusted skips the article's pre-moderation. */
+  standing?: CommenterStanding;
 }
 
 export class Reply extends AggregateRoot<ReplyEvent> {
@@ -60,6 +78,10 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   honeypot = false;
   /** `open` from the author's appeal until a moderator's decision settles it; then `settled`, for good. */
   appeal: 'none' | 'open' | 'settled' = 'none';
+  /** The last bulk decision on it, if any. */
+  lastBatch: BatchMark | null = null;
+  /** Stream version of the last event that changed its status or text. */
+  changedVersion = 0;
   private submitted = false;
 
   static streamId(replyId: string): string {
@@ -94,10 +116,16 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         body,
         submittedAt: now.toISOString(),
         ...(input.honeypot ? { honeypot: true as const } : {}),
-        status: article.settings.moderation === 'pre' ? 'pending' : 'checking',
+        status: Reply.heldForHuman(article, input.standing ?? 'normal') ? 'pending' : 'checking',
       },
     });
     return reply;
+  }
+
+  /** Held for a moderator whatever the checks say: a pre-moderated article, or a commenter on premod. */
+  private static heldForHuman(article: Article, standing: CommenterStanding): boolean {
+    if (standing === 'premod') return true;
+    return article.settings.moderation === 'pre' && standing !== 'trusted';
   }
 
   assertExists(replyId: string): this {
@@ -192,6 +220,24 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     });
   }
 
+  /**
+   * A batch's undo: back to where the batch found it, only while nothing changed it since
+   * (docs/moderation-states.md). A reply the batch found `checking` comes back held for a
+   * human, since its verdict was refused once a moderator had decided.
+   */
+  restoreAfter(batchId: string, now: Date): void {
+    const mark = this.lastBatch;
+    if (mark === null || mark.batchId !== batchId) throw new ChangedSinceBatchError(mark === null ? 'the batch did not decide on this reply' : `batch ${mark.batchId} decided on it since`);
+    if (this.changedVersion !== mark.version) throw new ChangedSinceBatchError(`the reply changed since the batch (now ${this.status})`);
+    if (this.status === 'retracted' || this.status === 'removed') throw new ChangedSinceBatchError(`the reply was ${this.status}`);
+    const status: ReplyStatus = mark.previousStatus === 'checking' ? 'pending' : mark.previousStatus;
+    this.record({
+      type: 'reply.moderated',
+      schemaVersion: 1,
+      data: { replyId: this.id, articleId: this.articleId, action: 'restore', reason: null, status, previousStatus: this.status, decidedAt: now.toISOString(), batchId },
+    });
+  }
+
   /** Its author asks for a human to look again, once, while it is held or refused (docs/moderation-states.md). */
   appealBy(actor: Actor, note: string, now: Date): void {
     if (!this.isAuthoredBy(actor)) throw new ForbiddenError('only its author may appeal a decision on a reply');
@@ -253,8 +299,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   }
 
   protected toState() {
-    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal } = this;
-    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal, submittedAt: this.submittedAt.toISOString() };
+    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal, lastBatch, changedVersion } = this;
+    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal, lastBatch, changedVersion, submittedAt: this.submittedAt.toISOString() };
   }
 
   protected fromState(state: unknown): void {
@@ -263,6 +309,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   }
 
   protected when(event: ReplyEvent): void {
+    if (CHANGES_STATUS_OR_TEXT.has(event.type)) this.changedVersion = this.version + 1;
     switch (event.type) {
       case 'reply.submitted': {
         const d = event.data;
@@ -298,6 +345,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
       case 'reply.moderated':
         this.status = event.data.status;
         this.moderatedVersion = this.version + 1;
+        if (event.data.batchId !== null && event.data.action !== 'restore') this.lastBatch = { batchId: event.data.batchId, version: this.version + 1, previousStatus: event.data.previousStatus };
         if (this.status !== 'published') this.featured = false;
         if (event.data.settlesAppeal) this.appeal = 'settled';
         else if (this.appeal === 'open' && !APPEALABLE.includes(this.status)) this.appeal = 'none';

@@ -1,0 +1,39 @@
+import { InvalidCommandError, RuleViolationError } from '../shared/domain-errors';
+import { MAX_BATCH_REPLIES, ModerationBatch } from './batch';
+
+const t0 = new Date('2026-03-01T12:00:00.000Z');
+const request = (replyIds: string[]) => ModerationBatch.request({ batchId: 'b1', action: 'reject', reason: ' flood ', selection: { replyIds } }, t0);
+const replay = (b: ModerationBatch) => new ModerationBatch().rehydrate(b.pullEvents());
+
+describe('ModerationBatch', () => {
+  it('names between 1 and MAX_BATCH_REPLIES distinct replies', () => {
+    expect(() => request([])).toThrow(InvalidCommandError);
+    expect(() => request(['r1', 'r1'])).toThrow(/named twice/);
+    expect(() => request(Array.from({ length: MAX_BATCH_REPLIES + 1 }, (_, i) => `r${i}`))).toThrow(/at most/);
+    expect(request(['r1']).pullEvents()[0].data).toMatchObject({ reason: 'flood', action: 'reject', selection: { replyIds: ['r1'] } });
+  });
+
+  it('records each reply once, however often a retried job reports it', () => {
+    const batch = replay(request(['r1', 'r2', 'r3']));
+    batch.progress({ changed: ['r1'], unchanged: [{ replyId: 'r2', status: 'rejected' }], failed: [] });
+    batch.progress({ changed: ['r1', 'r3'], unchanged: [{ replyId: 'r2', status: 'rejected' }], failed: [] });
+    batch.progress({ changed: ['r1'], unchanged: [], failed: [] });
+    const events = batch.pullEvents();
+    expect(events.map((e) => e.type)).toEqual(['batch.progressed', 'batch.progressed']);
+    expect(events[1].data).toEqual({ batchId: 'b1', changed: ['r3'], unchanged: [], failed: [] });
+  });
+
+  it('is undone once, only after it has run', () => {
+    const batch = replay(request(['r1']));
+    expect(() => batch.requestUndo(t0)).toThrow(/still running/);
+    batch.progress({ changed: ['r1'], unchanged: [], failed: [] });
+    batch.complete(t0);
+    batch.requestUndo(t0);
+    expect(() => batch.requestUndo(t0)).toThrow(RuleViolationError);
+    batch.undoProgress({ restored: ['r1'], changedSince: [] });
+    batch.undoProgress({ restored: ['r1'], changedSince: [] });
+    batch.completeUndo(t0);
+    expect(() => batch.requestUndo(t0)).toThrow(/already undone/);
+    expect(batch.pullEvents().map((e) => e.type)).toEqual(['batch.progressed', 'batch.completed', 'batch.undo-requested', 'batch.undo-progressed', 'batch.undone']);
+  });
+});
