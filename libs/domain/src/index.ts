@@ -19,4 +19,4 @@ export * from './batch/batch';
 export * from './shared/personal-data';
 
 /** Bump when an aggregate's snapshot state changes shape: older snapshots are then ignored. */
-export const SNAPSHOT_SCHEMA = 3;
+export const SNAPSHOT_SCHEMA = 4;

@@ -6,6 +6,7 @@ import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_
 import { AppConfig, Clock, CLOCK, CommenterDirectory, MONGO_DB, NetworkData, platformModules } from '@app/platform';
 import { liveProjections, ProjectionRunner, ViewNames, ViewReader } from '@app/read-models';
 import { Logger, Module } from '@nestjs/common';
+import { MODERATION_QUEUE, ModerationBacklog, ModerationJobsDispatcher, ModerationJobsModule } from '@app/moderator-actions';
 import type { mongo } from 'mongoose';
 import { AutoCloseSweeper } from './auto-close-sweeper';
 import { LogWorkerService } from './log-worker.service';
@@ -22,14 +23,14 @@ const workerProviders = [
   },
   {
     provide: LOG_CONSUMERS,
-    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE), ScreeningBacklog],
-    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue, backlog: ScreeningBacklog) => {
+    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE), ScreeningBacklog, getQueueToken(MODERATION_QUEUE), ModerationBacklog],
+    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue, backlog: ScreeningBacklog, moderation: Queue, moderationBacklog: ModerationBacklog) => {
       const projections = liveProjections();
       const names = ViewNames.of(projections);
       const options = { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming };
       const ledger = new CommenterLedger(db, store, { forgetCommenter: (id) => commenters.forget(id), forgetNetworkData: async (ids) => void (await network.forget(ids)) }, clock);
-      // Side-effect consumers (the ledger, the screening dispatcher) are resumed, never rebuilt.
-      const sideEffects = [ledger, new ScreeningDispatcher(spam, backlog, clock)];
+      // Side-effect consumers (the ledger, the job dispatchers) are resumed, never rebuilt.
+      const sideEffects = [ledger, new ScreeningDispatcher(spam, backlog, clock), new ModerationJobsDispatcher(moderation, moderationBacklog, clock)];
       return [...projections.map((p) => new LogConsumer(db, reader, leases, new ProjectionRunner(db, p, names), options)), ...sideEffects.map((h) => new LogConsumer(db, reader, leases, h, options))];
     },
   },
@@ -38,5 +39,5 @@ const workerProviders = [
   AutoCloseSweeper,
 ];
 
-@Module({ imports: [...platformModules, ScreeningModule], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
+@Module({ imports: [...platformModules, ScreeningModule, ModerationJobsModule], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
 export class WorkerModule {}

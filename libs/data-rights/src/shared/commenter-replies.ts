@@ -22,6 +22,19 @@ export class CommenterReplyList {
     return ids;
   }
 
+  /** How many replies they wrote, and their latest ones on any article, newest first. */
+  async latest(commenterId: string, limit: number): Promise<{ total: number; replies: CommenterReplyRef[] }> {
+    const meta = await this.db.collection<CommenterMeta>(this.names.collection(ViewCollections.commenterMeta)).findOne({ _id: commenterId });
+    if (!meta) return { total: 0, replies: [] };
+    const col = this.db.collection<CommenterReplies>(this.names.collection(ViewCollections.commenterReplies));
+    const replies: CommenterReplyRef[] = [];
+    for (let b = meta.lastBucket; b >= 0 && replies.length < limit; b--) {
+      const bucket = await col.findOne({ _id: commenterRepliesId(commenterId, b) });
+      replies.push(...[...(bucket?.replies ?? [])].reverse().slice(0, limit - replies.length));
+    }
+    return { total: meta.replies, replies };
+  }
+
   /** Their latest replies on one article, newest first: at most `limit`, from their last `buckets` buckets. */
   async recentOn(commenterId: string, articleId: string, limit: number, buckets = 2): Promise<string[]> {
     const meta = await this.db.collection<CommenterMeta>(this.names.collection(ViewCollections.commenterMeta)).findOne({ _id: commenterId });

@@ -76,6 +76,11 @@ export class CommenterDirectory implements OnModuleInit, OnApplicationShutdown {
     return this.db.collection<CommenterDocument>(CommenterCollections.commenters);
   }
 
+  /** Whether this id is enrolled (an erased commenter is not: their stream still knows them). */
+  async exists(commenterId: string): Promise<boolean> {
+    return (await this.commenters.findOne({ _id: commenterId }, { projection: { _id: 1 } })) !== null;
+  }
+
   /** Signed-in people are known by `sub` whatever their role; guests by their email's hash. */
   identityOf(actor: Actor): string {
     if (actor.kind === 'system') throw new Error('the system is not a commenter');

@@ -173,6 +173,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt({ message: 'SCREENING_RETRY_AFTER_MS must be an integer' }) @Min(1_000)
   SCREENING_RETRY_AFTER_MS = 60_000;
 
+  /** A batch, an undo or a suspension end still not done this long after it was due is queued again. */
+  @Transform(toInt) @IsInt({ message: 'MODERATION_RETRY_AFTER_MS must be an integer' }) @Min(1_000)
+  MODERATION_RETRY_AFTER_MS = 60_000;
+
   /** The worker touches this file after every poll round: a container health check reads its age. */
   @IsOptional() @IsString()
   WORKER_HEARTBEAT_FILE?: string;

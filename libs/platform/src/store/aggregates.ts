@@ -1,4 +1,4 @@
-import { AggregateRoot, Article, ArticleEvent, DomainEvent, Reply, ReplyEvent, SNAPSHOT_SCHEMA } from '@app/domain';
+import { AggregateRoot, Article, ArticleEvent, BatchEvent, Commenter, CommenterEvent, DomainEvent, ModerationBatch, Reply, ReplyEvent, SNAPSHOT_SCHEMA } from '@app/domain';
 import { EVENT_STORE, EventStore, LoadedStream, SNAPSHOTS, SnapshotStore } from '@app/event-store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
@@ -24,6 +24,17 @@ export class Aggregates {
     // No snapshots of replies: a snapshot would keep their text in plain past an erasure.
     const { aggregate, stream } = await this.load<ReplyEvent, Reply>(Reply.streamId(replyId), () => new Reply(), false);
     return { reply: aggregate.assertExists(replyId), stream };
+  }
+
+  /** A commenter as the log knows them; one who never had an event is a normal commenter. */
+  async commenter(commenterId: string): Promise<{ commenter: Commenter; stream: LoadedStream<CommenterEvent> }> {
+    const { aggregate, stream } = await this.load<CommenterEvent, Commenter>(Commenter.streamId(commenterId), () => Commenter.of(commenterId));
+    return { commenter: aggregate, stream };
+  }
+
+  async batch(batchId: string): Promise<{ batch: ModerationBatch; stream: LoadedStream<BatchEvent> }> {
+    const { aggregate, stream } = await this.load<BatchEvent, ModerationBatch>(ModerationBatch.streamId(batchId), () => new ModerationBatch(), false);
+    return { batch: aggregate.assertExists(batchId), stream };
   }
 
   private async load<E extends DomainEvent, A extends AggregateRoot<E>>(streamId: string, create: () => A, snapshots = true) {

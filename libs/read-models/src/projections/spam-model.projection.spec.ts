@@ -31,6 +31,16 @@ describe('SpamModelProjection', () => {
     expect((docs.get(`${C.spamLessons}/r1`) as SpamLesson).learned).toEqual({ as: 'spam', tokens: tokenKeysOf('cheap pills online now') });
   });
 
+  it('given a bulk spam decision undone, then what it taught is taken back', async () => {
+    const bulk = (id: string, action: 'spam' | 'restore', version: number) =>
+      entry(`reply-${id}`, version, { type: 'reply.moderated', schemaVersion: 1, data: { replyId: id, articleId: 'a1', action, reason: null, status: action === 'spam' ? 'spam' : 'published', previousStatus: action === 'spam' ? 'published' : 'spam', decidedAt: 'D', batchId: 'b1' } } as ReplyEvent);
+    const taught = await project(projection, [sub('r1', 'the council budget vote'), bulk('r1', 'spam', 2)]);
+    expect(modelOf(taught).counts()).not.toEqual(SpamModel.empty().counts());
+    const undone = await project(projection, [bulk('r1', 'restore', 3)], taught);
+    expect(modelOf(undone).counts()).toEqual(SpamModel.empty().counts());
+    expect((undone.get(`${C.spamLessons}/r1`) as SpamLesson).learned).toBeNull();
+  });
+
   it('given a reversed decision, then the first lesson is taken back; an erasure takes back the rest', async () => {
     const learned = await project(projection, [sub('r1', 'cheap pills online'), decided('r1', 'spam', 2), decided('r1', 'approve', 3)]);
     const asHam = SpamModel.empty();

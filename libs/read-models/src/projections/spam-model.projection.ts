@@ -55,6 +55,13 @@ export class SpamModelProjection implements Projection {
       case 'reply.moderated': {
         const lesson = await store.get<SpamLesson>(L, event.data.replyId);
         if (!lesson || isApplied(lesson, at)) return;
+        if (event.data.action === 'restore') {
+          // An undone batch takes back what its decision taught.
+          if (!lesson.learned) return;
+          await this.count(at, store, [{ tokens: lesson.learned.tokens, as: lesson.learned.as, sign: -1 }]);
+          await store.update<SpamLesson>(L, event.data.replyId, at, () => ({ _id: lesson._id, tokens: lesson.tokens, learned: null }));
+          return;
+        }
         const as = LESSON[event.data.action] ?? null;
         if (as === null || lesson.learned?.as === as) {
           // Nothing new to learn: a rejection leaves what an earlier decision taught.

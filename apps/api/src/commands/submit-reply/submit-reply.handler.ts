@@ -41,7 +41,10 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
     await this.network.record(commitId(Reply.streamId(replyId), 1), command.client);
     for (let attempt = 0; ; attempt++) {
       const commenter: Actor = { ...author, id: await this.commenters.enrol(author) };
-      const reply = Reply.submit({ replyId, article, parent, author: commenter, body, honeypot }, this.clock());
+      // Banned, suspended, on premod or trusted: decided by moderators, in the commenter's stream.
+      const { commenter: standing } = await this.aggregates.commenter(commenter.id);
+      standing.assertMayReply(this.clock());
+      const reply = Reply.submit({ replyId, article, parent, author: commenter, body, honeypot, standing: standing.standingAt(this.clock()) }, this.clock());
       try {
         await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(commenter), { dependsOn });
         return this.answer(reply, true);

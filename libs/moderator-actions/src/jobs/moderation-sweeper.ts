@@ -1,0 +1,58 @@
+import { AppConfig, Clock, CLOCK } from '@app/platform';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { ModerationBacklog } from './moderation-backlog';
+import { MODERATION_JOB_OPTIONS, MODERATION_QUEUE, moderationJobId } from './moderation-jobs';
+
+/**
+ * Queues again every batch, undo or suspension end still waiting MODERATION_RETRY_AFTER_MS after
+ * it was due, whatever lost its job; the job itself finds what is already done. Every worker
+ * sweeps: two sweeps in one period queue the same job id.
+ */
+@Injectable()
+export class ModerationSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('moderation-jobs');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly backlog: ModerationBacklog,
+    @InjectQueue(MODERATION_QUEUE) private readonly queue: Queue,
+    private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.queue.on('error', () => undefined);
+    const every = Math.max(500, Math.min(15_000, this.config.MODERATION_RETRY_AFTER_MS / 2));
+    const pass = async () => {
+      try {
+        await this.sweep();
+      } catch (e) {
+        this.logger.warn(`sweep: ${(e as Error).message}`);
+      }
+    };
+    this.timer = setInterval(() => void (this.running ??= pass().finally(() => (this.running = null))), every);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many jobs were queued again. */
+  async sweep(): Promise<number> {
+    const now = this.clock();
+    const retryAfter = this.config.MODERATION_RETRY_AFTER_MS;
+    const round = Math.floor(now.getTime() / retryAfter);
+    const due = await this.backlog.due(new Date(now.getTime() - retryAfter));
+    for (const item of due) {
+      await this.queue.add(item.name, item.data, { jobId: moderationJobId(item.name, item.data, round), ...MODERATION_JOB_OPTIONS });
+      await this.backlog.redispatched(item._id, now);
+    }
+    if (due.length > 0) this.logger.warn(`${due.length} moderation jobs waited too long and were queued again`);
+    return due.length;
+  }
+}

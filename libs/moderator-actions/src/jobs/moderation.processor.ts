@@ -1,0 +1,216 @@
+import { Actor, DomainError, ModerationBatch, ModeratorAction, NotFoundError, Reply, ReplyStatus } from '@app/domain';
+import { CheckpointDocument, EventStoreCollections, StreamConflictError } from '@app/event-store';
+import { Aggregates, Clock, CLOCK, MONGO_DB } from '@app/platform';
+import { CommenterReplyList } from '@app/data-rights';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job } from 'bullmq';
+import type { mongo } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { ModerationBacklog } from './moderation-backlog';
+import { BATCH_CHUNK, BatchJobData, EndSuspensionData, ModerationJob, ModerationJobData, MODERATION_QUEUE } from './moderation-jobs';
+
+const STATUS_AFTER: Record<ModeratorAction, ReplyStatus> = { approve: 'published', reject: 'rejected', spam: 'spam' };
+const SUSPENSIONS: Actor = { kind: 'system', id: 'suspensions', name: 'suspensions' };
+/** The ledger that lists a commenter's replies; a reject-all waits for it to pass the ban. */
+const LEDGER = 'commenter-ledger@1';
+
+/** The ledger has not reached the request yet: the job is tried again, with backoff. */
+class LedgerBehindError extends Error {}
+
+export type ModerationOutcome = { outcome: 'done' | 'nothing to do'; detail?: string };
+
+/**
+ * Bulk decisions, their undo, and suspension ends. Each step is recorded in a stream before the
+ * next, so a job retried after a crash or run twice resumes where the log says and decides no
+ * reply twice; the reply's own stream (its last batch mark) is the truth about each decision.
+ */
+@Processor(MODERATION_QUEUE, { concurrency: 2 })
+export class ModerationProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger('moderation-jobs');
+
+  readonly handlers: Record<ModerationJob, (job: Job<ModerationJobData>) => Promise<ModerationOutcome>> = {
+    [ModerationJob.RunBatch]: (job) => this.runBatch(job as Job<BatchJobData>),
+    [ModerationJob.UndoBatch]: (job) => this.undoBatch(job as Job<BatchJobData>),
+    [ModerationJob.EndSuspension]: (job) => this.endSuspension(job as Job<EndSuspensionData>),
+  };
+
+  constructor(
+    private readonly aggregates: Aggregates,
+    private readonly backlog: ModerationBacklog,
+    private readonly replies: CommenterReplyList,
+    @Inject(MONGO_DB) private readonly db: mongo.Db,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    const missing = Object.values(ModerationJob).filter((name) => typeof this.handlers[name] !== 'function');
+    if (missing.length) throw new Error(`no handler for moderation jobs: ${missing.join(', ')}`);
+  }
+
+  async process(job: Job<ModerationJobData>): Promise<ModerationOutcome> {
+    const handler = this.handlers[job.name as ModerationJob];
+    if (!handler) throw new Error(`unknown moderation job ${job.name}`);
+    const outcome = await handler(job);
+    await this.backlog.done(backlogIdOf(job));
+    return outcome;
+  }
+
+  /** Redis comes and goes; the dispatcher and the sweeper make up for it. */
+  @OnWorkerEvent('error')
+  onError(): void {}
+
+  private async runBatch(job: Job<BatchJobData>): Promise<ModerationOutcome> {
+    if (job.data.rejectAllOf) await this.ensureRejectAll(job.data);
+    const { batch, stream } = await this.aggregates.batch(job.data.batchId);
+    if (batch.state !== 'running') return { outcome: 'nothing to do', detail: `the batch is ${batch.state}` };
+    const moderator = stream.events[0].metadata.actor as Actor;
+    const ids = 'replyIds' in batch.selection ? batch.selection.replyIds : await this.repliesOf(batch.selection.commenterId, job.data.position);
+    const todo = ids.filter((id) => !batch.handled(id));
+    let done = ids.length - todo.length;
+    for (let i = 0; i < todo.length; i += BATCH_CHUNK) {
+      const outcomes = { changed: [] as string[], unchanged: [] as { replyId: string; status: ReplyStatus }[], failed: [] as { replyId: string; error: string }[] };
+      for (const replyId of todo.slice(i, i + BATCH_CHUNK)) {
+        const o = await this.decide(replyId, batch, moderator);
+        if (o.kind === 'changed') outcomes.changed.push(replyId);
+        else if (o.kind === 'unchanged') outcomes.unchanged.push({ replyId, status: o.status });
+        else outcomes.failed.push({ replyId, error: o.error });
+      }
+      await this.recordOnBatch(batch.id, moderator, (b) => b.progress(outcomes));
+      done += outcomes.changed.length + outcomes.unchanged.length + outcomes.failed.length;
+      await job.updateProgress({ done, total: ids.length });
+    }
+    await this.recordOnBatch(batch.id, moderator, (b) => b.complete(this.clock()));
+    return { outcome: 'done', detail: `${ids.length} replies` };
+  }
+
+  /** One reply: decided by this batch (now or on an earlier try), left as it was, or refused. */
+  private async decide(replyId: string, batch: ModerationBatch, moderator: Actor): Promise<{ kind: 'changed' } | { kind: 'unchanged'; status: ReplyStatus } | { kind: 'failed'; error: string }> {
+    for (let attempt = 0; ; attempt++) {
+      let loaded;
+      try {
+        loaded = await this.aggregates.reply(replyId);
+      } catch (error) {
+        if (error instanceof NotFoundError) return { kind: 'failed', error: 'no such reply' };
+        throw error;
+      }
+      const { reply, stream } = loaded;
+      if (reply.lastBatch?.batchId === batch.id) return { kind: 'changed' };
+      if ('commenterId' in batch.selection && reply.author.id !== batch.selection.commenterId) return { kind: 'failed', error: 'not by this commenter' };
+      if (reply.status === 'retracted' || reply.status === 'removed' || reply.status === STATUS_AFTER[batch.action]) return { kind: 'unchanged', status: reply.status };
+      try {
+        reply.moderate(batch.action, batch.reason, this.clock(), batch.id);
+      } catch (error) {
+        if (error instanceof DomainError) return { kind: 'failed', error: error.message };
+        throw error;
+      }
+      try {
+        await this.aggregates.store.append(stream, reply.pullEvents(), { actor: moderator, correlationId: batch.id, causationId: `${ModerationBatch.streamId(batch.id)}:1` });
+        return { kind: 'changed' };
+      } catch (error) {
+        if (!(error instanceof StreamConflictError) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async undoBatch(job: Job<BatchJobData>): Promise<ModerationOutcome> {
+    const { batch, stream } = await this.aggregates.batch(job.data.batchId);
+    if (batch.state !== 'undoing') return { outcome: 'nothing to do', detail: `the batch is ${batch.state}` };
+    const undoer = (stream.events.find((e) => e.event.type === 'batch.undo-requested')?.metadata.actor ?? stream.events[0].metadata.actor) as Actor;
+    const todo = [...batch.changed].filter((id) => !batch.handled(id));
+    for (let i = 0; i < todo.length; i += BATCH_CHUNK) {
+      const outcomes = { restored: [] as string[], changedSince: [] as { replyId: string; status: ReplyStatus | null; why: string }[] };
+      for (const replyId of todo.slice(i, i + BATCH_CHUNK)) {
+        const o = await this.restore(replyId, batch.id, undoer);
+        if (o === null) outcomes.restored.push(replyId);
+        else outcomes.changedSince.push({ replyId, ...o });
+      }
+      await this.recordOnBatch(batch.id, undoer, (b) => b.undoProgress(outcomes));
+      await job.updateProgress({ done: batch.restored.size + batch.changedSince.size + i + outcomes.restored.length + outcomes.changedSince.length, total: batch.changed.size });
+    }
+    await this.recordOnBatch(batch.id, undoer, (b) => b.completeUndo(this.clock()));
+    return { outcome: 'done', detail: `${todo.length} replies` };
+  }
+
+  /** Null when restored (now or on an earlier try); otherwise why it was left as it is. */
+  private async restore(replyId: string, batchId: string, undoer: Actor): Promise<{ status: ReplyStatus | null; why: string } | null> {
+    for (let attempt = 0; ; attempt++) {
+      const { reply, stream } = await this.aggregates.reply(replyId);
+      // Restored on an earlier try: its last decision is this batch's undo.
+      const last = stream.events[stream.events.length - 1]?.event;
+      if (last?.type === 'reply.moderated' && last.data.action === 'restore' && last.data.batchId === batchId) return null;
+      try {
+        reply.restoreAfter(batchId, this.clock());
+      } catch (error) {
+        if (error instanceof DomainError) return { status: reply.status, why: error.message };
+        throw error;
+      }
+      try {
+        await this.aggregates.store.append(stream, reply.pullEvents(), { actor: undoer, correlationId: batchId, causationId: null });
+        return null;
+      } catch (error) {
+        if (!(error instanceof StreamConflictError) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async endSuspension(job: Job<EndSuspensionData>): Promise<ModerationOutcome> {
+    const { commenterId, until } = job.data;
+    if (this.clock().getTime() < Date.parse(until)) throw new Error(`the suspension of ${commenterId} ends at ${until}`);
+    for (let attempt = 0; ; attempt++) {
+      const { commenter, stream } = await this.aggregates.commenter(commenterId);
+      commenter.endSuspension(until, this.clock());
+      const events = commenter.pullEvents();
+      if (events.length === 0) return { outcome: 'nothing to do', detail: 'the suspension was replaced or already ended' };
+      try {
+        await this.aggregates.store.append(stream, events, { actor: SUSPENSIONS, correlationId: randomUUID(), causationId: null });
+        return { outcome: 'done' };
+      } catch (error) {
+        if (!(error instanceof StreamConflictError) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /** A ban with reject-all whose batch the API did not get to record: recorded here, once. */
+  private async ensureRejectAll({ batchId, rejectAllOf }: BatchJobData): Promise<void> {
+    const stream = await this.aggregates.store.load(ModerationBatch.streamId(batchId));
+    if (stream.version > 0 || !rejectAllOf) return;
+    const { commenter, stream: commenterStream } = await this.aggregates.commenter(rejectAllOf.commenterId);
+    const ban = commenterStream.events.find((e) => e.event.type === 'commenter.standing-changed' && e.event.data.rejectAllBatchId === batchId);
+    if (!ban || commenter.id === '') return;
+    const batch = ModerationBatch.request({ batchId, action: 'reject', reason: rejectAllOf.reason, selection: { commenterId: rejectAllOf.commenterId } }, new Date(ban.recordedAt));
+    try {
+      await this.aggregates.store.append(stream, batch.pullEvents(), { actor: ban.metadata.actor, correlationId: batchId, causationId: ban.commitId });
+    } catch (error) {
+      if (!(error instanceof StreamConflictError)) throw error;
+    }
+  }
+
+  /** Every reply of the commenter, once the ledger has read past the ban. */
+  private async repliesOf(commenterId: string, position: number): Promise<string[]> {
+    const checkpoint = await this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).findOne({ _id: LEDGER });
+    if ((checkpoint?.position ?? 0) < position) throw new LedgerBehindError(`the commenter ledger is at ${checkpoint?.position ?? 0}, before the ban at ${position}`);
+    return this.replies.of(commenterId);
+  }
+
+  /** Appends to the batch's stream, reloading it after a concurrent run's append. */
+  private async recordOnBatch(batchId: string, actor: Actor, change: (batch: ModerationBatch) => void): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const { batch, stream } = await this.aggregates.batch(batchId);
+      change(batch);
+      const events = batch.pullEvents();
+      if (events.length === 0) return;
+      try {
+        await this.aggregates.store.append(stream, events, { actor, correlationId: batchId, causationId: null });
+        return;
+      } catch (error) {
+        if (!(error instanceof StreamConflictError) || attempt >= 5) throw error;
+      }
+    }
+  }
+}
+
+/** A swept job carries its round in its id; the backlog knows it by the first. */
+export const backlogIdOf = (job: Job): string => (job.id ?? '').replace(/-r\d+$/, '');
