@@ -53,7 +53,7 @@ export class GetReplyController {
       editedAt: r.editedAt,
       version: r.version,
       reactions: { ...noReactions(), ...r.reactions },
-      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementForAuthor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason } : null, appeal: r.appeal ?? null } : {}),
+      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementForAuthor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason, ...(staff ? { batchId: r.decision.batchId, at: r.decision.at } : {}) } : null, appeal: r.appeal ?? null } : {}),
       ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
     };
   }
