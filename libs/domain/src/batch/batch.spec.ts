@@ -37,3 +37,16 @@ describe('ModerationBatch', () => {
     expect(batch.pullEvents().map((e) => e.type)).toEqual(['batch.progressed', 'batch.completed', 'batch.undo-requested', 'batch.undo-progressed', 'batch.undone']);
   });
 });
+
+describe('ModerationBatch under a job run twice', () => {
+  it('a run that another finished meanwhile records nothing and is not refused; something new is', () => {
+    const batch = replay(request(['r1', 'r2']));
+    batch.progress({ changed: ['r1', 'r2'], unchanged: [], failed: [] });
+    batch.complete(t0);
+    batch.pullEvents();
+    batch.progress({ changed: ['r2'], unchanged: [], failed: [] });
+    batch.complete(t0);
+    expect(batch.pullEvents()).toEqual([]);
+    expect(() => batch.progress({ changed: ['r3'], unchanged: [], failed: [] })).toThrow(/completed/);
+  });
+});

@@ -59,17 +59,23 @@ export class ModerationBatch extends AggregateRoot<BatchEvent> {
     return this;
   }
 
-  /** Whether the job has gone through this reply already (in this batch's run or its undo). */
-  handled(replyId: string): boolean {
-    return this.state === 'running' ? this.changed.has(replyId) || this.unchanged.has(replyId) || this.failed.has(replyId) : this.restored.has(replyId) || this.changedSince.has(replyId);
+  /** Whether the batch's run has gone through this reply already. */
+  ranOn(replyId: string): boolean {
+    return this.changed.has(replyId) || this.unchanged.has(replyId) || this.failed.has(replyId);
+  }
+
+  /** Whether its undo has gone through this reply already. */
+  undoneOn(replyId: string): boolean {
+    return this.restored.has(replyId) || this.changedSince.has(replyId);
   }
 
   /** Records a chunk's outcomes, leaving out replies already recorded (a retried job's second pass). */
   progress(outcomes: BatchOutcomes): void {
-    if (this.state !== 'running') throw new RuleViolationError(`the batch is ${this.state}`);
-    const fresh = (id: string) => !this.handled(id);
+    const fresh = (id: string) => !this.ranOn(id);
     const data = { batchId: this.id, changed: outcomes.changed.filter(fresh), unchanged: outcomes.unchanged.filter((u) => fresh(u.replyId)), failed: outcomes.failed.filter((f) => fresh(f.replyId)) };
+    // A second run of the job that another run finished meanwhile has nothing new to say.
     if (data.changed.length + data.unchanged.length + data.failed.length === 0) return;
+    if (this.state !== 'running') throw new RuleViolationError(`the batch is ${this.state}`);
     this.record({ type: 'batch.progressed', schemaVersion: 1, data });
   }
 
@@ -86,10 +92,10 @@ export class ModerationBatch extends AggregateRoot<BatchEvent> {
   }
 
   undoProgress(outcomes: UndoOutcomes): void {
-    if (this.state !== 'undoing') throw new RuleViolationError(`the batch is ${this.state}`);
-    const fresh = (id: string) => !this.handled(id);
+    const fresh = (id: string) => !this.undoneOn(id);
     const data = { batchId: this.id, restored: outcomes.restored.filter(fresh), changedSince: outcomes.changedSince.filter((c) => fresh(c.replyId)) };
     if (data.restored.length + data.changedSince.length === 0) return;
+    if (this.state !== 'undoing') throw new RuleViolationError(`the batch is ${this.state}`);
     this.record({ type: 'batch.undo-progressed', schemaVersion: 1, data });
   }
 

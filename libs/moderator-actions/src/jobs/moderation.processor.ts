@@ -68,7 +68,7 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
     if (batch.state !== 'running') return { outcome: 'nothing to do', detail: `the batch is ${batch.state}` };
     const moderator = stream.events[0].metadata.actor as Actor;
     const ids = 'replyIds' in batch.selection ? batch.selection.replyIds : await this.repliesOf(batch.selection.commenterId, job.data.position);
-    const todo = ids.filter((id) => !batch.handled(id));
+    const todo = ids.filter((id) => !batch.ranOn(id));
     let done = ids.length - todo.length;
     for (let i = 0; i < todo.length; i += BATCH_CHUNK) {
       const outcomes = { changed: [] as string[], unchanged: [] as { replyId: string; status: ReplyStatus }[], failed: [] as { replyId: string; error: string }[] };
@@ -119,7 +119,7 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
     const { batch, stream } = await this.aggregates.batch(job.data.batchId);
     if (batch.state !== 'undoing') return { outcome: 'nothing to do', detail: `the batch is ${batch.state}` };
     const undoer = (stream.events.find((e) => e.event.type === 'batch.undo-requested')?.metadata.actor ?? stream.events[0].metadata.actor) as Actor;
-    const todo = [...batch.changed].filter((id) => !batch.handled(id));
+    const todo = [...batch.changed].filter((id) => !batch.undoneOn(id));
     for (let i = 0; i < todo.length; i += BATCH_CHUNK) {
       const outcomes = { restored: [] as string[], changedSince: [] as { replyId: string; status: ReplyStatus | null; why: string }[] };
       for (const replyId of todo.slice(i, i + BATCH_CHUNK)) {
