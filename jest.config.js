@@ -1,6 +1,6 @@
 const swc = ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true } }];
-// NestJS 12 ships ES modules only; jest (on Node 20) needs them compiled to CommonJS.
-const esm = ['@nestjs'];
+// NestJS 12 and the Akismet client ship ES modules only; jest (on Node 20) needs them compiled to CommonJS.
+const esm = ['@nestjs', '@cedx/akismet'];
 const transformIgnorePatterns = [`/node_modules/(?!(${esm.join('|')})/)`];
 const moduleNameMapper = {
   '^@app/(domain|event-store|read-models|platform|data-rights|workers|screening|moderator-actions|moderation)$': '<rootDir>/libs/$1/src',

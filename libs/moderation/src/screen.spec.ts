@@ -54,6 +54,7 @@ describe('screen', () => {
       sameText: 1,
       countsMissing: false,
       modelProbability: null,
+      akismet: null,
     });
   });
 
@@ -185,12 +186,37 @@ describe('screen', () => {
     expect(ham.score).toBe(0);
   });
 
+  it("holds on Akismet's word alone, and names it", () => {
+    const s = screen(input(THOUGHTFUL, { akismet: true }), DEFAULT_POLICY);
+    expect(s).toMatchObject({ decision: 'hold', score: 0.7 });
+    expect(codes(s)).toEqual(['akismet-spam', 'spam-score']);
+    expect(s.features.akismet).toBe(true);
+  });
+
+  it('calls spam a link-drop that Akismet also took for spam, where the link-drop alone is held', () => {
+    expect(screen(input(WAVE), DEFAULT_POLICY).decision).toBe('hold');
+    const s = screen(input(WAVE, { akismet: true }), DEFAULT_POLICY);
+    expect(s).toMatchObject({ decision: 'spam', score: 0.865 }); // 1 − 0.9 × 0.5 × 0.3: the link, the short body, Akismet
+    expect(codes(s)).toEqual(['links', 'website-short-body', 'akismet-spam', 'spam-score']);
+  });
+
+  it("takes nothing off for Akismet's \"not spam\", and scores on without an answer", () => {
+    for (const akismet of [false, null, undefined]) {
+      const s = screen(input(WAVE, { akismet }), DEFAULT_POLICY);
+      expect(s).toMatchObject({ decision: 'hold', score: 0.55 });
+      expect(codes(s)).not.toContain('akismet-spam');
+      expect(s.features.akismet).toBe(akismet ?? null);
+    }
+  });
+
   it('gives the same verdict again from the recorded features (a replay)', () => {
     const model = trainedModel();
     const cases: ScreeningInput[] = [
       input(WAVE, { counts: { commenterPerMinute: 12, networkPerMinute: 30, sameText: 10 } }),
       input(`You 1d10t, ${THOUGHTFUL}`, { honeypot: true, counts: { commenterPerMinute: 2, sameText: null } }),
       input('Free casino bonus deals at bonus.example.com', { authorName: 'Deals www.deals.example.com', counts: {} }),
+      input(THOUGHTFUL, { akismet: true }),
+      input(WAVE, { akismet: false, counts: { sameText: 5 } }),
     ];
     for (const original of cases) {
       const first = screen(original, DEFAULT_POLICY, model);
@@ -198,5 +224,12 @@ describe('screen', () => {
       const again = screen(replayInput(original.body, original.authorName, stored.features), DEFAULT_POLICY, new SpamModel(model.counts(), model.version));
       expect(again).toEqual(stored);
     }
+  });
+
+  it('replays a verdict from before Akismet as scored then: without it', () => {
+    const before = screen(input(WAVE), DEFAULT_POLICY);
+    const { akismet, ...featuresThen } = before.features;
+    expect(akismet).toBeNull();
+    expect(screen(replayInput(WAVE, 'Sam Reader', featuresThen), DEFAULT_POLICY)).toMatchObject({ decision: before.decision, score: before.score, reasons: before.reasons });
   });
 });

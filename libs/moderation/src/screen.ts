@@ -7,7 +7,7 @@ import { findListedWords } from './word-lists';
  * Bumped whenever a rule or weight below changes. Verdicts record it in their features, so a
  * replay knows whether today's code still scores the way the verdict was scored.
  */
-export const SCORING_RULES = 1;
+export const SCORING_RULES = 2;
 
 /** What a screening reads: the reply as submitted and the counts the caller took from Redis. */
 export interface ScreeningInput {
@@ -24,6 +24,12 @@ export interface ScreeningInput {
    * without that count and the features say so.
    */
   counts: { commenterPerMinute?: number | null; networkPerMinute?: number | null; sameText?: number | null };
+  /**
+   * Akismet's answer, when the caller asked it: true for spam, false for not spam. Null or
+   * missing when it was not asked (off, or no network data for this version) or gave no answer
+   * in time: scoring goes on without it.
+   */
+  akismet?: boolean | null;
 }
 
 export type Decision = 'publish' | 'hold' | 'reject' | 'spam';
@@ -42,6 +48,7 @@ export type ReasonCode =
   | 'network-velocity'
   | 'repeated-text'
   | 'spam-model'
+  | 'akismet-spam'
   | 'spam-score';
 
 export interface Reason {
@@ -84,6 +91,13 @@ const WEIGHTS = {
   repeatedText: [0.5, 0.75],
   /** Times how far the model's probability is above 0.5, so 0.99 weighs about 0.88 and 0.5 nothing. */
   model: 0.9,
+  /**
+   * Akismet's "spam" holds a reply on its own but never makes it spam alone: it knows blog
+   * spam, not this site's readers, and a heated political reply is the kind it may mistake.
+   * With a link-drop (0.55) or the same text over the limit (0.5) it reaches spam (0.85).
+   * Its "not spam" takes nothing away: it vouches for no one.
+   */
+  akismet: 0.7,
 } as const;
 
 /**
@@ -148,6 +162,10 @@ export function screen(input: ScreeningInput, policy: ModerationPolicy, model?: 
     signal(WEIGHTS.model * (modelProbability - 0.5) * 2, 'spam-model', 'The reply resembles replies that moderators marked as spam.');
   }
 
+  // Akismet, when it was asked and answered.
+  const akismet = typeof input.akismet === 'boolean' ? input.akismet : null;
+  if (akismet === true) signal(WEIGHTS.akismet, 'akismet-spam', 'An outside spam checker took this reply for spam.');
+
   const score = round(1 - weights.reduce((keep, w) => keep * (1 - w), 1));
   const { hold, reject } = policy.thresholds;
   if (score >= hold) {
@@ -175,13 +193,15 @@ export function screen(input: ScreeningInput, policy: ModerationPolicy, model?: 
     sameText,
     countsMissing: commenterPerMinute === null || networkPerMinute === null || sameText === null,
     modelProbability,
+    akismet,
   };
   return { decision, score, reasons, features, policyVersion: policy.version, modelVersion: model ? model.version : null };
 }
 
 /**
  * The input a verdict was scored from, for a replay: the stored body and name (decrypted) and
- * the counts and honeypot its features recorded. `screen(replayInput(…), policy at
+ * the counts, honeypot and Akismet answer its features recorded (a verdict from before Akismet
+ * has none: null, as then). `screen(replayInput(…), policy at
  * policyVersion, model at modelVersion)` gives the verdict again.
  */
 export function replayInput(body: string, authorName: string, features: Record<string, FeatureValue>): ScreeningInput {
@@ -191,6 +211,7 @@ export function replayInput(body: string, authorName: string, features: Record<s
     authorName,
     honeypot: features.honeypot === true,
     counts: { commenterPerMinute: n(features.commenterPerMinute), networkPerMinute: n(features.networkPerMinute), sameText: n(features.sameText) },
+    akismet: typeof features.akismet === 'boolean' ? features.akismet : null,
   };
 }
 

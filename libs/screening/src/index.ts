@@ -6,3 +6,6 @@ export * from './spam.processor';
 export * from './screening.module';
 export * from './screening-backlog';
 export * from './screening-sweeper';
+export * from './akismet-checker';
+export * from './akismet-comment';
+export * from './spam-worker';

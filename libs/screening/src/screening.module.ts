@@ -1,4 +1,5 @@
-import { AppConfig, MONGO_DB, REDIS } from '@app/platform';
+import { Aggregates, AppConfig, CLOCK, MONGO_DB, NetworkData, PolicyInForce, REDIS } from '@app/platform';
+import { AkismetChecker } from './akismet-checker';
 import type { mongo } from 'mongoose';
 import { ScreeningBacklog } from './screening-backlog';
 import { ScreeningSweeper } from './screening-sweeper';
@@ -9,6 +10,7 @@ import { SPAM_QUEUE } from './screening-jobs';
 import { ScreeningSignals } from './screening-signals';
 import { SpamProcessor } from './spam.processor';
 import { SpamModelInMemory } from './spam-model-in-memory';
+import { spamProcessorWith, spamWorkerOptions } from './spam-worker';
 
 /** BullMQ's own connection: workers block on it, so it never gives up on a command. */
 function connectionOf(url: string) {
@@ -26,7 +28,12 @@ function connectionOf(url: string) {
 }
 
 const screeningProviders = [
-  SpamProcessor,
+  {
+    provide: SpamProcessor,
+    inject: [AppConfig, Aggregates, NetworkData, ScreeningSignals, ScreeningBacklog, PolicyInForce, SpamModelInMemory, AkismetChecker, CLOCK],
+    useFactory: (config: AppConfig, ...dependencies: ConstructorParameters<typeof SpamProcessor>) => new (spamProcessorWith(spamWorkerOptions(config.akismet)))(...dependencies),
+  },
+  { provide: AkismetChecker, inject: [AppConfig], useFactory: (config: AppConfig) => AkismetChecker.of(config.akismet) },
   SpamModelInMemory,
   ScreeningSweeper,
   { provide: ScreeningBacklog, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ScreeningBacklog(db) },

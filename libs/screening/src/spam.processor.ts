@@ -1,13 +1,14 @@
 import { OutdatedVerdictError, Reply, Verdict } from '@app/domain';
 import { StreamConflictError } from '@app/event-store';
-import { Aggregates, Clock, CLOCK, NetworkData, PolicyInForce } from '@app/platform';
+import { Aggregates, Clock, NetworkData, PolicyInForce } from '@app/platform';
+import { AkismetChecker } from './akismet-checker';
 import { Scorer } from './scorer';
 import { SpamModelInMemory } from './spam-model-in-memory';
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { SCREENING_ATTEMPTS, ScreeningJob, ScreenReplyData, SPAM_QUEUE } from './screening-jobs';
+import { SCREENING_ATTEMPTS, ScreeningJob, ScreenReplyData } from './screening-jobs';
 import { ScreeningBacklog } from './screening-backlog';
 import { ScreeningSignals } from './screening-signals';
 
@@ -28,8 +29,9 @@ const SCREENING_ACTOR = { kind: 'system', id: 'screening', name: 'screening' } a
  * Spam workers: score one version of a reply and append the verdict to its stream at that
  * version. A verdict for an outdated version is refused by the reply (the newer version has
  * its own job); a job that exhausts its tries holds the reply for a human with the reason.
+ *
+ * Not decorated here: its worker options depend on configuration (spam-worker.ts).
  */
-@Processor(SPAM_QUEUE, { concurrency: 4 })
 export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger('screening');
 
@@ -45,7 +47,8 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     private readonly backlog: ScreeningBacklog,
     private readonly policies: PolicyInForce,
     private readonly models: SpamModelInMemory,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly akismet: AkismetChecker,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -74,7 +77,9 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     const scorer = new Scorer(await this.policies.current(), await this.models.current());
     const scored = scorer.fingerprint(reply.body);
     const counts = await this.signals.count(job.id ?? `${replyId}-${version}`, { commenterId: reply.author.id, networkHash: network?.addressHash ?? null, fingerprint: scored, at: reply.submittedAt });
-    const verdict = scorer.score({ body: reply.body, authorName: reply.author.name, honeypot: reply.honeypot, counts }, version);
+    // Only the answer goes on: the address and user agent stay in this job's memory.
+    const akismet = await this.akismet.check(`${replyId} v${version}`, { body: reply.body, authorName: reply.author.name, submittedAt: reply.submittedAt }, network);
+    const verdict = scorer.score({ body: reply.body, authorName: reply.author.name, honeypot: reply.honeypot, counts, akismet }, version);
     const outcome = await this.record(replyId, verdict);
     await this.backlog.done(replyId, version);
     return outcome;

@@ -41,8 +41,27 @@ describe('loadConfig', () => {
     expect(given.rateLimit('react')).toEqual({ commenter: 5, network: 7, windowMs: 10_000 });
   });
 
+  it('leaves Akismet off unless a key is set, and then needs the site', () => {
+    expect(loadConfig({}).akismet).toBeNull();
+    expect(loadConfig({ AKISMET_SITE: 'https://news.example.com/' }).akismet).toBeNull();
+    expect(() => loadConfig({ AKISMET_KEY: 'abc123def456' })).toThrow(/AKISMET_SITE must be set with AKISMET_KEY/);
+    expect(loadConfig({ AKISMET_KEY: 'abc123def456', AKISMET_SITE: 'https://news.example.com/' }).akismet).toEqual({
+      key: 'abc123def456',
+      site: 'https://news.example.com/',
+      url: 'https://rest.akismet.com',
+      ratePerSecond: 10,
+    });
+    expect(loadConfig({ AKISMET_KEY: 'k1', AKISMET_SITE: 'http://localhost/', AKISMET_URL: 'http://127.0.0.1:9999', AKISMET_RATE_PER_SECOND: '2' }).akismet).toMatchObject({ url: 'http://127.0.0.1:9999', ratePerSecond: 2 });
+  });
+
   it.each([
     ['DATA_KEY_SECRET', 'short'],
+    ['AKISMET_KEY', 'has spaces'],
+    ['AKISMET_SITE', 'news.example.com'],
+    ['AKISMET_URL', ''],
+    ['AKISMET_URL', 'ftp://akismet.example'],
+    ['AKISMET_RATE_PER_SECOND', '0'],
+    ['AKISMET_RATE_PER_SECOND', 'fast'],
     ['PERSONAL_DATA_ENCRYPTION', 'perhaps'],
     ['PORT', 'abc'],
     ['PORT', '70000'],

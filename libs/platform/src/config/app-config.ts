@@ -31,6 +31,19 @@ export interface RateLimit {
 
 export type RateLimitedAction = 'submit' | 'flag' | 'react';
 
+/** Akismet as screening asks it (docs/decisions/0029), when a key is set. */
+export interface AkismetSettings {
+  key: string;
+  /** The site's front page, Akismet's `blog`. */
+  site: string;
+  /** Where the API answers: Akismet's own unless a test points it at a fake. */
+  url: string;
+  /** Spam jobs started per second across every worker (BullMQ's limiter on the spam queue). */
+  ratePerSecond: number;
+}
+
+export const AKISMET_DEFAULT_URL = 'https://rest.akismet.com';
+
 /** Everything the processes read from the environment, validated at start. */
 export class AppConfig {
   @Matches(/^mongodb(\+srv)?:\/\/[^/]+\/[A-Za-z0-9_-]+/, { message: 'MONGO_URL must be a mongodb:// URL naming a database, e.g. mongodb://127.0.0.1:27017/reply_section' })
@@ -177,12 +190,38 @@ export class AppConfig {
   @Transform(toInt) @IsInt({ message: 'MODERATION_RETRY_AFTER_MS must be an integer' }) @Min(1_000)
   MODERATION_RETRY_AFTER_MS = 60_000;
 
+  /**
+   * Akismet, an outside spam checker (docs/decisions/0029): off unless a key is set. When on,
+   * each new reply's text, name, client address and user agent are sent to AKISMET_URL.
+   */
+  @Matches(/^[A-Za-z0-9]*$/, { message: 'AKISMET_KEY holds letters and digits only (empty: Akismet is off)' })
+  AKISMET_KEY = '';
+
+  /** The site's front page as registered with Akismet; needed with AKISMET_KEY. */
+  @Matches(/^(https?:\/\/[^\s]+)?$/, { message: 'AKISMET_SITE must be an http(s) URL, e.g. https://news.example.com/' })
+  AKISMET_SITE = '';
+
+  /** Where Akismet answers; the tests point it at a fake server of their own. */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'AKISMET_URL must be an http(s) URL, e.g. https://rest.akismet.com' })
+  AKISMET_URL = AKISMET_DEFAULT_URL;
+
+  /**
+   * With Akismet on, spam jobs start at most this often per second across every worker, so
+   * a flood of replies does not overrun Akismet's limits. Without it, no limit.
+   */
+  @Transform(toInt) @IsInt({ message: 'AKISMET_RATE_PER_SECOND must be a whole number' }) @Min(1) @Max(10_000)
+  AKISMET_RATE_PER_SECOND = 10;
+
   /** The worker touches this file after every poll round: a container health check reads its age. */
   @IsOptional() @IsString()
   WORKER_HEARTBEAT_FILE?: string;
 
   get moderationPolicy(): ModerationPolicy {
     return this.MODERATION_POLICY ? checkPolicy(JSON.parse(this.MODERATION_POLICY)) : DEFAULT_POLICY;
+  }
+
+  get akismet(): AkismetSettings | null {
+    return this.AKISMET_KEY ? { key: this.AKISMET_KEY, site: this.AKISMET_SITE, url: this.AKISMET_URL, ratePerSecond: this.AKISMET_RATE_PER_SECOND } : null;
   }
 
   get leaseTiming(): { ttlMs: number; marginMs: number; storeTimeoutMs: number } {
@@ -226,6 +265,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     lines.push(`MODERATION_POLICY is not a valid policy: ${(error as Error).message}`);
   }
+  if (config.AKISMET_KEY && !config.AKISMET_SITE) lines.push('AKISMET_SITE must be set with AKISMET_KEY: Akismet needs the front page of the site it screens for');
   if (!(config.STORE_TIMEOUT_MS < config.LEASE_MARGIN_MS && config.LEASE_MARGIN_MS < config.LEASE_TTL_MS)) {
     lines.push('STORE_TIMEOUT_MS < LEASE_MARGIN_MS < LEASE_TTL_MS must hold, so a write started in time ends before the lease');
   }
