@@ -142,3 +142,84 @@ describe('the moderation policy', () => {
     expect((await read()).body.version).toBe(version + 1);
   });
 });
+
+describe('hide at threshold', () => {
+  const article = `hide-at-threshold-${randomBytes(3).toString('hex')}`;
+  const threadIds = async () => ((await sys.http.get(`/articles/${article}/replies?limit=100`).expect(200)).body.items as { id: string }[]).map((i) => i.id);
+  const detail = async (id: string, auth = moderator) => (await sys.http.get(`/replies/${id}`).set('Authorization', auth).expect(200)).body;
+  const flag = (id: string) => sys.http.post(`/replies/${id}/flags`).set('Authorization', reader()).send({ reason: 'abuse' }).expect(201);
+  /** A published reply in the article's public thread, with its author. */
+  async function publishedReply(text: string) {
+    const author = reader();
+    const r = (await sys.http.post(`/articles/${article}/replies`).set('Authorization', author).send({ body: unique(text) }).expect(202)).body;
+    await eventually(async () => expect(await threadIds()).toContain(r.id), 20_000);
+    return { id: r.id as string, author };
+  }
+  const setFlags = async (flags: { threshold: number; hideAtThreshold: boolean }) => {
+    const { version } = (await read()).body;
+    await put(rules({ flags }), `"${version}"`).expect(200);
+    await reachWorkers();
+  };
+
+  beforeAll(async () => {
+    await setFlags({ threshold: 2, hideAtThreshold: true });
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: article, title: 'Hide at threshold', author: 'E', category: 'News', body: ['p'] }).expect(202);
+    await eventually(async () => (await sys.http.get(`/articles/${article}`).expect(200)).body);
+  });
+
+  it('two readers\' flags under a policy that hides at 2 take a published reply out of the thread; a moderator\'s approval brings it back', async () => {
+    const r = await publishedReply('The audit should come before the budget vote.');
+    await flag(r.id);
+    await flag(r.id);
+    await eventually(async () => expect(await threadIds()).not.toContain(r.id));
+    // Its author and moderators are told why (their views are built apart: wait for them too); readers get no text.
+    const seen = await eventually(async () => {
+      const d = await detail(r.id);
+      expect(d).toMatchObject({ status: 'published', hiddenByFlags: true, flags: 2 });
+      return d;
+    });
+    expect(await detail(r.id, r.author)).toMatchObject({ status: 'published', hiddenByFlags: true, reasons: [{ code: 'hidden-by-flags' }] });
+    await eventually(async () => {
+      const mine = (await sys.http.get(`/articles/${article}/replies/mine`).set('Authorization', r.author).expect(200)).body.items;
+      expect(mine).toEqual([expect.objectContaining({ id: r.id, status: 'published', hiddenByFlags: true, reasons: [expect.objectContaining({ code: 'hidden-by-flags' })] })]);
+    });
+    expect((await sys.http.get(`/replies/${r.id}`).expect(200)).body).toMatchObject({ status: 'published', body: '' });
+    expect((await sys.http.get(`/replies/${r.id}`).expect(200)).body).not.toHaveProperty('hiddenByFlags');
+
+    // The moderator finds it in the reported queue, and answers the flags from there.
+    await eventually(async () => {
+      const page = (await sys.http.get(`/moderation/queues/reported?articleId=${article}`).set('Authorization', moderator).expect(200)).body;
+      expect(page.items.map((i: { id: string }) => i.id)).toContain(r.id);
+    });
+    await sys.http.post(`/moderation/replies/${r.id}/approve`).set('Authorization', moderator).send({ reason: 'Fair comment' }).expect(428);
+    await sys.http.post(`/moderation/replies/${r.id}/approve`).set('Authorization', moderator).set('If-Match', `"${seen.version}"`).send({ reason: 'Fair comment' }).expect(200);
+    await eventually(async () => expect(await threadIds()).toContain(r.id));
+    await eventually(async () => expect(await detail(r.id)).toMatchObject({ hiddenByFlags: false, flags: 0, decision: { action: 'approve' } }));
+    // Answered: out of the reported queue.
+    await eventually(async () => {
+      const page = (await sys.http.get(`/moderation/queues/reported?articleId=${article}`).set('Authorization', moderator).expect(200)).body;
+      expect(page.items.map((i: { id: string }) => i.id)).not.toContain(r.id);
+    });
+  });
+
+  it('with hideAtThreshold false, the same two flags report the reply and it stays up', async () => {
+    await setFlags({ threshold: 2, hideAtThreshold: false });
+    const r = await publishedReply('The council should publish the minutes.');
+    await flag(r.id);
+    await flag(r.id);
+    await eventually(async () => {
+      const page = (await sys.http.get(`/moderation/queues/reported?articleId=${article}`).set('Authorization', moderator).expect(200)).body;
+      expect(page.items.map((i: { id: string }) => i.id)).toContain(r.id);
+    });
+    // A reaction after the flags: once the thread counts it, the thread has had the flags too.
+    await sys.http.put(`/replies/${r.id}/reactions/like`).set('Authorization', reader()).expect((res) => expect(res.status).toBeLessThan(300));
+    const item = await eventually(async () => {
+      const items = (await sys.http.get(`/articles/${article}/replies?limit=100`).expect(200)).body.items as { id: string; reactions: { like: number } }[];
+      const found = items.find((i) => i.id === r.id);
+      expect(found?.reactions.like).toBe(1);
+      return found;
+    });
+    expect(item).toMatchObject({ id: r.id, status: 'published' });
+    expect(await detail(r.id)).toMatchObject({ hiddenByFlags: false, flags: 2 });
+  });
+});

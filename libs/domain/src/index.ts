@@ -10,6 +10,7 @@ export * from './commenter/commenter.events';
 export * from './commenter/commenter';
 export * from './flag/flag.events';
 export * from './flag/flag';
+export * from './flag/flag-tally';
 export * from './reaction/reaction.events';
 export * from './reaction/reaction';
 export * from './policy/policy.events';

@@ -36,7 +36,7 @@ export class MyRepliesController {
   @Get(':id/replies/mine')
   @Allow('commenter')
   @ApiHeader({ name: 'X-Edit-Tokens', required: false, description: 'Guests: <replyId>:<editToken> pairs, comma-separated' })
-  @ApiOkResponse({ description: '{items: [{id, parentId, status, body, submittedAt, editedAt, reasons}]}' })
+  @ApiOkResponse({ description: '{items: [{id, parentId, status, hiddenByFlags, body, submittedAt, editedAt, reasons}]}' })
   async mine(
     @Param() { id }: MyRepliesParams,
     @CurrentActor() actor: Actor | undefined,
@@ -55,15 +55,20 @@ export class MyRepliesController {
       .filter((r): r is ReplyDetail => r !== null && r.articleId === id && r.status !== 'removed')
       .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt))
       .slice(0, MY_REPLIES_LIMIT)
-      .map((r) => ({
-        id: r._id,
-        parentId: r.parentId,
-        status: r.status,
-        body: r.status === 'retracted' ? '' : r.body,
-        submittedAt: r.submittedAt,
-        editedAt: r.editedAt,
-        reasons: r.status === 'published' || r.status === 'retracted' ? [] : statementForAuthor(r.status, r.verdict?.reasons ?? []),
-      }));
+      .map((r) => {
+        // Published, but readers' flags hid it until a moderator decides: not in the public thread.
+        const hiddenByFlags = r.status === 'published' && r.flags?.hidden === true;
+        return {
+          id: r._id,
+          parentId: r.parentId,
+          status: r.status,
+          hiddenByFlags,
+          body: r.status === 'retracted' ? '' : r.body,
+          submittedAt: r.submittedAt,
+          editedAt: r.editedAt,
+          reasons: (r.status === 'published' && !hiddenByFlags) || r.status === 'retracted' ? [] : statementForAuthor(r.status, r.verdict?.reasons ?? [], hiddenByFlags),
+        };
+      });
     return { items };
   }
 }

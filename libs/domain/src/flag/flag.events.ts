@@ -3,6 +3,17 @@ import { DomainEvent } from '../shared/domain-event';
 export const FLAG_REASONS = ['spam', 'abuse', 'off-topic', 'other'] as const;
 export type FlagReason = (typeof FLAG_REASONS)[number];
 
+/**
+ * What of the policy in force a flag carries, so a rebuild counts it as it was counted then:
+ * its version, how many flags report a reply, and whether they also hide a published one
+ * (absent on flags from before hide-at-threshold was acted on: they never hid anything).
+ */
+export interface FlagPolicy {
+  version: number;
+  flagThreshold: number;
+  hideAtThreshold?: boolean;
+}
+
 /** A reader flagged a reply. Their own stream per reply (`flag-<replyId>-<commenterId>`): one flag each. */
 export type ReplyFlagged = DomainEvent<
   'reply.flagged',
@@ -17,7 +28,7 @@ export type ReplyFlagged = DomainEvent<
      * The policy in force when it was flagged: the flags that put the reply in the reported
      * queue. Absent on flags from before the policy stream, which counted to 3.
      */
-    policy?: { version: number; flagThreshold: number };
+    policy?: FlagPolicy;
   }
 >;
 

@@ -16,13 +16,13 @@ function reply(status: 'checking' | 'published'): Reply {
   return new Reply().rehydrate(status === 'published' ? [...events, screened] : events);
 }
 
-const policy = { version: 4, flagThreshold: 2 };
+const policy = { version: 4, flagThreshold: 2, hideAtThreshold: true };
 
 describe('Flag', () => {
   it('records one flag of a published reply, with the reason and the note', () => {
     const flag = new Flag();
     flag.raise(reply('published'), reader, 'abuse', '  name-calling  ', t0, policy);
-    expect(flag.pullEvents()).toEqual([{ type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'abuse', note: 'name-calling', flaggedAt: t0.toISOString(), policy: { version: 4, flagThreshold: 2 } } }]);
+    expect(flag.pullEvents()).toEqual([{ type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'abuse', note: 'name-calling', flaggedAt: t0.toISOString(), policy: { version: 4, flagThreshold: 2, hideAtThreshold: true } } }]);
   });
 
   it('refuses a second flag, a reply not public, one\'s own reply and a bad note', () => {

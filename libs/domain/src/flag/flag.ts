@@ -3,7 +3,7 @@ import { AggregateRoot } from '../shared/aggregate-root';
 import { Actor } from '../shared/domain-event';
 import { RuleViolationError } from '../shared/domain-errors';
 import { checkText } from '../shared/text';
-import { FlagEvent, FlagReason } from './flag.events';
+import { FlagEvent, FlagPolicy, FlagReason } from './flag.events';
 
 export const MAX_FLAG_NOTE_LENGTH = 500;
 
@@ -16,7 +16,7 @@ export class Flag extends AggregateRoot<FlagEvent> {
   }
 
   /** A reader flags a published reply of someone else's, once. */
-  raise(reply: Reply, flagger: Actor, reason: FlagReason, note: string | null, now: Date, policy: { version: number; flagThreshold: number }): void {
+  raise(reply: Reply, flagger: Actor, reason: FlagReason, note: string | null, now: Date, policy: Required<FlagPolicy>): void {
     if (this.flagged) throw new RuleViolationError('you have flagged this reply already');
     if (reply.status !== 'published') throw new RuleViolationError('only a published reply can be flagged');
     if (reply.author.id === flagger.id) throw new RuleViolationError('you cannot flag your own reply');

@@ -198,6 +198,22 @@ describe('the moderation state machine (docs/moderation-states.md)', () => {
     expect(() => Reply.submit({ replyId: 'r2', article: articleWith(), parent, author: bob, body: 'hi' }, minutes(2))).toThrow(/spam/);
   });
 
+  it('a moderator approves a published reply only to answer readers\' reports', () => {
+    const reply = given(submitted({ status: 'pending' }));
+    reply.moderate('approve', null, minutes(1));
+    expect(() => reply.moderate('approve', null, minutes(2), null, false)).toThrow(/already published/);
+    expect(() => reply.moderate('reject', null, minutes(2), null, true)).not.toThrow();
+    reply.moderate('approve', 'back up', minutes(3));
+    reply.moderate('approve', 'fair comment', minutes(4), null, true);
+    expect(reply.pullEvents().map((e) => [(e.data as { action: string }).action, (e.data as { status: string }).status, (e.data as { previousStatus: string }).previousStatus])).toEqual([
+      ['approve', 'published', 'pending'],
+      ['reject', 'rejected', 'published'],
+      ['approve', 'published', 'rejected'],
+      ['approve', 'published', 'published'],
+    ]);
+    expect(reply.status).toBe('published');
+  });
+
   it('moderators move a reply between published, pending, rejected and spam, and nothing already there', () => {
     const reply = given(submitted({ status: 'pending' }));
     reply.moderate('approve', null, minutes(1));

@@ -203,15 +203,21 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     return decision === 'publish' ? 'published' : 'pending';
   }
 
-  /** A moderator's decision; `If-Match` is checked by the caller against the version they saw. */
-  moderate(action: ModeratorAction, reason: string | null, now: Date, batchId: string | null = null): void {
+  /**
+   * A moderator's decision; `If-Match` is checked by the caller against the version they saw.
+   * `reported`: readers flagged it to the threshold since the last decision (their flags are
+   * streams of their own, so the caller says so), which lets a moderator approve a published
+   * reply to answer them: it stays up, or comes back if the flags hid it.
+   */
+  moderate(action: ModeratorAction, reason: string | null, now: Date, batchId: string | null = null, reported = false): void {
     if (this.status === 'retracted' || this.status === 'removed') throw new RuleViolationError(`the reply was ${this.status}`);
     const status = MODERATED_STATUS[action];
     // A moderator's own decision answers an open appeal; a bulk action's does not (nobody read it).
     const settlesAppeal = this.appeal === 'open' && APPEALABLE.includes(this.status) && batchId === null;
+    const answersReports = reported && action === 'approve' && this.status === 'published';
     // The same status again is a decision only on a text nobody has decided on yet (an edit),
-    // or on an appeal (upholding a refusal).
-    if (status === this.status && !this.textAwaitingVerdict && !settlesAppeal) throw new RuleViolationError(`the reply is already ${status}`);
+    // on an appeal (upholding a refusal), or on readers' reports (keeping it up).
+    if (status === this.status && !this.textAwaitingVerdict && !settlesAppeal && !answersReports) throw new RuleViolationError(`the reply is already ${status}`);
     const why = reason === null ? null : checkText(reason, { field: 'reason', what: 'a reason', max: MAX_REASON_LENGTH, multiline: true });
     this.record({
       type: 'reply.moderated',

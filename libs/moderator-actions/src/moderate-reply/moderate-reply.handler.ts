@@ -1,4 +1,5 @@
 import { Aggregates, Clock, CLOCK, ProblemException } from '@app/platform';
+import { QueueReader } from '@app/read-models';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +9,7 @@ import { ModeratedReply, ModerateReplyCommand } from './moderate-reply.command';
 export class ModerateReplyHandler implements ICommandHandler<ModerateReplyCommand> {
   constructor(
     private readonly aggregates: Aggregates,
+    private readonly queues: QueueReader,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -17,7 +19,12 @@ export class ModerateReplyHandler implements ICommandHandler<ModerateReplyComman
     if (stream.version !== seenVersion) throw new ProblemException(412, `the reply changed since you saw it (now version ${stream.version}); look again`);
     const now = this.clock();
     if (action === 'feature' || action === 'unfeature') reply.feature(action === 'feature', now);
-    else reply.moderate(action, reason, now, batchId);
+    else {
+      // Flags are the readers' own streams: whether they reported it, the reported queue says
+      // (the moderator found it there, so that view has the flags they answer).
+      const reported = action === 'approve' && reply.status === 'published' && (await this.queues.reported(replyId));
+      reply.moderate(action, reason, now, batchId, reported);
+    }
     const events = reply.pullEvents();
     let version = stream.version;
     if (events.length > 0) {

@@ -1,4 +1,4 @@
-import { ArticlePublished, ReactionCounts, ReplyStatus } from '@app/domain';
+import { ArticlePublished, FlagTally, ReactionCounts, ReplyStatus } from '@app/domain';
 import { ViewDocument } from './projection';
 
 export interface ArticleStats {
@@ -39,6 +39,11 @@ export interface ReplyPreview {
   featured?: boolean;
   /** Readers' reactions, per type (thread v4). Anonymous counts: they stay after an erasure. */
   reactions?: ReactionCounts;
+  /**
+   * Published, but readers' flags reached the threshold of a policy that hides at it: shown
+   * and counted like a reply taken down until a moderator decides (thread v5). Absent: not hidden.
+   */
+  hiddenByFlags?: true;
 }
 
 /** A reply as its bucket holds it: with the first few of its direct replies. */
@@ -114,6 +119,8 @@ export interface ThreadIndexEntry extends ViewDocument {
   revision?: { body: string; editedAt: string } | null;
   /** The event that placed it in its bucket: a replay of that event places it again (replay safety). */
   placedAt?: { position: number; eventIndex: number };
+  /** Readers' flags since the last moderator's decision, and whether they hid it (thread v5). Absent: none. */
+  flags?: FlagTally;
 }
 
 export interface ReplyHistoryEntry {
@@ -150,6 +157,8 @@ export interface ReplyDetail extends ViewDocument {
   history: ReplyHistoryEntry[];
   /** Readers' reactions, per type (reply-details v4). */
   reactions?: ReactionCounts;
+  /** Readers' flags since the last moderator's decision, and whether they hid it (reply-details v5). Absent: none. */
+  flags?: FlagTally;
 }
 
 export const threadMetaId = (articleId: string) => articleId;

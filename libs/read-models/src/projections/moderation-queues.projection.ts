@@ -1,12 +1,10 @@
-import { APPEALABLE, FlagEvent, ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
+import { APPEALABLE, FlagEvent, flagThresholdOf, ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
 
 /** The queues moderators work. */
 export const MODERATION_QUEUES = ['pending', 'reported', 'spam', 'rejected', 'approved', 'appeals'] as const;
 
-/** Flags that reported a reply before the policy named its own threshold. */
-export const FLAG_THRESHOLD = 3;
 export type ModerationQueue = (typeof MODERATION_QUEUES)[number];
 
 /** Items per queue bucket: a page is one or two lookups. */
@@ -154,7 +152,7 @@ export class ModerationQueuesProjection implements Projection {
       }
       case 'reply.flagged': {
         const { replyId, reason, flaggedAt } = event.data;
-        return this.move(at, store, replyId, (s) => ({ ...s, flags: s.flags + 1, reported: s.reported || s.flags + 1 >= (event.data.policy?.flagThreshold ?? FLAG_THRESHOLD) }), null, (item, s) =>
+        return this.move(at, store, replyId, (s) => ({ ...s, flags: s.flags + 1, reported: s.reported || s.flags + 1 >= flagThresholdOf(event.data) }), null, (item, s) =>
           s.reported ? { ...item, reasons: [...item.reasons.filter((r) => r.code !== 'reported'), { code: 'reported', detail: `${s.flags} readers flagged it; the latest: ${reason}` }], enteredAt: item.status === 'published' && item.reasons.some((r) => r.code === 'reported') ? item.enteredAt : flaggedAt } : item,
         );
       }

@@ -59,4 +59,19 @@ describe('ReplyDetailProjection', () => {
     expect(doc.history).toHaveLength(1);
     expect(await project(new ReplyDetailProjection(), entries, docs)).toEqual(docs);
   });
+  it('given flags under a policy that hides at 2, then hidden with no public text until a moderator approves; the flags then count afresh', async () => {
+    const flag = (by: string, hideAtThreshold: boolean) =>
+      entry(`flag-r1-${by}`, 1, { type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: by, reason: 'abuse', note: null, flaggedAt: 'F', policy: { version: 3, flagThreshold: 2, hideAtThreshold } } });
+    const detail = (docs: Map<string, unknown>) => docs.get(`${ViewCollections.replyDetails}/r1`);
+    const reported = await project(new ReplyDetailProjection(), [entry('reply-r1', 1, submitted({ replyId: 'r1', body: 'one' })), flag('bob', false), flag('eve', false)]);
+    expect(detail(reported)).toMatchObject({ status: 'published', publicBody: 'one', flags: { flags: 2, hidden: false }, version: 1 });
+    const hidden = await project(new ReplyDetailProjection(), [flag('ann', true)], reported);
+    expect(detail(hidden)).toMatchObject({ status: 'published', body: 'one', publicBody: '', flags: { flags: 3, hidden: true }, version: 1 });
+    const approved = await project(new ReplyDetailProjection(), [
+      entry('reply-r1', 2, { type: 'reply.moderated', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', action: 'approve', reason: 'fair comment', status: 'published', previousStatus: 'published', decidedAt: 'D', batchId: null } }),
+    ], hidden);
+    expect(detail(approved)).toMatchObject({ status: 'published', publicBody: 'one', decision: { action: 'approve' }, version: 2 });
+    expect(detail(approved)).not.toHaveProperty('flags');
+    expect(detail(await project(new ReplyDetailProjection(), [flag('max', true)], approved))).toMatchObject({ publicBody: 'one', flags: { flags: 1, hidden: false } });
+  });
 });

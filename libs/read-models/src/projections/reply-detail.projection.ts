@@ -1,12 +1,20 @@
-import { APPEALABLE, ERASED_AUTHOR_NAME, noReactions, ReactionEvent, ReplyEvent, ReplyStatus } from '@app/domain';
+import { APPEALABLE, ERASED_AUTHOR_NAME, FlagEvent, NO_FLAGS, noReactions, ReactionEvent, ReplyEvent, ReplyStatus, tallyFlag } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { ReplyDetail, ReplyHistoryEntry } from './documents';
 import { UnappliableEventError } from './errors';
 import { EventAt, Projection, ProjectionStore } from './projection';
 
-/** The status and the text readers see after a change to `status`: the latest text once published. */
+/**
+ * The status and the text readers see after a change to `status`: the latest text once
+ * published, none while readers' flags hide it.
+ */
 function shown(doc: ReplyDetail, status: ReplyStatus): Pick<ReplyDetail, 'status' | 'publicBody' | 'featured'> {
-  return { status, publicBody: status === 'published' ? doc.body : '', featured: status === 'published' && doc.featured };
+  return { status, publicBody: status === 'published' && !doc.flags?.hidden ? doc.body : '', featured: status === 'published' && doc.featured };
+}
+
+/** A moderator's decision answers readers' flags: they count afresh from it. */
+function answered({ flags: _, ...doc }: ReplyDetail): ReplyDetail {
+  return doc as ReplyDetail;
 }
 
 /** One document per reply with its whole history, for authors, moderators and admins. */
@@ -15,8 +23,9 @@ export class ReplyDetailProjection implements Projection {
   /**
    * 2: verdicts, moderators' decisions and featuring; the text readers see kept apart from the latest. 3: appeals.
    * 4: readers' reactions, counted per type (its rebuild also applies appeals closed by a verdict or decision).
+   * 5: readers' flags since the last decision, and whether they hid the reply (docs/decisions/0030).
    */
-  readonly version = 4;
+  readonly version = 5;
   readonly collections = [ViewCollections.replyDetails];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
@@ -29,6 +38,16 @@ export class ReplyDetailProjection implements Projection {
         if (!doc) throw new UnappliableEventError(at, 'the reply is not in the view');
         const reactions = { ...noReactions(), ...doc.reactions };
         return { ...doc, reactions: { ...reactions, [type]: Math.max(0, reactions[type] + by) } };
+      });
+      return;
+    }
+    const flagged = at.event as FlagEvent;
+    if (flagged.type === 'reply.flagged') {
+      // Also the reader's own stream: counted as the thread counts it, the version left alone.
+      await store.update<ReplyDetail>(ViewCollections.replyDetails, flagged.data.replyId, at, (doc) => {
+        if (!doc) throw new UnappliableEventError(at, 'the reply is not in the view');
+        const flags = tallyFlag(doc.flags ?? NO_FLAGS, flagged.data, doc.status === 'published');
+        return { ...doc, flags, publicBody: flags.hidden ? '' : doc.publicBody };
       });
       return;
     }
@@ -98,7 +117,7 @@ export class ReplyDetailProjection implements Projection {
       case 'reply.moderated': {
         const { action, reason, status, decidedAt, batchId } = event.data;
         await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
-          const next = step(existing(doc), { at: decidedAt, status });
+          const next = answered(step(existing(doc), { at: decidedAt, status }));
           const open = next.appeal?.status === 'open';
           const appeal =
             event.data.settlesAppeal && next.appeal ? { ...next.appeal, status: 'settled' as const, decidedAt } : open && !APPEALABLE.includes(status) ? null : (next.appeal ?? null);

@@ -1,4 +1,4 @@
-import { ReactionEvent, ReactionType, ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
+import { FlagEvent, FlagPolicy, ReactionEvent, ReactionType, ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
 import { LogEntry } from '@app/event-store';
 import { BSON } from 'mongodb';
 import { PREVIEW_SIZE, THREAD_BUCKET_SIZE, ViewCollections } from '../versions';
@@ -6,6 +6,7 @@ import { ThreadBucket, ThreadChildren, ThreadChildrenMeta, ThreadIndexEntry, Thr
 import { UnappliableEventError } from './errors';
 import { Documents, entry, project, resetPositions, submitted } from './testing';
 import { ThreadProjection } from './thread.projection';
+import { visibleItem } from '../queries/thread.reader';
 
 const projection = new ThreadProjection();
 const C = ViewCollections;
@@ -261,6 +262,90 @@ describe('ThreadProjection', () => {
   it('given a long author name, then the thread keeps its first 100 characters', async () => {
     const docs = await project(projection, [entry('reply-r1', 1, submitted({ replyId: 'r1', author: { kind: 'reader', id: 'u', name: '😀'.repeat(150) } }))]);
     expect([...bucket(docs, 0).items[0].author.name]).toHaveLength(100);
+  });
+});
+
+describe('ThreadProjection: hidden by readers\' flags', () => {
+  const hiding: FlagPolicy = { version: 2, flagThreshold: 2, hideAtThreshold: true };
+  const reporting: FlagPolicy = { version: 1, flagThreshold: 2, hideAtThreshold: false };
+  /** Reader `by` flags reply `id` under `policy` (null: a flag from before the policy stream), in their own stream. */
+  const flagged = (id: string, by: string, policy: FlagPolicy | null = hiding) =>
+    entry(`flag-${id}-${by}`, 1, { type: 'reply.flagged', schemaVersion: 1, data: { replyId: id, articleId: 'a1', commenterId: by, reason: 'abuse', note: null, flaggedAt: 'F', ...(policy ? { policy } : {}) } } as FlagEvent);
+  /** What readers get of the first bucket: its visible items and their visible replies. */
+  const seen = (docs: Documents) => bucket(docs, 0).items.map(visibleItem).filter((i) => i !== null).map((i) => [i.id, i.replyCount, i.replies.map((r) => r.id)]);
+  const thread = () => [root('r1'), nested('c1', 'r1', 'r1'), nested('c2', 'r1', 'r1'), root('r2')];
+
+  it('given a policy that hides at 2 and two flags, then the reply is out of what readers see and count, its place kept', async () => {
+    const docs = await project(projection, [...thread(), flagged('c1', 'bob'), flagged('c1', 'eve'), flagged('r2', 'bob'), flagged('r2', 'eve')]);
+    expect(bucket(docs, 0).items[0]).toMatchObject({ id: 'r1', replyCount: 1, childCount: 2, preview: [{ id: 'c1', status: 'published', hiddenByFlags: true }, { id: 'c2' }] });
+    expect(children(docs, 'r1')!.items[0]).toMatchObject({ id: 'c1', status: 'published', hiddenByFlags: true });
+    expect(bucket(docs, 0).items[1]).toMatchObject({ id: 'r2', hiddenByFlags: true });
+    expect(index(docs, 'c1')).toMatchObject({ status: 'published', bucket: 0, flags: { flags: 2, hidden: true } });
+    expect(top(docs).map((t) => [t.id, t.replies])).toEqual([['r1', 1]]);
+    expect(seen(docs)).toEqual([['r1', 1, ['c2']]]);
+  });
+
+  it('given one flag under the hiding policy, or any number under one that does not hide, then nothing is hidden, the flags counted', async () => {
+    const one = await project(projection, [...thread(), flagged('c1', 'bob')]);
+    const many = await project(projection, [...thread(), flagged('c1', 'bob', reporting), flagged('c1', 'eve', reporting), flagged('c1', 'ann', null)]);
+    for (const docs of [one, many]) {
+      expect(seen(docs)).toEqual([['r1', 2, ['c1', 'c2']], ['r2', 0, []]]);
+      expect(children(docs, 'r1')!.items[0]).not.toHaveProperty('hiddenByFlags');
+    }
+    expect(index(many, 'c1').flags).toEqual({ flags: 3, hidden: false });
+    // The next flag under the hiding policy is past the threshold: it hides.
+    const next = await project(projection, [flagged('c1', 'max')], many);
+    expect(seen(next)).toEqual([['r1', 1, ['c2']], ['r2', 0, []]]);
+  });
+
+  it('given a moderator\'s approval, then it shows and counts again, the flags answered; two new flags hide it again', async () => {
+    const hidden = await project(projection, [...thread(), flagged('c1', 'bob'), flagged('c1', 'eve')]);
+    const approved = await project(projection, [moved('c1', 'published', 'published', 2, 'reply.moderated')], hidden);
+    expect(children(approved, 'r1')!.items[0]).not.toHaveProperty('hiddenByFlags');
+    expect(bucket(approved, 0).items[0].preview[0]).not.toHaveProperty('hiddenByFlags');
+    expect(index(approved, 'c1').flags).toEqual({ flags: 0, hidden: false });
+    expect(seen(approved)).toEqual(seen(await project(projection, thread())));
+    expect(top(approved).map((t) => [t.id, t.replies])).toEqual([['r1', 2], ['r2', 0]]);
+    const oneMore = await project(projection, [flagged('c1', 'ann')], approved);
+    expect(seen(oneMore)).toEqual([['r1', 2, ['c1', 'c2']], ['r2', 0, []]]);
+    const again = await project(projection, [flagged('c1', 'max')], oneMore);
+    expect(seen(again)).toEqual([['r1', 1, ['c2']], ['r2', 0, []]]);
+  });
+
+  it('given a hidden reply a verdict, a rejection, a retraction or an erasure moves, then it is uncounted once, never twice', async () => {
+    const hidden = await project(projection, [...thread(), flagged('c1', 'bob'), flagged('c1', 'eve')]);
+    const count = (docs: Documents) => bucket(docs, 0).items[0].replyCount;
+    expect(count(hidden)).toBe(1);
+    // A verdict on an edit publishes the new text: still hidden, still uncounted.
+    const edit = await project(projection, [edited('c1', 'reworded'), moved('c1', 'published', 'published', 3)], hidden);
+    expect(children(edit, 'r1')!.items[0]).toMatchObject({ body: 'reworded', hiddenByFlags: true });
+    expect(count(edit)).toBe(1);
+    const rejected = await project(projection, [moved('c1', 'rejected', 'published', 2, 'reply.moderated')], hidden);
+    expect(count(rejected)).toBe(1);
+    expect(count(await project(projection, [moved('c1', 'published', 'rejected', 3, 'reply.moderated')], rejected))).toBe(2);
+    expect(count(await project(projection, [retracted('c1')], hidden))).toBe(1);
+    const erased = entry('reply-c1', 2, { type: 'reply.erased', schemaVersion: 1, data: { replyId: 'c1', articleId: 'a1', commenterId: 'u', erasedAt: 'X', previousStatus: 'published' } } as ReplyEvent);
+    expect(count(await project(projection, [erased], hidden))).toBe(1);
+  });
+
+  it('given a crash after any collection while applying any flag or decision, then the replay ends as a clean run, in one batch or one at a time', async () => {
+    const entries: LogEntry[] = [
+      ...thread(), nested('g1', 'c1', 'r1', 3), flagged('c1', 'bob'), flagged('r2', 'bob'), flagged('c1', 'eve'), flagged('r2', 'eve'), flagged('g1', 'bob', reporting),
+      moved('c1', 'published', 'published', 2, 'reply.moderated'), flagged('c1', 'ann'), flagged('c1', 'max'), retracted('r2', 'published', 2),
+    ];
+    let before: Documents = new Map();
+    for (const e of entries) {
+      const after = await project(projection, [e], before);
+      for (const cut of projection.collections) {
+        const replayed = await project(projection, [e], crashedAfter(cut, before, after));
+        expect({ at: e.commitId, cut, docs: replayed }).toEqual({ at: e.commitId, cut, docs: after });
+      }
+      before = after;
+    }
+    expect(await project(projection, entries)).toEqual(before);
+    // Hidden again with a reply beneath it: a placeholder, like a reply taken down.
+    expect(seen(before)).toEqual([['r1', 2, ['c1', 'c2']]]);
+    expect(visibleItem(bucket(before, 0).items[0])!.replies.map((r) => [r.id, r.status, r.body])).toEqual([['c1', 'hidden', ''], ['c2', 'published', 'text of c2']]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { ERASED_AUTHOR_NAME, noReactions, ReactionEvent, ReactionType, ReplyEvent, ReplyStatus, ReplySubmitted } from '@app/domain';
+import { ERASED_AUTHOR_NAME, FlagEvent, FlagTally, NO_FLAGS, noReactions, ReactionEvent, ReactionType, ReplyEvent, ReplyFlagged, ReplyStatus, ReplySubmitted, tallyFlag } from '@app/domain';
 import { PREVIEW_SIZE, THREAD_BUCKET_SIZE, THREAD_NAME_LENGTH, TOP_LIST_SIZE, ViewCollections } from '../versions';
 import {
   ReplyPreview,
@@ -20,6 +20,17 @@ import { UnappliableEventError } from './errors';
 import { EventAt, isApplied, Projection, ProjectionStore } from './projection';
 
 const isPublished = (s: ReplySummary['status']) => s === 'published';
+
+/** What readers see and count: published, and not hidden by readers' flags. */
+const isPublic = (s: ReplyPreview) => isPublished(s.status) && !s.hiddenByFlags;
+
+/** Whether the reply counted on its ancestors before an event that moved it from `previousStatus`. */
+const wasCounted = (reply: ThreadIndexEntry, previousStatus: ReplyStatus) => isPublished(previousStatus) && !reply.flags?.hidden;
+
+/** The summary shown again after a moderator's decision answered the flags that hid it. */
+function unhidden<T extends ReplyPreview>({ hiddenByFlags: _, ...s }: T): T {
+  return s as T;
+}
 
 type Change<T> = (s: T) => T;
 
@@ -97,8 +108,10 @@ export class ThreadProjection implements Projection {
    * 3: replies public only from a `publish` verdict or a moderator's approval; an edit of a
    *    published reply shows once its verdict publishes it; featured replies flagged.
    * 4: readers' reactions counted on every summary; `top` ranked by reactions, then replies.
+   * 5: readers' flags counted on the index; a published reply they flag to the threshold of a
+   *    policy that hides at it is hidden and uncounted until a moderator decides.
    */
-  readonly version = 4;
+  readonly version = 5;
   // Children first: once a count shows, the replies it counts can be read.
   readonly collections = [
     ViewCollections.threadChildren,
@@ -110,8 +123,10 @@ export class ThreadProjection implements Projection {
   ];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
-    const event = at.event as ReplyEvent | ReactionEvent;
+    const event = at.event as ReplyEvent | ReactionEvent | FlagEvent;
     switch (event.type) {
+      case 'reply.flagged':
+        return this.flagged(at, event.data, store);
       case 'reply.reacted':
       case 'reply.unreacted': {
         const change = reactedTo(event.data.type, event.type === 'reply.reacted' ? 1 : -1);
@@ -131,7 +146,7 @@ export class ThreadProjection implements Projection {
       }
       case 'reply.screened':
       case 'reply.moderated':
-        return this.statusChanged(at, event.data.replyId, event.data.status, event.data.previousStatus, store);
+        return this.statusChanged(at, event.data.replyId, event.data.status, event.data.previousStatus, event.type === 'reply.moderated', store);
       case 'reply.featured':
       case 'reply.unfeatured': {
         const featured = event.type === 'reply.featured';
@@ -139,14 +154,15 @@ export class ThreadProjection implements Projection {
       }
       case 'reply.retracted':
         return this.changeReply(at, event.data.replyId, store, {
-          // The event says whether it was counted; the summaries may already show the retraction.
-          delta: event.data.previousStatus === 'published' ? -1 : 0,
+          // The event says whether it was counted (the summaries may already show the retraction),
+          // with the index, which says whether flags had hidden it.
+          delta: wasCounted(await this.entry(at, store, event.data.replyId), event.data.previousStatus) ? -1 : 0,
           status: 'retracted',
           change: (s) => ({ ...s, body: '', status: 'retracted' }),
         });
       case 'reply.erased':
         return this.changeReply(at, event.data.replyId, store, {
-          delta: event.data.previousStatus === 'published' ? -1 : 0,
+          delta: wasCounted(await this.entry(at, store, event.data.replyId), event.data.previousStatus) ? -1 : 0,
           status: 'removed',
           change: (s) => ({ ...s, body: '', author: { ...s.author, name: ERASED_AUTHOR_NAME }, status: 'removed' }),
         });
@@ -154,13 +170,35 @@ export class ThreadProjection implements Projection {
   }
 
   /**
+   * A reader flagged a reply. The count goes on its index entry; the flag that hides it takes
+   * it out of what readers see and count, in place, as a reply taken down (docs/decisions/0030).
+   */
+  private async flagged(at: EventAt, flag: ReplyFlagged['data'], store: ProjectionStore): Promise<void> {
+    const reply = await this.entry(at, store, flag.replyId);
+    // The index is written after every document a flag changes: if it has the flag, all do,
+    // and its tally already counts it (a replay after a crash).
+    if (isApplied(reply, at)) return;
+    const before = reply.flags ?? NO_FLAGS;
+    const flags = tallyFlag(before, flag, isPublished(reply.status));
+    if (flags.hidden && !before.hidden && reply.bucket !== null) {
+      return this.changeReply(at, flag.replyId, store, { delta: -1, change: (s) => ({ ...s, hiddenByFlags: true }), flags });
+    }
+    await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, flag.replyId, at, (doc) => doc && { ...doc, flags });
+  }
+
+  /**
    * A verdict or a moderator moved the reply. Into `published`: an unplaced reply takes the
    * next slot of its bucket set (its count comes along); a placed one shows again, with its
    * waiting edit if any. Out of it: the summary stays where it is, hidden, uncounted.
+   * A moderator's decision (`decided`) answers readers' flags: they count afresh, and a reply
+   * they hid shows again if the decision publishes it; a verdict leaves them as they are.
    */
-  private async statusChanged(at: EventAt, replyId: string, status: ReplyStatus, previousStatus: ReplyStatus, store: ProjectionStore): Promise<void> {
+  private async statusChanged(at: EventAt, replyId: string, status: ReplyStatus, previousStatus: ReplyStatus, decided: boolean, store: ProjectionStore): Promise<void> {
     const reply = await this.entry(at, store, replyId);
-    const revised = <T extends ReplyPreview>(s: T): T => ({ ...s, status, featured: status === 'published' && s.featured, ...(reply.revision ?? {}) });
+    const revised = <T extends ReplyPreview>(s: T): T => {
+      const next = { ...s, status, featured: status === 'published' && s.featured, ...(reply.revision ?? {}) };
+      return decided ? unhidden(next) : next;
+    };
     // Placed by this very event on an earlier try (a replay after a crash before the counters
     // were written): place again, so the documents written after the index get their change.
     const placedHere = reply.placedAt?.position === at.entry.position && reply.placedAt.eventIndex === at.index;
@@ -173,8 +211,10 @@ export class ThreadProjection implements Projection {
       await this.syncTop(at, reply.articleId, reply.rootId, store);
       return;
     }
-    const delta = (status === 'published' ? 1 : 0) - (previousStatus === 'published' ? 1 : 0);
-    await this.changeReply(at, replyId, store, { delta, status, change: revised, clearRevision: true });
+    const hiddenAfter = !decided && reply.flags?.hidden === true;
+    const delta = (isPublished(status) && !hiddenAfter ? 1 : 0) - (wasCounted(reply, previousStatus) ? 1 : 0);
+    const flags = decided && reply.flags ? NO_FLAGS : undefined;
+    await this.changeReply(at, replyId, store, { delta, status, change: revised, clearRevision: true, flags });
   }
 
   private async submit(at: EventAt, d: ReplySubmitted['data'], store: ProjectionStore): Promise<void> {
@@ -265,9 +305,10 @@ export class ThreadProjection implements Projection {
     at: EventAt,
     replyId: string,
     store: ProjectionStore,
-    how: { delta: number; status?: ReplyStatus; change: <T extends ReplyPreview>(s: T) => T; clearRevision?: boolean; rank?: boolean },
+    how: { delta: number; status?: ReplyStatus; change: <T extends ReplyPreview>(s: T) => T; clearRevision?: boolean; rank?: boolean; flags?: FlagTally },
   ): Promise<void> {
     const { delta, change } = how;
+    const flags = how.flags ? { flags: how.flags } : {};
     const reply = await this.entry(at, store, replyId);
     const status = how.status ?? reply.status;
     // A status change takes the waiting edit into the summary (shown or not, by the status).
@@ -275,13 +316,13 @@ export class ThreadProjection implements Projection {
     if (reply.bucket === null) {
       // Not public: only its own entry changes; it was counted nowhere.
       await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) =>
-        doc && { ...doc, status, unplaced: doc.unplaced && change(doc.unplaced), revision },
+        doc && { ...doc, status, unplaced: doc.unplaced && change(doc.unplaced), revision, ...flags },
       );
       return;
     }
     await this.changeSummary(at, reply, change, store);
     await store.update<ThreadIndexEntry>(ViewCollections.threadIndex, replyId, at, (doc) =>
-      doc && (doc.status !== status || (doc.revision ?? null) !== revision) ? { ...doc, status, revision } : null,
+      doc && (doc.status !== status || (doc.revision ?? null) !== revision || how.flags) ? { ...doc, status, revision, ...flags } : null,
     );
     await this.countUp(at, reply.ancestors, delta, store, (parent) =>
       delta === 0 && !parent.preview.some((p) => p.id === replyId)
@@ -355,7 +396,7 @@ export class ThreadProjection implements Projection {
       const doc = await store.get<ThreadBucket>(ViewCollections.threadBuckets, threadBucketId(articleId, root.bucket));
       const summary = doc?.items.find((s) => s.id === rootId);
       if (!summary) throw new UnappliableEventError(at, `root ${rootId} is not in its bucket ${root.bucket}`);
-      if (isPublished(summary.status)) entry = { id: rootId, bucket: root.bucket, score: reactionTotal(summary), replies: summary.replyCount, submittedAt: summary.submittedAt };
+      if (isPublic(summary)) entry = { id: rootId, bucket: root.bucket, score: reactionTotal(summary), replies: summary.replyCount, submittedAt: summary.submittedAt };
     }
     await store.update<ThreadTop>(ViewCollections.threadTop, threadTopId(articleId), at, (doc) => {
       const before = doc?.top ?? [];

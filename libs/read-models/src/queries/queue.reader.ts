@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { MODERATION_QUEUES, ModerationQueue, QUEUE_COUNTS_ID, QueueBucket, queueBucketId, QueueCounts, QueueItem, QueueMeta, queueSet } from '../projections/moderation-queues.projection';
+import { MODERATION_QUEUES, ModerationQueue, QUEUE_COUNTS_ID, QueueBucket, queueBucketId, QueueCounts, QueueEntry, QueueItem, QueueMeta, queueSet } from '../projections/moderation-queues.projection';
 import { ViewCollections } from '../versions';
 import { ViewNames } from '../view-names';
 import { decodeCursor, encodeCursor, isIndex } from './cursors';
@@ -32,6 +32,12 @@ export class QueueReader {
 
   private col<T extends { _id: string }>(logical: string) {
     return this.db.collection<T>(this.names.collection(logical));
+  }
+
+  /** Whether readers flagged the reply to the threshold since the last moderator's decision: one lookup. */
+  async reported(replyId: string): Promise<boolean> {
+    const entry = await this.col<QueueEntry>(ViewCollections.queueEntries).findOne({ _id: replyId });
+    return entry?.reported === true;
   }
 
   async counts(): Promise<Record<ModerationQueue, number>> {

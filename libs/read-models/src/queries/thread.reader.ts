@@ -25,7 +25,10 @@ export interface ThreadReply {
   parentId: string | null;
   author: { name: string } | null;
   body: string;
-  /** `hidden`: held, rejected or spam, kept as a placeholder for the published replies under it. */
+  /**
+   * `hidden`: held, rejected or spam, or hidden by readers' flags until a moderator decides;
+   * kept as a placeholder for the published replies under it.
+   */
   status: 'published' | 'retracted' | 'removed' | 'hidden';
   featured: boolean;
   submittedAt: string;
@@ -66,13 +69,14 @@ function decode(raw: string | undefined, parentId?: string): Cursor | null {
 }
 
 /**
- * Published replies, and a placeholder for a retracted or removed (author erased) one that
- * still has published replies; the placeholder of a removed one names no one.
+ * Published replies (not hidden by readers' flags), and a placeholder for one that is not
+ * (retracted, removed: its author erased, or hidden) and still has published replies; the
+ * placeholder of a removed one names no one.
  */
 function visibleReply(s: ReplyPreview): ThreadReply | null {
   const { id, parentId, submittedAt, replyCount } = s;
   const reactions = { ...noReactions(), ...s.reactions };
-  if (s.status === 'published') {
+  if (s.status === 'published' && !s.hiddenByFlags) {
     return { id, parentId, author: { name: s.author.name }, body: s.body, status: 'published', featured: s.featured ?? false, submittedAt, editedAt: s.editedAt, replyCount, reactions };
   }
   if (replyCount === 0) return null;

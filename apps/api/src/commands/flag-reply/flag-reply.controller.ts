@@ -23,7 +23,7 @@ export class FlagReplyDto {
 export class FlagReplyController {
   constructor(private readonly commands: CommandBus) {}
 
-  /** One flag per reader per reply; enough of them put the reply in the reported queue (it stays up until a moderator acts). */
+  /** One flag per reader per reply; enough of them put the reply in the reported queue (it stays up until a moderator acts, unless the policy hides at the threshold: docs/decisions/0030). */
   @Post(':id/flags')
   @Allow('reader')
   @RateLimited('flag')

@@ -23,7 +23,8 @@ export class FlagReplyHandler implements ICommandHandler<FlagReplyCommand> {
     const stream = await this.aggregates.store.load<FlagEvent>(streamId);
     const flag = new Flag().rehydrate(stream.events.map((e) => e.event));
     const policy = await this.policies.current();
-    flag.raise(reply, commenter, reason, note, this.clock(), { version: policy.version, flagThreshold: policy.flags.threshold });
+    // The flag carries the rules it is counted by, so a rebuild reports and hides as they did.
+    flag.raise(reply, commenter, reason, note, this.clock(), { version: policy.version, flagThreshold: policy.flags.threshold, hideAtThreshold: policy.flags.hideAtThreshold });
     try {
       // The first insert is the one flag per reader; the reply's submission comes first in the log.
       await this.aggregates.store.append(stream, flag.pullEvents(), metadataFor(commenter), { dependsOn: [commitId(Reply.streamId(replyId), 1)] });

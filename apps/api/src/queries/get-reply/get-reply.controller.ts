@@ -39,6 +39,8 @@ export class GetReplyController {
       (editToken !== undefined && this.guests.verifyEditToken(r._id, editToken));
     // Readers see the text last published; its author and staff see the latest, and why it stands where it does.
     const insider = staff || (author && r.status !== 'retracted');
+    // Published, but readers' flags hid it until a moderator decides: its author and staff are told.
+    const hiddenByFlags = r.status === 'published' && r.flags?.hidden === true;
     res.setHeader('ETag', etagOf(r.version));
     return {
       id: r._id,
@@ -53,8 +55,8 @@ export class GetReplyController {
       editedAt: r.editedAt,
       version: r.version,
       reactions: { ...noReactions(), ...r.reactions },
-      ...(insider ? { reasons: staff ? (r.verdict?.reasons ?? []) : statementForAuthor(r.status, r.verdict?.reasons ?? []), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason, ...(staff ? { batchId: r.decision.batchId, at: r.decision.at } : {}) } : null, appeal: r.appeal ?? null } : {}),
-      ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history } : {}),
+      ...(insider ? { hiddenByFlags, reasons: staff ? (r.verdict?.reasons ?? []) : statementForAuthor(r.status, r.verdict?.reasons ?? [], hiddenByFlags), decision: r.decision ? { action: r.decision.action, reason: r.decision.reason, ...(staff ? { batchId: r.decision.batchId, at: r.decision.at } : {}) } : null, appeal: r.appeal ?? null } : {}),
+      ...(staff ? { commenterId: r.author.id, verdict: r.verdict, history: r.history, flags: r.flags?.flags ?? 0 } : {}),
     };
   }
 }
