@@ -1,5 +1,6 @@
 import { CommenterReplyList } from '@app/data-rights';
 import { MONGO_DB } from '@app/platform';
+import { liveViewNames, QueueReader } from '@app/read-models';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import type { mongo } from 'mongoose';
@@ -12,6 +13,8 @@ const moderationJobProviders = [
   ModerationProcessor,
   ModerationSweeper,
   CommenterReplyList,
+  // Whether readers reported a published reply a batch approves; the worker app has no read-models module.
+  { provide: QueueReader, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new QueueReader(db, liveViewNames()) },
   { provide: ModerationBacklog, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ModerationBacklog(db) },
 ];
 

@@ -2,6 +2,7 @@ import { Actor, DomainError, ModerationBatch, ModeratorAction, NotFoundError, Re
 import { CheckpointDocument, EventStoreCollections, StreamConflictError } from '@app/event-store';
 import { Aggregates, Clock, CLOCK, MONGO_DB } from '@app/platform';
 import { CommenterReplyList } from '@app/data-rights';
+import { QueueReader } from '@app/read-models';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
@@ -39,6 +40,7 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
     private readonly aggregates: Aggregates,
     private readonly backlog: ModerationBacklog,
     private readonly replies: CommenterReplyList,
+    private readonly queues: QueueReader,
     @Inject(MONGO_DB) private readonly db: mongo.Db,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -99,9 +101,11 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
       const { reply, stream } = loaded;
       if (reply.lastBatch?.batchId === batch.id) return { kind: 'changed' };
       if ('commenterId' in batch.selection && reply.author.id !== batch.selection.commenterId) return { kind: 'failed', error: 'not by this commenter' };
-      if (reply.status === 'retracted' || reply.status === 'removed' || reply.status === STATUS_AFTER[batch.action]) return { kind: 'unchanged', status: reply.status };
+      // Approving a published reply answers readers' reports, as a moderator's own approval does.
+      const reported = batch.action === 'approve' && reply.status === 'published' && (await this.queues.reported(replyId));
+      if (reply.status === 'retracted' || reply.status === 'removed' || (reply.status === STATUS_AFTER[batch.action] && !reported)) return { kind: 'unchanged', status: reply.status };
       try {
-        reply.moderate(batch.action, batch.reason, this.clock(), batch.id);
+        reply.moderate(batch.action, batch.reason, this.clock(), batch.id, reported);
       } catch (error) {
         if (error instanceof DomainError) return { kind: 'failed', error: error.message };
         throw error;
