@@ -1,4 +1,5 @@
-import { ReplyEvent } from '@app/domain';
+import { Commenter, ReplyEvent } from '@app/domain';
+import { Aggregates } from '@app/platform';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { MODERATION_QUEUE, ModerationJob } from '@app/moderator-actions';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -297,5 +298,68 @@ describe('role matrix (no token, reader, moderator, admin)', () => {
       expect((await (auth ? req.set('Authorization', auth) : req)).status).toBe(auth ? 403 : 401);
     }
     await sys.http.post(`/moderation/batches/${batchId}/undo`).set('Authorization', admin).expect(202);
+  });
+});
+
+const profile = async (id: string) => (await sys.http.get(`/moderation/commenters/${id}`).set('Authorization', moderator).expect(200)).body;
+
+describe('races and partial failures', () => {
+  it('a batch does not overwrite a decision another moderator took after the batch was requested', async () => {
+    const r = await publishedReply();
+    const queue = sys.app.get<Queue>(getQueueToken(MODERATION_QUEUE));
+    await queue.pause();
+    let batchId = '';
+    try {
+      batchId = (await sys.http.post('/moderation/bulk').set('Authorization', moderator).send({ action: 'spam', replyIds: [r.id] }).expect(202)).body.batchId;
+      // Meanwhile another moderator reads the reply and rejects it as abuse (not spam), If-Match and all.
+      await sys.http.post(`/moderation/replies/${r.id}/reject`).set('Authorization', otherModerator).set('If-Match', `"${r.version}"`).send({ reason: 'abuse, not spam' }).expect(200);
+    } finally {
+      await queue.resume();
+    }
+    await eventually(async () => expect((await batch(batchId)).state).toBe('completed'), 20_000);
+    // The batch's author never saw that rejection: the batch leaves it.
+    const decisions = (await sys.app.get<EventStore>(EVENT_STORE).load<ReplyEvent>(`reply-${r.id}`)).events.map((e) => e.event).filter((e) => e.type === 'reply.moderated');
+    expect(decisions.map((e) => [e.data.action, e.data.status, e.data.batchId])).toEqual([['reject', 'rejected', null]]);
+  });
+
+  it('a commenter\'s standing history stays whole once their stream has a snapshot (20 events)', async () => {
+    const { commenterId } = await publishedReply();
+    for (let i = 0; i < 21; i++) {
+      await sys.http.post(`/moderation/commenters/${commenterId}/${i % 2 === 0 ? 'premod' : 'trust'}`).set('Authorization', moderator).send({ reason: `round ${i}` }).expect(200);
+    }
+    await new Promise((r) => setTimeout(r, 300)); // the snapshot is written in the background
+    await profile(commenterId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await profile(commenterId)).history).toHaveLength(21);
+  });
+
+  it.each([
+    ['control: no snapshot', 2, '0a1c2a7e-2b1d-4c55-9a3e-0d8f6b7a9c10'],
+    ['with a snapshot', 19, '6f1c2a7e-2b1d-4c55-9a3e-0d8f6b7a9c10'],
+  ])('a ban whose batch the API did not record still rejects their replies (%s)', async (_label, changes, batchId) => {
+    const author = newReader();
+    const r = await publishedReply(author);
+    const { commenterId } = r;
+    for (let i = 0; i < changes; i++) {
+      await sys.http.post(`/moderation/commenters/${commenterId}/${i % 2 === 0 ? 'premod' : 'trust'}`).set('Authorization', moderator).send({}).expect(200);
+    }
+    const queue = sys.app.get<Queue>(getQueueToken(MODERATION_QUEUE));
+    await queue.pause();
+    try {
+      // The API records the ban naming its batch, then stops before recording the batch.
+      const aggregates = sys.app.get(Aggregates);
+      const { commenter, stream } = await aggregates.commenter(commenterId);
+      commenter.changeStanding({ standing: 'banned', reason: 'abuse', rejectAllBatchId: batchId }, new Date(now));
+      await aggregates.store.append(stream, commenter.pullEvents(), { actor: { kind: 'moderator', id: 'mod-1', name: 'Mo' }, correlationId: batchId, causationId: null });
+      expect(stream.streamId).toBe(Commenter.streamId(commenterId));
+      // Loading the commenter now (as a submission does) snapshots the stream, ban included.
+      await aggregates.commenter(commenterId);
+      await new Promise((res) => setTimeout(res, 300));
+    } finally {
+      await queue.resume();
+    }
+    // The job finds the ban in the whole stream (not only past the snapshot) and requests its batch.
+    await eventually(async () => expect((await sys.http.get(`/moderation/batches/${batchId}`).set('Authorization', moderator)).status).toBe(200), 15_000);
+    await eventually(async () => expect((await detail(r.id)).status).toBe('rejected'), 15_000);
   });
 });

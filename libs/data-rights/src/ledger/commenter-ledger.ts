@@ -17,6 +17,9 @@ const PARALLEL_ERASURES = 10;
 
 const ERASURE_ACTOR = { kind: 'system', id: 'erasure', name: 'erasure' } as const;
 
+/** The ledger's consumer name: its checkpoint says how far the lists of commenters' replies go. */
+export const COMMENTER_LEDGER = 'commenter-ledger@1';
+
 /**
  * Keeps each commenter's list of replies and carries out erasures, in log order: at a
  * `commenter.erased` it appends `reply.erased` to every reply in the list, and a reply of an
@@ -39,7 +42,7 @@ export class CommenterLedger implements LogHandler {
     this.index = new ProjectionRunner(db, this.projection, this.names);
   }
 
-  readonly name = 'commenter-ledger@1';
+  readonly name = COMMENTER_LEDGER;
 
   partitionOf(entry: LogEntry): string {
     const data = entry.events[0]?.data as { commenterId?: unknown; author?: { id?: unknown } } | undefined;

@@ -110,6 +110,16 @@ export type ReplyModerated = DomainEvent<
   }
 >;
 
+/**
+ * Whether a decision answers readers' flags so far (they count afresh from it): a moderator's
+ * own decision, or a bulk approval; not a bulk refusal nobody read the reports for, nor the
+ * undo that puts a reply back as the flags had left it.
+ */
+export function answersFlags(data: ReplyModerated['data']): boolean {
+  if (data.action === 'restore') return false;
+  return data.batchId === null || data.action === 'approve';
+}
+
 /** The author asks a moderator to look again at a held, rejected or spam reply: once, with a note. */
 export type ReplyAppealed = DomainEvent<
   'reply.appealed',

@@ -352,3 +352,29 @@ describe('Reply.submit and the author\'s standing', () => {
     expect(Reply.submit({ replyId: 'r1', article: articleWith({ moderation: 'pre' }), author: alice, body: 'hi', standing: 'normal' }, t0).pullEvents()[0].data).toMatchObject({ status: 'pending' });
   });
 });
+
+describe('Reply.restoreAfter and what nobody passed', () => {
+  it('an edit of a published reply waiting for its verdict comes back held, never published unscreened', () => {
+    const reply = given(submitted());
+    reply.edit(alice, 'a new text nobody checked', minutes(1), articleWith());
+    reply.moderate('reject', null, minutes(2), 'b1');
+    reply.restoreAfter('b1', minutes(3));
+    expect(reply.status).toBe('pending');
+    expect(reply.lastBatch).toMatchObject({ batchId: 'b1', restored: true });
+  });
+
+  it('remembers when a moderator last decided, so a batch requested earlier leaves that decision alone', () => {
+    const reply = given(submitted());
+    reply.moderate('reject', null, minutes(5));
+    expect(reply.lastDecidedAt).toBe(minutes(5).toISOString());
+  });
+});
+
+describe('Reply.restoreAfter after a restore', () => {
+  it('knows it restored, whatever came after the restore', () => {
+    const reply = given(submitted());
+    reply.moderate('reject', null, minutes(1), 'b1');
+    reply.restoreAfter('b1', minutes(2));
+    expect(reply.lastBatch).toMatchObject({ batchId: 'b1', restored: true });
+  });
+});

@@ -35,6 +35,10 @@ export interface BatchMark {
   version: number;
   /** Where the batch found the reply. */
   previousStatus: ReplyStatus;
+  /** An edit of the published reply was waiting for its verdict then (the batch's decision made that verdict moot). */
+  revisionAwaitingVerdict: boolean;
+  /** Its undo has put the reply back. */
+  restored: boolean;
 }
 
 const MODERATED_STATUS: Record<ModeratorAction, ReplyStatus> = { approve: 'published', reject: 'rejected', spam: 'spam' };
@@ -82,6 +86,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   lastBatch: BatchMark | null = null;
   /** Stream version of the last event that changed its status or text. */
   changedVersion = 0;
+  /** When a moderator last decided on it, one by one or in bulk (`decidedAt`); null if never. */
+  lastDecidedAt: string | null = null;
   private submitted = false;
 
   static streamId(replyId: string): string {
@@ -236,7 +242,9 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     if (mark === null || mark.batchId !== batchId) throw new ChangedSinceBatchError(mark === null ? 'the batch did not decide on this reply' : `batch ${mark.batchId} decided on it since`);
     if (this.changedVersion !== mark.version) throw new ChangedSinceBatchError(`the reply changed since the batch (now ${this.status})`);
     if (this.status === 'retracted' || this.status === 'removed') throw new ChangedSinceBatchError(`the reply was ${this.status}`);
-    const status: ReplyStatus = mark.previousStatus === 'checking' ? 'pending' : mark.previousStatus;
+    // What no check or human has passed goes to a human: a reply still checking, or an edit
+    // waiting for the verdict the batch's decision made moot.
+    const status: ReplyStatus = mark.previousStatus === 'checking' || mark.revisionAwaitingVerdict ? 'pending' : mark.previousStatus;
     this.record({
       type: 'reply.moderated',
       schemaVersion: 1,
@@ -305,8 +313,8 @@ export class Reply extends AggregateRoot<ReplyEvent> {
   }
 
   protected toState() {
-    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal, lastBatch, changedVersion } = this;
-    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal, lastBatch, changedVersion, submittedAt: this.submittedAt.toISOString() };
+    const { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal, lastBatch, changedVersion, lastDecidedAt } = this;
+    return { id, articleId, parentId, rootId, depth, author, body, status, submitted, textVersion, verdictVersion, moderatedVersion, featured, honeypot, appeal, lastBatch, changedVersion, lastDecidedAt, submittedAt: this.submittedAt.toISOString() };
   }
 
   protected fromState(state: unknown): void {
@@ -349,9 +357,13 @@ export class Reply extends AggregateRoot<ReplyEvent> {
         if (this.appeal === 'open' && !APPEALABLE.includes(this.status)) this.appeal = 'none';
         break;
       case 'reply.moderated':
+        if (event.data.batchId !== null && event.data.action !== 'restore') {
+          this.lastBatch = { batchId: event.data.batchId, version: this.version + 1, previousStatus: event.data.previousStatus, revisionAwaitingVerdict: this.revisionAwaitingVerdict, restored: false };
+        }
         this.status = event.data.status;
         this.moderatedVersion = this.version + 1;
-        if (event.data.batchId !== null && event.data.action !== 'restore') this.lastBatch = { batchId: event.data.batchId, version: this.version + 1, previousStatus: event.data.previousStatus };
+        this.lastDecidedAt = event.data.decidedAt;
+        if (event.data.action === 'restore' && this.lastBatch?.batchId === event.data.batchId) this.lastBatch = { ...this.lastBatch, restored: true };
         if (this.status !== 'published') this.featured = false;
         if (event.data.settlesAppeal) this.appeal = 'settled';
         else if (this.appeal === 'open' && !APPEALABLE.includes(this.status)) this.appeal = 'none';

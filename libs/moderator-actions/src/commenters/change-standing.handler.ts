@@ -36,7 +36,12 @@ export class ChangeStandingHandler implements ICommandHandler<ChangeStandingComm
       }
       if (batchId) {
         const batch = ModerationBatch.request({ batchId, action: 'reject', reason, selection: { commenterId } }, now);
-        await this.aggregates.store.append({ streamId: ModerationBatch.streamId(batchId), version: 0, head: null }, batch.pullEvents(), { actor: moderator, correlationId: batchId, causationId: null });
+        try {
+          await this.aggregates.store.append({ streamId: ModerationBatch.streamId(batchId), version: 0, head: null }, batch.pullEvents(), { actor: moderator, correlationId: batchId, causationId: null });
+        } catch (error) {
+          // The moderation jobs recorded it from the ban first: the same batch, done.
+          if (!(error instanceof StreamConflictError)) throw error;
+        }
       }
       return { commenterId, standing: commenter.standing, until: commenter.suspendedUntil?.toISOString() ?? null, batchId: batchId ?? null };
     }

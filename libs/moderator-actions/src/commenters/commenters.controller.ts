@@ -20,7 +20,7 @@ export class StandingParams extends CommenterParam {
 }
 
 export class ChangeStandingDto {
-  @ApiPropertyOptional({ description: 'Why: kept in the moderation log', maxLength: 1000 })
+  @ApiPropertyOptional({ description: "Why: kept in the commenter's history for moderators; with a ban's reject-all, also shown to the author of each rejected reply", maxLength: 1000 })
   @IsOptionalNotNull() @IsString() @MaxLength(1000) @IsVisibleText({ multiline: true })
   reason?: string;
 

@@ -8,7 +8,8 @@ import { MODERATION_JOB_OPTIONS, ModerationJob, moderationJobId } from './modera
 export class ModerationQueueUnavailableError extends Error {
   constructor(cause: unknown) {
     super(`the moderation queue is unavailable: ${(cause as Error)?.message ?? cause}`);
-    this.name = 'ModerationQueueUnavailableError';
+    // The name the log consumer knows as transient: retried from the checkpoint, never parked.
+    this.name = 'QueueUnavailableError';
   }
 }
 

@@ -1,7 +1,7 @@
-import { Actor, DomainError, ModerationBatch, ModeratorAction, NotFoundError, Reply, ReplyStatus } from '@app/domain';
-import { CheckpointDocument, EventStoreCollections, StreamConflictError } from '@app/event-store';
+import { Actor, BatchEvent, Commenter, CommenterEvent, DomainError, ModerationBatch, ModeratorAction, NotFoundError, ReplyStatus } from '@app/domain';
+import { CheckpointDocument, EventStoreCollections, LoadedStream, StreamConflictError } from '@app/event-store';
 import { Aggregates, Clock, CLOCK, MONGO_DB } from '@app/platform';
-import { CommenterReplyList } from '@app/data-rights';
+import { COMMENTER_LEDGER, CommenterReplyList } from '@app/data-rights';
 import { QueueReader } from '@app/read-models';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
@@ -13,8 +13,6 @@ import { BATCH_CHUNK, BatchJobData, EndSuspensionData, ModerationJob, Moderation
 
 const STATUS_AFTER: Record<ModeratorAction, ReplyStatus> = { approve: 'published', reject: 'rejected', spam: 'spam' };
 const SUSPENSIONS: Actor = { kind: 'system', id: 'suspensions', name: 'suspensions' };
-/** The ledger that lists a commenter's replies; a reject-all waits for it to pass the ban. */
-const LEDGER = 'commenter-ledger@1';
 
 /** The ledger has not reached the request yet: the job is tried again, with backoff. */
 class LedgerBehindError extends Error {}
@@ -66,26 +64,33 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
 
   private async runBatch(job: Job<BatchJobData>): Promise<ModerationOutcome> {
     if (job.data.rejectAllOf) await this.ensureRejectAll(job.data);
-    const { batch, stream } = await this.aggregates.batch(job.data.batchId);
-    if (batch.state !== 'running') return { outcome: 'nothing to do', detail: `the batch is ${batch.state}` };
-    const moderator = stream.events[0].metadata.actor as Actor;
-    const ids = 'replyIds' in batch.selection ? batch.selection.replyIds : await this.repliesOf(batch.selection.commenterId, job.data.position);
-    const todo = ids.filter((id) => !batch.ranOn(id));
-    let done = ids.length - todo.length;
+    const record = await BatchRecord.load(this.aggregates, job.data.batchId);
+    if (record.batch.state !== 'running') return { outcome: 'nothing to do', detail: `the batch is ${record.batch.state}` };
+    const moderator = record.requestedBy;
+    const { selection } = record.batch;
+    const ids = 'replyIds' in selection ? selection.replyIds : await this.repliesOf(selection.commenterId, job.data.position);
+    const todo = ids.filter((id) => !record.batch.ranOn(id));
     for (let i = 0; i < todo.length; i += BATCH_CHUNK) {
       const outcomes = { changed: [] as string[], unchanged: [] as { replyId: string; status: ReplyStatus }[], failed: [] as { replyId: string; error: string }[] };
       for (const replyId of todo.slice(i, i + BATCH_CHUNK)) {
-        const o = await this.decide(replyId, batch, moderator);
+        const o = await this.decide(replyId, record.batch, moderator);
         if (o.kind === 'changed') outcomes.changed.push(replyId);
         else if (o.kind === 'unchanged') outcomes.unchanged.push({ replyId, status: o.status });
         else outcomes.failed.push({ replyId, error: o.error });
       }
-      await this.recordOnBatch(batch.id, moderator, (b) => b.progress(outcomes));
-      done += outcomes.changed.length + outcomes.unchanged.length + outcomes.failed.length;
-      await job.updateProgress({ done, total: ids.length });
+      await record.change(moderator, (b) => b.progress(outcomes));
+      // Another run finished or the batch moved on: this run stops deciding.
+      if (record.batch.state !== 'running') return { outcome: 'nothing to do', detail: `the batch is ${record.batch.state}` };
+      await this.heartbeat(job);
+      await job.updateProgress({ done: record.batch.changed.size + record.batch.unchanged.size + record.batch.failed.size, total: ids.length });
     }
-    await this.recordOnBatch(batch.id, moderator, (b) => b.complete(this.clock()));
+    await record.change(moderator, (b) => b.complete(this.clock()));
     return { outcome: 'done', detail: `${ids.length} replies` };
+  }
+
+  /** A long job tells the sweeper it is alive, so no second run starts beside it. */
+  private async heartbeat(job: Job): Promise<void> {
+    await this.backlog.redispatched(backlogIdOf(job), this.clock()).catch(() => undefined);
   }
 
   /** One reply: decided by this batch (now or on an earlier try), left as it was, or refused. */
@@ -100,6 +105,8 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
       }
       const { reply, stream } = loaded;
       if (reply.lastBatch?.batchId === batch.id) return { kind: 'changed' };
+      // A moderator decided after the request (or in its very millisecond): the batch never overwrites what its author had not seen.
+      if (reply.lastDecidedAt !== null && reply.lastDecidedAt >= batch.requestedAt) return { kind: 'unchanged', status: reply.status };
       if ('commenterId' in batch.selection && reply.author.id !== batch.selection.commenterId) return { kind: 'failed', error: 'not by this commenter' };
       // Approving a published reply answers readers' reports, as a moderator's own approval does.
       const reported = batch.action === 'approve' && reply.status === 'published' && (await this.queues.reported(replyId));
@@ -120,21 +127,23 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
   }
 
   private async undoBatch(job: Job<BatchJobData>): Promise<ModerationOutcome> {
-    const { batch, stream } = await this.aggregates.batch(job.data.batchId);
-    if (batch.state !== 'undoing') return { outcome: 'nothing to do', detail: `the batch is ${batch.state}` };
-    const undoer = (stream.events.find((e) => e.event.type === 'batch.undo-requested')?.metadata.actor ?? stream.events[0].metadata.actor) as Actor;
-    const todo = [...batch.changed].filter((id) => !batch.undoneOn(id));
+    const record = await BatchRecord.load(this.aggregates, job.data.batchId);
+    if (record.batch.state !== 'undoing') return { outcome: 'nothing to do', detail: `the batch is ${record.batch.state}` };
+    const undoer = record.undoneBy;
+    const todo = [...record.batch.changed].filter((id) => !record.batch.undoneOn(id));
     for (let i = 0; i < todo.length; i += BATCH_CHUNK) {
       const outcomes = { restored: [] as string[], changedSince: [] as { replyId: string; status: ReplyStatus | null; why: string }[] };
       for (const replyId of todo.slice(i, i + BATCH_CHUNK)) {
-        const o = await this.restore(replyId, batch.id, undoer);
+        const o = await this.restore(replyId, record.batch.id, undoer);
         if (o === null) outcomes.restored.push(replyId);
         else outcomes.changedSince.push({ replyId, ...o });
       }
-      await this.recordOnBatch(batch.id, undoer, (b) => b.undoProgress(outcomes));
-      await job.updateProgress({ done: batch.restored.size + batch.changedSince.size + i + outcomes.restored.length + outcomes.changedSince.length, total: batch.changed.size });
+      await record.change(undoer, (b) => b.undoProgress(outcomes));
+      if (record.batch.state !== 'undoing') return { outcome: 'nothing to do', detail: `the batch is ${record.batch.state}` };
+      await this.heartbeat(job);
+      await job.updateProgress({ done: record.batch.restored.size + record.batch.changedSince.size, total: record.batch.changed.size });
     }
-    await this.recordOnBatch(batch.id, undoer, (b) => b.completeUndo(this.clock()));
+    await record.change(undoer, (b) => b.completeUndo(this.clock()));
     return { outcome: 'done', detail: `${todo.length} replies` };
   }
 
@@ -142,9 +151,7 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
   private async restore(replyId: string, batchId: string, undoer: Actor): Promise<{ status: ReplyStatus | null; why: string } | null> {
     for (let attempt = 0; ; attempt++) {
       const { reply, stream } = await this.aggregates.reply(replyId);
-      // Restored on an earlier try: its last decision is this batch's undo.
-      const last = stream.events[stream.events.length - 1]?.event;
-      if (last?.type === 'reply.moderated' && last.data.action === 'restore' && last.data.batchId === batchId) return null;
+      if (reply.lastBatch?.batchId === batchId && reply.lastBatch.restored) return null;
       try {
         reply.restoreAfter(batchId, this.clock());
       } catch (error) {
@@ -181,9 +188,10 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
   private async ensureRejectAll({ batchId, rejectAllOf }: BatchJobData): Promise<void> {
     const stream = await this.aggregates.store.load(ModerationBatch.streamId(batchId));
     if (stream.version > 0 || !rejectAllOf) return;
-    const { commenter, stream: commenterStream } = await this.aggregates.commenter(rejectAllOf.commenterId);
+    // The whole stream, not from a snapshot: the ban may be older than the last snapshot.
+    const commenterStream = await this.aggregates.store.load<CommenterEvent>(Commenter.streamId(rejectAllOf.commenterId));
     const ban = commenterStream.events.find((e) => e.event.type === 'commenter.standing-changed' && e.event.data.rejectAllBatchId === batchId);
-    if (!ban || commenter.id === '') return;
+    if (!ban) throw new Error(`no ban in ${Commenter.streamId(rejectAllOf.commenterId)} names batch ${batchId}`);
     const batch = ModerationBatch.request({ batchId, action: 'reject', reason: rejectAllOf.reason, selection: { commenterId: rejectAllOf.commenterId } }, new Date(ban.recordedAt));
     try {
       await this.aggregates.store.append(stream, batch.pullEvents(), { actor: ban.metadata.actor, correlationId: batchId, causationId: ban.commitId });
@@ -194,25 +202,53 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
 
   /** Every reply of the commenter, once the ledger has read past the ban. */
   private async repliesOf(commenterId: string, position: number): Promise<string[]> {
-    const checkpoint = await this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).findOne({ _id: LEDGER });
+    const checkpoint = await this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).findOne({ _id: COMMENTER_LEDGER });
     if ((checkpoint?.position ?? 0) < position) throw new LedgerBehindError(`the commenter ledger is at ${checkpoint?.position ?? 0}, before the ban at ${position}`);
     return this.replies.of(commenterId);
   }
+}
 
-  /** Appends to the batch's stream, reloading it after a concurrent run's append. */
-  private async recordOnBatch(batchId: string, actor: Actor, change: (batch: ModerationBatch) => void): Promise<void> {
+/**
+ * A batch's stream held by one job run: appended at the version it knows, reloaded only when
+ * another run appended first (so a batch of thousands costs one append per chunk, not a reload).
+ */
+class BatchRecord {
+  private constructor(
+    private readonly aggregates: Aggregates,
+    readonly batch: ModerationBatch,
+    private stream: Pick<LoadedStream<BatchEvent>, 'streamId' | 'version' | 'head'>,
+    readonly requestedBy: Actor,
+    readonly undoneBy: Actor,
+  ) {}
+
+  static async load(aggregates: Aggregates, batchId: string): Promise<BatchRecord> {
+    const { batch, stream } = await aggregates.batch(batchId);
+    const requestedBy = stream.events[0].metadata.actor as Actor;
+    const undoneBy = (stream.events.find((e) => e.event.type === 'batch.undo-requested')?.metadata.actor ?? requestedBy) as Actor;
+    return new BatchRecord(aggregates, batch, stream, requestedBy, undoneBy);
+  }
+
+  async change(actor: Actor, change: (batch: ModerationBatch) => void): Promise<void> {
+    let current: BatchRecord = this;
     for (let attempt = 0; ; attempt++) {
-      const { batch, stream } = await this.aggregates.batch(batchId);
-      change(batch);
-      const events = batch.pullEvents();
-      if (events.length === 0) return;
+      change(current.batch);
+      const events = current.batch.pullEvents();
+      if (events.length === 0) break;
       try {
-        await this.aggregates.store.append(stream, events, { actor, correlationId: batchId, causationId: null });
-        return;
+        const { commitId, version } = await this.aggregates.store.append(current.stream, events, { actor, correlationId: current.batch.id, causationId: null });
+        current.stream = { streamId: current.stream.streamId, version, head: commitId };
+        break;
       } catch (error) {
         if (!(error instanceof StreamConflictError) || attempt >= 5) throw error;
+        current = await BatchRecord.load(this.aggregates, this.batch.id);
       }
     }
+    if (current !== this) this.adopt(current);
+  }
+
+  private adopt(other: BatchRecord): void {
+    (this as { batch: ModerationBatch }).batch = other.batch;
+    this.stream = other.stream;
   }
 }
 

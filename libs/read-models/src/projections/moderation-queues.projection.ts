@@ -1,4 +1,4 @@
-import { APPEALABLE, FlagEvent, flagThresholdOf, ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
+import { answersFlags, APPEALABLE, FlagEvent, flagThresholdOf, ReplyEvent, ReplyStatus, VerdictReason } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
 
@@ -140,7 +140,9 @@ export class ModerationQueuesProjection implements Projection {
         const { replyId, status, action, reason, decidedAt } = event.data;
         const reasons = reason ? [{ code: `moderator-${action}`, detail: reason }] : [];
         // A decision answers the flags so far (they count afresh from here) and an appeal it settles.
-        return this.move(at, store, replyId, (s) => ({ status, approved: action === 'approve', flags: 0, reported: false, appealed: s.appealed && !event.data.settlesAppeal && APPEALABLE.includes(status) }), null, (item) => ({ ...item, status, reasons, enteredAt: decidedAt }));
+        // A bulk refusal, and its undo, leave the flags as they were: nobody read the reports.
+        const answered = answersFlags(event.data);
+        return this.move(at, store, replyId, (s) => ({ status, approved: action === 'approve', flags: answered ? 0 : s.flags, reported: answered ? false : s.reported, appealed: s.appealed && !event.data.settlesAppeal && APPEALABLE.includes(status) }), null, (item) => ({ ...item, status, reasons, enteredAt: decidedAt }));
       }
       case 'reply.appealed': {
         const { replyId, note, appealedAt } = event.data;

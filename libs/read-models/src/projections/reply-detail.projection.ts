@@ -1,4 +1,4 @@
-import { APPEALABLE, ERASED_AUTHOR_NAME, FlagEvent, NO_FLAGS, noReactions, ReactionEvent, ReplyEvent, ReplyStatus, tallyFlag } from '@app/domain';
+import { answersFlags, APPEALABLE, ERASED_AUTHOR_NAME, FlagEvent, NO_FLAGS, noReactions, ReactionEvent, ReplyEvent, ReplyStatus, tallyFlag } from '@app/domain';
 import { ViewCollections } from '../versions';
 import { ReplyDetail, ReplyHistoryEntry } from './documents';
 import { UnappliableEventError } from './errors';
@@ -117,7 +117,8 @@ export class ReplyDetailProjection implements Projection {
       case 'reply.moderated': {
         const { action, reason, status, decidedAt, batchId } = event.data;
         await store.update<ReplyDetail>(ViewCollections.replyDetails, event.data.replyId, at, (doc) => {
-          const next = answered(step(existing(doc), { at: decidedAt, status }));
+          const stepped = step(existing(doc), { at: decidedAt, status });
+          const next = answersFlags(event.data) ? answered(stepped) : stepped;
           const open = next.appeal?.status === 'open';
           const appeal =
             event.data.settlesAppeal && next.appeal ? { ...next.appeal, status: 'settled' as const, decidedAt } : open && !APPEALABLE.includes(status) ? null : (next.appeal ?? null);

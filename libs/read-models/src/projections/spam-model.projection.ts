@@ -23,6 +23,8 @@ export interface SpamTotals extends ViewDocument {
 export interface SpamLesson extends ViewDocument {
   tokens: string[];
   learned: { as: SpamClass; tokens: string[] } | null;
+  /** What it had learned before the last bulk decision on it, for that batch's undo to put back. */
+  beforeBatch?: { batchId: string; learned: SpamLesson['learned'] } | null;
 }
 
 export const SPAM_TOTALS_ID = 'totals';
@@ -55,20 +57,25 @@ export class SpamModelProjection implements Projection {
       case 'reply.moderated': {
         const lesson = await store.get<SpamLesson>(L, event.data.replyId);
         if (!lesson || isApplied(lesson, at)) return;
+        const write = (learned: SpamLesson['learned'], beforeBatch: SpamLesson['beforeBatch']) =>
+          store.update<SpamLesson>(L, event.data.replyId, at, () => ({ _id: lesson._id, tokens: lesson.tokens, learned, ...(beforeBatch ? { beforeBatch } : {}) }));
+        const unlearn = lesson.learned ? [{ tokens: lesson.learned.tokens, as: lesson.learned.as, sign: -1 as const }] : [];
         if (event.data.action === 'restore') {
-          // An undone batch takes back what its decision taught.
-          if (!lesson.learned) return;
-          await this.count(at, store, [{ tokens: lesson.learned.tokens, as: lesson.learned.as, sign: -1 }]);
-          await store.update<SpamLesson>(L, event.data.replyId, at, () => ({ _id: lesson._id, tokens: lesson.tokens, learned: null }));
+          // An undone batch puts back what the reply had taught before it (a moderator's own lesson).
+          const before = lesson.beforeBatch?.batchId === event.data.batchId ? lesson.beforeBatch.learned : null;
+          if (before?.as !== lesson.learned?.as) await this.count(at, store, [...unlearn, ...(before ? [{ tokens: before.tokens, as: before.as, sign: 1 as const }] : [])]);
+          await write(before?.as === lesson.learned?.as ? lesson.learned : before, null);
           return;
         }
+        const beforeBatch = event.data.batchId !== null ? { batchId: event.data.batchId, learned: lesson.learned } : null;
         const as = LESSON[event.data.action] ?? null;
         if (as === null || lesson.learned?.as === as) {
           // Nothing new to learn: a rejection leaves what an earlier decision taught.
+          if (beforeBatch || lesson.beforeBatch) await write(lesson.learned, beforeBatch);
           return;
         }
-        await this.count(at, store, [...(lesson.learned ? [{ tokens: lesson.learned.tokens, as: lesson.learned.as, sign: -1 as const }] : []), { tokens: lesson.tokens, as, sign: 1 }]);
-        await store.update<SpamLesson>(L, event.data.replyId, at, () => ({ _id: lesson._id, tokens: lesson.tokens, learned: { as, tokens: lesson.tokens } }));
+        await this.count(at, store, [...unlearn, { tokens: lesson.tokens, as, sign: 1 }]);
+        await write({ as, tokens: lesson.tokens }, beforeBatch);
         return;
       }
       case 'reply.erased': {

@@ -1,4 +1,4 @@
-import { ERASED_AUTHOR_NAME, FlagEvent, FlagTally, NO_FLAGS, noReactions, ReactionEvent, ReactionType, ReplyEvent, ReplyFlagged, ReplyStatus, ReplySubmitted, tallyFlag } from '@app/domain';
+import { answersFlags, ERASED_AUTHOR_NAME, FlagEvent, FlagTally, NO_FLAGS, noReactions, ReactionEvent, ReactionType, ReplyEvent, ReplyFlagged, ReplyStatus, ReplySubmitted, tallyFlag } from '@app/domain';
 import { PREVIEW_SIZE, THREAD_BUCKET_SIZE, THREAD_NAME_LENGTH, TOP_LIST_SIZE, ViewCollections } from '../versions';
 import {
   ReplyPreview,
@@ -146,7 +146,7 @@ export class ThreadProjection implements Projection {
       }
       case 'reply.screened':
       case 'reply.moderated':
-        return this.statusChanged(at, event.data.replyId, event.data.status, event.data.previousStatus, event.type === 'reply.moderated', store);
+        return this.statusChanged(at, event.data.replyId, event.data.status, event.data.previousStatus, event.type === 'reply.moderated' && answersFlags(event.data), store);
       case 'reply.featured':
       case 'reply.unfeatured': {
         const featured = event.type === 'reply.featured';
