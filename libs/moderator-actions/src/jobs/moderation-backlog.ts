@@ -9,7 +9,12 @@ export interface ModerationBacklogDocument {
   data: ModerationJobData;
   /** When it should have run: now for a batch, the end of a suspension. */
   dueAt: Date;
+  /** How often the sweeper queued it again; past MAX_SWEEPS it is set aside for a human. */
+  sweeps?: number;
 }
+
+/** A job queued again this often (each after all its tries) keeps failing: left for a human, logged. */
+export const MAX_SWEEPS = 20;
 
 export const MODERATION_BACKLOG = 'moderation_backlog';
 
@@ -39,12 +44,19 @@ export class ModerationBacklog {
     await this.docs.deleteOne({ _id: id });
   }
 
-  /** Jobs due before `before`: a scan of a small collection. */
-  due(before: Date, max = 100): Promise<ModerationBacklogDocument[]> {
-    return this.docs.find({ dueAt: { $lt: before } }).sort({ dueAt: 1 }).limit(max).toArray();
+  /** Jobs due before `before` and not set aside: a scan of a small collection. */
+  async due(before: Date, max = 100): Promise<ModerationBacklogDocument[]> {
+    const due = await this.docs.find({ dueAt: { $lt: before } }).sort({ dueAt: 1 }).limit(max).toArray();
+    return due.filter((d) => (d.sweeps ?? 0) < MAX_SWEEPS);
   }
 
+  /** A running job's heartbeat: due again only once it stops beating. */
   async redispatched(id: string, now: Date): Promise<void> {
     await this.docs.updateOne({ _id: id }, { $set: { dueAt: now } });
+  }
+
+  /** The sweeper queued it again. */
+  async swept(item: ModerationBacklogDocument, now: Date): Promise<void> {
+    await this.docs.updateOne({ _id: item._id }, { $set: { dueAt: now, sweeps: (item.sweeps ?? 0) + 1 } });
   }
 }

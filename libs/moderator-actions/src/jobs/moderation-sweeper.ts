@@ -2,7 +2,7 @@ import { AppConfig, Clock, CLOCK } from '@app/platform';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { ModerationBacklog } from './moderation-backlog';
+import { MAX_SWEEPS, MODERATION_BACKLOG, ModerationBacklog } from './moderation-backlog';
 import { MODERATION_JOB_OPTIONS, MODERATION_QUEUE, moderationJobId } from './moderation-jobs';
 
 /**
@@ -50,7 +50,8 @@ export class ModerationSweeper implements OnApplicationBootstrap, OnApplicationS
     const due = await this.backlog.due(new Date(now.getTime() - retryAfter));
     for (const item of due) {
       await this.queue.add(item.name, item.data, { jobId: moderationJobId(item.name, item.data, round), ...MODERATION_JOB_OPTIONS });
-      await this.backlog.redispatched(item._id, now);
+      await this.backlog.swept(item, now);
+      if ((item.sweeps ?? 0) + 1 >= MAX_SWEEPS) this.logger.error(`${item.name} ${item._id} was queued ${MAX_SWEEPS} times without finishing; left in ${MODERATION_BACKLOG} for a human`);
     }
     if (due.length > 0) this.logger.warn(`${due.length} moderation jobs waited too long and were queued again`);
     return due.length;
