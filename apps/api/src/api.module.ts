@@ -38,6 +38,8 @@ import { ListArticlesHandler } from './queries/list-articles/list-articles.handl
 import { ListDeadLettersController } from './queries/list-dead-letters/list-dead-letters.controller';
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
+import { InspectStreamController } from './queries/inspect-stream/inspect-stream.controller';
+import { GetReplyHistoryController } from './queries/get-reply-history/get-reply-history.controller';
 import { IssueStreamTicketController } from './commands/issue-stream-ticket/issue-stream-ticket.controller';
 import { LogTailer } from './live/log-tailer';
 import { PublicReplyChanges } from './live/public-reply-changes';
@@ -56,6 +58,8 @@ const controllers = [
   SubmitReplyController,
   GetThreadController,
   GetReplyController,
+  GetReplyHistoryController,
+  InspectStreamController,
   GetReplyRepliesController,
   EditReplyController,
   RetractReplyController,

@@ -51,6 +51,8 @@ export interface StoredEvent<E extends DomainEvent = DomainEvent> {
   commitId: string;
   recordedAt: Date;
   metadata: EventMetadata;
+  /** Its commit's log position, once the sequencer has written it back (the log is the truth). */
+  position?: number | null;
 }
 
 export interface LoadedStream<E extends DomainEvent = DomainEvent> {

@@ -43,6 +43,7 @@ export class MongoEventStore implements EventStore {
           commitId: commit._id,
           recordedAt: commit.recordedAt,
           metadata: commit.metadata,
+          position: commit.position ?? null,
         });
       });
       version = commit.version + commit.events.length - 1;
