@@ -87,3 +87,53 @@ describe('GET /admin/streams/:streamId', () => {
     expect((await sys.http.get('/admin/streams/reply-000000000000000000000000').set('Authorization', admin)).status).toBe(404);
   });
 });
+
+describe('GET /articles/:id/replies?asOf= (time travel)', () => {
+  const ART = `travel-${randomBytes(3).toString('hex')}`;
+  const live = async () => (await sys.http.get(`/articles/${ART}/replies?limit=100&sort=oldest`).expect(200)).body;
+  const asOf = async (at: string, auth = moderator) => (await sys.http.get(`/articles/${ART}/replies?limit=100&sort=oldest&asOf=${encodeURIComponent(at)}`).set('Authorization', auth).expect(200)).body;
+  const pause = () => new Promise((r) => setTimeout(r, 30));
+
+  it('shows the thread exactly as it was recorded at known moments, text later edited and retracted included', async () => {
+    await sys.http.post('/articles').set('Authorization', admin).send({ id: ART, title: 'Travel', author: 'E', category: 'News', body: ['p'] }).expect(202);
+    const author = reader();
+    const first = (await sys.http.post(`/articles/${ART}/replies`).set('Authorization', author).send({ body: 'the first text' }).expect(202)).body.id;
+    const recorded: { at: string; items: unknown[] }[] = [];
+    const record = async (check: (ids: string[], items: { body: string }[]) => void) => {
+      const page = await eventually(async () => {
+        const p = await live();
+        check(p.items.map((i: { id: string }) => i.id), p.items);
+        return p;
+      }, 20_000);
+      await pause();
+      recorded.push({ at: new Date().toISOString(), items: page.items });
+      await pause();
+    };
+    await record((ids) => expect(ids).toEqual([first]));
+    const second = (await sys.http.post(`/articles/${ART}/replies`).set('Authorization', reader()).send({ body: 'a second reply' }).expect(202)).body.id;
+    await record((ids) => expect(ids).toEqual([first, second]));
+    const d = (await sys.http.get(`/replies/${first}`).set('Authorization', author).expect(200)).body;
+    await sys.http.patch(`/replies/${first}`).set('Authorization', author).set('If-Match', `"${d.version}"`).send({ body: 'the edited text' }).expect(200);
+    await sys.http.delete(`/replies/${second}`).set('Authorization', reader()).expect(403);
+    await record((_ids, items) => expect(items[0].body).toBe('the edited text'));
+    await sys.http.delete(`/replies/${first}`).set('Authorization', author).set('If-Match', '*').expect((res) => expect([200, 202, 204]).toContain(res.status));
+    await record((ids) => expect(ids).not.toContain(first));
+
+    for (const { at, items } of recorded) expect([at, (await asOf(at)).items]).toEqual([at, items]);
+    // Before the article had any reply, and in the future (now).
+    expect((await asOf('2000-01-01T00:00:00Z')).items).toEqual([]);
+    expect((await asOf('2999-01-01T00:00:00Z')).items).toEqual((await live()).items);
+  });
+
+  it('is for moderators and admins; bad times are 400', async () => {
+    const path = `/articles/${A}/replies?asOf=2026-01-01T00:00:00Z`;
+    expect((await sys.http.get(path)).status).toBe(401);
+    expect((await sys.http.get(path).set('Authorization', reader())).status).toBe(403);
+    expect((await sys.http.get(path).set('Authorization', moderator)).status).toBe(200);
+    expect((await sys.http.get(path).set('Authorization', admin)).status).toBe(200);
+    for (const bad of ['yesterday', '2026-01-01', '2026-13-01T00:00:00Z', '2026-01-01T00:00:00', '2026-01-01T00:00:00Z&asOf=2026-01-02T00:00:00Z']) {
+      expect([bad, (await sys.http.get(`/articles/${A}/replies?asOf=${bad}`).set('Authorization', moderator)).status]).toEqual([bad, 400]);
+    }
+    expect((await sys.http.get('/articles/no-such-article/replies?asOf=2026-01-01T00:00:00Z').set('Authorization', moderator)).status).toBe(404);
+  });
+});

@@ -19,3 +19,4 @@ export * from './queries/view.reader';
 export * from './queries/queue.reader';
 export * from './queries/moderation-log.reader';
 export * from './read-models.module';
+export * from './queries/time-travel';

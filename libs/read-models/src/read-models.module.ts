@@ -5,6 +5,8 @@ import { liveViewNames } from './live-projections';
 import { ModerationLogReader } from './queries/moderation-log.reader';
 import { QueueReader } from './queries/queue.reader';
 import { ThreadReader } from './queries/thread.reader';
+import { TimeTravel } from './queries/time-travel';
+import { LOG_READER, LogReader } from '@app/event-store';
 import { ensureReadModelIndexes, ViewReader } from './queries/view.reader';
 import { ViewNames } from './view-names';
 
@@ -14,6 +16,7 @@ const readModelProviders = [
   { provide: ViewReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ViewReader(db, names) },
   { provide: ModerationLogReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ModerationLogReader(db, names) },
   { provide: QueueReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new QueueReader(db, names) },
+  { provide: TimeTravel, inject: [LOG_READER], useFactory: (log: LogReader) => new TimeTravel(log) },
 ];
 
 @Global()

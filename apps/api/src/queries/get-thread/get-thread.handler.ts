@@ -1,5 +1,5 @@
 import { InvalidCommandError } from '@app/domain';
-import { InvalidCursorError, ThreadReader, ViewReader } from '@app/read-models';
+import { InvalidCursorError, ThreadReader, TimeTravel, ViewReader } from '@app/read-models';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Aggregates } from '@app/platform';
 import { GetThreadQuery } from './get-thread.query';
@@ -10,11 +10,16 @@ export class GetThreadHandler implements IQueryHandler<GetThreadQuery> {
     private readonly threads: ThreadReader,
     private readonly views: ViewReader,
     private readonly aggregates: Aggregates,
+    private readonly timeTravel: TimeTravel,
   ) {}
 
-  async execute({ articleId, sort, limit, cursor }: GetThreadQuery) {
+  async execute({ articleId, sort, limit, cursor, asOf }: GetThreadQuery) {
     let page;
     try {
+      if (asOf) {
+        await this.aggregates.article(articleId);
+        return await this.timeTravel.threadAsOf(articleId, asOf, sort, limit, cursor);
+      }
       page = await this.threads.page(articleId, sort, limit, cursor);
     } catch (error) {
       if (error instanceof InvalidCursorError) throw new InvalidCommandError(error.message, 'cursor');

@@ -7,6 +7,8 @@ export class GetThreadQuery extends Query<ThreadPage> {
     readonly sort: ThreadSort,
     readonly limit: number,
     readonly cursor?: string,
+    /** Time travel: the thread as readers saw it then (moderators and admins). */
+    readonly asOf?: Date,
   ) {
     super();
   }
