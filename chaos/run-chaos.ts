@@ -1,4 +1,5 @@
 /* The fault-injection run: the whole system under load while processes and stores fail. */
+import { DOMAIN_UPCASTERS } from '@app/domain';
 import { CommitDocument, EventStoreCollections, LogEntry, MongoLogReader, mongoPersonalDataCipher, SeededFaults, UpcasterRegistry } from '@app/event-store';
 import { ArticleView, liveProjections, liveViewNames, verifyViews, ViewCollections, ViewDifference } from '@app/read-models';
 import { DEFAULT_POLICY } from '@app/moderation';
@@ -192,7 +193,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     /** Every reader's replies, for the others to react to. */
     const everyone: { id: string; by: string }[] = [];
     const deadline = Date.now() + options.durationMs;
-    const headReader = new MongoLogReader(conn.db!, new UpcasterRegistry(), mongoPersonalDataCipher(conn.db!, DEV_DATA_KEY_SECRET));
+    const headReader = new MongoLogReader(conn.db!, new UpcasterRegistry(DOMAIN_UPCASTERS), mongoPersonalDataCipher(conn.db!, DEV_DATA_KEY_SECRET));
     let lastHead = 0;
     let lastAdvance = Date.now();
     let acceptedAtAdvance = 0;
@@ -316,7 +317,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const w of workers) if (w.paused) w.signal('SIGCONT');
     const settleStart = Date.now();
     const db = conn.db!;
-    const reader = new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, DEV_DATA_KEY_SECRET));
+    const reader = new MongoLogReader(db, new UpcasterRegistry(DOMAIN_UPCASTERS), mongoPersonalDataCipher(db, DEV_DATA_KEY_SECRET));
     let log: LogEntry[] = [];
     // Settled: the inbox empty and every projector at the sequencer's head, looked at with a
     // few cheap reads every 2 s (a heavy check here would slow what it waits for); given up

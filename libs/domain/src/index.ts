@@ -11,6 +11,7 @@ export * from './commenter/commenter';
 export * from './flag/flag.events';
 export * from './flag/flag';
 export * from './flag/flag-tally';
+export * from './flag/flag.upcasters';
 export * from './reaction/reaction.events';
 export * from './reaction/reaction';
 export * from './policy/policy.events';
@@ -21,3 +22,7 @@ export * from './shared/personal-data';
 
 /** Bump when an aggregate's snapshot state changes shape: older snapshots are then ignored. */
 export const SNAPSHOT_SCHEMA = 4;
+
+/** Every upcaster of a stored event to its current schema, in one list the store reads with. */
+import { REPLY_FLAGGED_V1_TO_V2 } from './flag/flag.upcasters';
+export const DOMAIN_UPCASTERS = [REPLY_FLAGGED_V1_TO_V2];

@@ -1,7 +1,11 @@
 import { ReplyFlagged } from './flag.events';
 import { NO_FLAGS, tallyFlag } from './flag-tally';
+import { REPLY_FLAGGED_V1_TO_V2 } from './flag.upcasters';
 
-const flag = (policy?: ReplyFlagged['data']['policy']): ReplyFlagged['data'] => ({ replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'abuse', note: null, flaggedAt: 'x', policy });
+type PolicyV1 = { version: number; flagThreshold: number; hideAtThreshold?: boolean };
+/** A flag as a store holding schema 1 has it, read through the upcaster as every reader does. */
+const flag = (policy?: PolicyV1): ReplyFlagged['data'] =>
+  REPLY_FLAGGED_V1_TO_V2.upcast({ replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'abuse', note: null, flaggedAt: 'x', ...(policy ? { policy } : {}) }) as ReplyFlagged['data'];
 const tally = (flags: ReplyFlagged['data'][], published = true) => flags.reduce((t, f) => tallyFlag(t, f, published), NO_FLAGS);
 
 describe('tallyFlag', () => {
@@ -22,5 +26,14 @@ describe('tallyFlag', () => {
     const after = { version: 2, flagThreshold: 2, hideAtThreshold: true };
     expect(tally([flag(before), flag(before), flag(after)])).toEqual({ flags: 3, hidden: true });
     expect(tally([flag(after), flag(after), flag(before)])).toEqual({ flags: 3, hidden: true });
+  });
+});
+
+describe('reply.flagged schema 1 to 2', () => {
+  it('fills the policy of a flag from before the policy stream (3, no version) and hideAtThreshold of one from before hiding (false)', () => {
+    expect(flag().policy).toEqual({ version: null, flagThreshold: 3, hideAtThreshold: false });
+    expect(flag({ version: 4, flagThreshold: 2 }).policy).toEqual({ version: 4, flagThreshold: 2, hideAtThreshold: false });
+    expect(flag({ version: 4, flagThreshold: 2, hideAtThreshold: true }).policy).toEqual({ version: 4, flagThreshold: 2, hideAtThreshold: true });
+    expect(flag({ version: 4, flagThreshold: 2 })).toMatchObject({ replyId: 'r1', reason: 'abuse', note: null });
   });
 });

@@ -15,7 +15,7 @@ export interface FlagTally {
 export const NO_FLAGS: FlagTally = { flags: 0, hidden: false };
 
 /** How many flags since the last decision report a reply, as the flag's own policy said. */
-export const flagThresholdOf = (flag: ReplyFlagged['data']): number => flag.policy?.flagThreshold ?? FLAG_THRESHOLD_BEFORE_POLICY;
+export const flagThresholdOf = (flag: ReplyFlagged['data']): number => flag.policy.flagThreshold;
 
 /**
  * The tally after one more flag. A published reply whose flags reach the threshold under a
@@ -24,6 +24,6 @@ export const flagThresholdOf = (flag: ReplyFlagged['data']): number => flag.poli
  */
 export function tallyFlag(tally: FlagTally, flag: ReplyFlagged['data'], published: boolean): FlagTally {
   const flags = tally.flags + 1;
-  const hides = published && flag.policy?.hideAtThreshold === true && flags >= flagThresholdOf(flag);
+  const hides = published && flag.policy.hideAtThreshold && flags >= flagThresholdOf(flag);
   return { flags, hidden: tally.hidden || hides };
 }

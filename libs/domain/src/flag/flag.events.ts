@@ -5,13 +5,13 @@ export type FlagReason = (typeof FLAG_REASONS)[number];
 
 /**
  * What of the policy in force a flag carries, so a rebuild counts it as it was counted then:
- * its version, how many flags report a reply, and whether they also hide a published one
- * (absent on flags from before hide-at-threshold was acted on: they never hid anything).
+ * its version (null: a flag from before the policy stream), how many flags report a reply,
+ * and whether they also hide a published one.
  */
 export interface FlagPolicy {
-  version: number;
+  version: number | null;
   flagThreshold: number;
-  hideAtThreshold?: boolean;
+  hideAtThreshold: boolean;
 }
 
 /** A reader flagged a reply. Their own stream per reply (`flag-<replyId>-<commenterId>`): one flag each. */
@@ -26,9 +26,9 @@ export type ReplyFlagged = DomainEvent<
     flaggedAt: string;
     /**
      * The policy in force when it was flagged: the flags that put the reply in the reported
-     * queue. Absent on flags from before the policy stream, which counted to 3.
+     * queue. Schema 2; schema 1 had it optional and without hideAtThreshold (flag.upcasters.ts).
      */
-    policy?: FlagPolicy;
+    policy: FlagPolicy;
   }
 >;
 

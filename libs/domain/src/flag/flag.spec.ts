@@ -22,11 +22,11 @@ describe('Flag', () => {
   it('records one flag of a published reply, with the reason and the note', () => {
     const flag = new Flag();
     flag.raise(reply('published'), reader, 'abuse', '  name-calling  ', t0, policy);
-    expect(flag.pullEvents()).toEqual([{ type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'abuse', note: 'name-calling', flaggedAt: t0.toISOString(), policy: { version: 4, flagThreshold: 2, hideAtThreshold: true } } }]);
+    expect(flag.pullEvents()).toEqual([{ type: 'reply.flagged', schemaVersion: 2, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'abuse', note: 'name-calling', flaggedAt: t0.toISOString(), policy: { version: 4, flagThreshold: 2, hideAtThreshold: true } } }]);
   });
 
   it('refuses a second flag, a reply not public, one\'s own reply and a bad note', () => {
-    const flagged = new Flag().rehydrate([{ type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'spam', note: null, flaggedAt: 'x' } }]);
+    const flagged = new Flag().rehydrate([{ type: 'reply.flagged', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', reason: 'spam', note: null, flaggedAt: 'x', policy: { version: null, flagThreshold: 3, hideAtThreshold: false } } }]);
     expect(() => flagged.raise(reply('published'), reader, 'spam', null, t0, policy)).toThrow(/already/);
     expect(() => new Flag().raise(reply('checking'), reader, 'spam', null, t0, policy)).toThrow(RuleViolationError);
     expect(() => new Flag().raise(reply('published'), author, 'spam', null, t0, policy)).toThrow(/own/);

@@ -23,7 +23,7 @@ export class Flag extends AggregateRoot<FlagEvent> {
     const text = note === null ? null : checkText(note, { field: 'note', what: 'a note', max: MAX_FLAG_NOTE_LENGTH, multiline: true });
     this.record({
       type: 'reply.flagged',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: { replyId: reply.id, articleId: reply.articleId, commenterId: flagger.id, reason, note: text, flaggedAt: now.toISOString(), policy },
     });
   }

@@ -1,4 +1,4 @@
-import { PERSONAL_FIELDS } from '@app/domain';
+import { DOMAIN_UPCASTERS, PERSONAL_FIELDS } from '@app/domain';
 import {
   CachedDataKeys,
   DATA_KEYS,
@@ -29,7 +29,7 @@ import { Aggregates } from './aggregates';
 import { PolicyInForce } from '../policy/policy-in-force';
 
 /** Upcasters for old event schemas are registered here as schemas change. */
-export const UPCASTERS = new UpcasterRegistry([]);
+export const UPCASTERS = new UpcasterRegistry(DOMAIN_UPCASTERS);
 
 const eventStoreProviders = [
   { provide: UpcasterRegistry, useValue: UPCASTERS },

@@ -1,5 +1,8 @@
-import { DomainEvent, ReplyEvent, ReplySubmitted } from '@app/domain';
-import { LogEntry } from '@app/event-store';
+import { DOMAIN_UPCASTERS, DomainEvent, ReplyEvent, ReplySubmitted } from '@app/domain';
+import { LogEntry, UpcasterRegistry } from '@app/event-store';
+
+/** Entries come upcast, as the log reader hands them over: tests may give events as stored at any schema. */
+const upcasters = new UpcasterRegistry(DOMAIN_UPCASTERS);
 import { applyEntries, BatchStore } from './projection-runner';
 import { Projection, ViewDocument } from './projection';
 
@@ -25,7 +28,7 @@ export function entry(streamId: string, version: number, ...events: DomainEvent[
     commitId: `${streamId}:${version}`,
     streamId,
     version,
-    events,
+    events: events.map((e) => upcasters.upcast(e)),
     recordedAt: new Date(0),
     sequencedAt: new Date(0),
     metadata: { actor: { kind: 'reader', id: 'u', name: 'U' }, correlationId: 'c', causationId: null },
