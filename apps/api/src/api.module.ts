@@ -38,6 +38,7 @@ import { ListArticlesHandler } from './queries/list-articles/list-articles.handl
 import { ListDeadLettersController } from './queries/list-dead-letters/list-dead-letters.controller';
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
+import { AdminQueue, VerificationsController } from './admin/verifications/verifications.controller';
 import { InspectStreamController } from './queries/inspect-stream/inspect-stream.controller';
 import { GetReplyHistoryController } from './queries/get-reply-history/get-reply-history.controller';
 import { IssueStreamTicketController } from './commands/issue-stream-ticket/issue-stream-ticket.controller';
@@ -60,6 +61,7 @@ const controllers = [
   GetReplyController,
   GetReplyHistoryController,
   InspectStreamController,
+  VerificationsController,
   GetReplyRepliesController,
   EditReplyController,
   RetractReplyController,
@@ -76,10 +78,12 @@ const controllers = [
 ];
 /** Live updates: one log tailer per process, shared by every open stream. */
 const liveProviders = [LogTailer, PublicReplyChanges];
+/** Admin work the workers carry out. */
+const adminProviders = [AdminQueue];
 
 @Module({
   imports: [...platformModules, CqrsModule.forRoot(), AuthModule, RateLimitsModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
   controllers,
-  providers: [SeedService, ...commandHandlers, ...queryHandlers, ...liveProviders],
+  providers: [SeedService, ...commandHandlers, ...queryHandlers, ...liveProviders, ...adminProviders],
 })
 export class ApiModule {}

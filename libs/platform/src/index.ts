@@ -3,6 +3,7 @@ export * from './config/config.module';
 export * from './mongo/mongo.module';
 export * from './redis/redis.module';
 export * from './queues/jobs';
+export * from './queues/admin-jobs';
 export * from './queues/queue.module';
 export * from './store/event-store.module';
 export * from './store/aggregates';

@@ -9,6 +9,9 @@ import { Logger, Module } from '@nestjs/common';
 import { MODERATION_QUEUE, ModerationBacklog, ModerationJobsDispatcher, ModerationJobsModule } from '@app/moderator-actions';
 import type { mongo } from 'mongoose';
 import { AutoCloseSweeper } from './auto-close-sweeper';
+import { AdminJobsProcessor } from './admin-jobs.processor';
+import { BullModule } from '@nestjs/bullmq';
+import { ADMIN_QUEUE } from '@app/platform';
 import { LogWorkerService } from './log-worker.service';
 import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
 
@@ -37,7 +40,8 @@ const workerProviders = [
   LogWorkerService,
   { provide: ViewReader, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ViewReader(db, ViewNames.of(liveProjections())) },
   AutoCloseSweeper,
+  AdminJobsProcessor,
 ];
 
-@Module({ imports: [...platformModules, ScreeningModule, ModerationJobsModule], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
+@Module({ imports: [...platformModules, ScreeningModule, ModerationJobsModule, BullModule.registerQueue({ name: ADMIN_QUEUE })], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
 export class WorkerModule {}
