@@ -66,3 +66,30 @@ it('is for admins only, and refuses bad input', async () => {
   expect((await sys.http.get('/admin/verifications/nope').set('Authorization', admin)).status).toBe(400);
   expect((await sys.http.get('/admin/verifications/3b241101-e2bb-4255-8caf-4136c566a962').set('Authorization', admin)).status).toBe(404);
 });
+
+describe('npm run admin -- verify', () => {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['dist/apps/admin-cli/src/main.js', 'verify', ...args], {
+      env: { ...process.env, MONGO_URL: sys.config.MONGO_URL, REDIS_URL: sys.config.REDIS_URL, QUEUE_PREFIX: sys.config.QUEUE_PREFIX, SEED_ARTICLE: 'false' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+
+  it('prints every difference with a progress bar, and exits 1 when there is one, 0 when there is none', async () => {
+    const articleId = await articleWithReplies();
+    const clean = cli('--projection', 'thread');
+    expect(clean.status).toBe(0);
+    // The bar on stderr (a terminal sees it move), the report on stdout.
+    expect(clean.stderr).toMatch(/thread@\d+ \[.*\] (\d+)\/\1 log positions/);
+    expect(clean.stdout).toMatch(/\d+ documents compared, \d+ written since \(not compared\), 0 differences/);
+
+    const collection = liveViewNames().collection(ViewCollections.articles);
+    await sys.db.collection(collection).updateOne({ _id: articleId as never }, { $set: { title: 'Tampered again' } });
+    const drift = cli('-p', 'article-views');
+    expect(drift.status).toBe(1);
+    expect(drift.stdout).toContain(`${collection} ${articleId} title: live "Tampered again", rebuilt "Checked"`);
+    const bad = cli('--projection', 'nope');
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('--projection must be one of')]);
+  });
+});

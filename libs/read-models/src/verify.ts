@@ -31,7 +31,10 @@ const IGNORED = new Set(['fence']);
  * its live projector has checkpointed, and lists every difference from the live views. On
  * a healthy system the list is empty. Reads whole collections: admin work, not a hot path.
  */
-export async function verifyViews(db: mongo.Db, reader: LogReader, projections: readonly Projection[], names: ViewNames): Promise<VerifyReport> {
+/** How far a rebuild into scratch has come: log positions replayed of the live checkpoint's. */
+export type VerifyProgress = (projection: string, done: number, total: number) => void;
+
+export async function verifyViews(db: mongo.Db, reader: LogReader, projections: readonly Projection[], names: ViewNames, onProgress?: VerifyProgress): Promise<VerifyReport> {
   const prefix = `verify_${randomBytes(4).toString('hex')}__`;
   const scratch = names.scratch(prefix);
   const report: VerifyReport = { checkedAt: {}, documents: 0, movedOn: 0, differences: [] };
@@ -47,7 +50,9 @@ export async function verifyViews(db: mongo.Db, reader: LogReader, projections: 
         if (entries.length === 0) break;
         await rebuild.handle(entries);
         from = entries[entries.length - 1].position;
+        onProgress?.(live.name, from, upTo);
       }
+      onProgress?.(live.name, upTo, upTo);
       for (const collection of projection.collections) {
         await compare(db, names.collection(collection), scratch.collection(collection), upTo, report, (doc) => projection.isEmpty?.(collection, doc) ?? false);
       }

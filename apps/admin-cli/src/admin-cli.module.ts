@@ -1,0 +1,9 @@
+import { platformModules } from '@app/platform';
+import { Module } from '@nestjs/common';
+import { VerifyCommand } from './verify.command';
+
+const adminCommands = [VerifyCommand];
+
+/** The admin command line: the store and the log, no HTTP and no workers. */
+@Module({ imports: [...platformModules], providers: adminCommands })
+export class AdminCliModule {}
