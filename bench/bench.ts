@@ -6,6 +6,7 @@ import { liveViewNames, THREAD_BUCKET_SIZE, ThreadMeta, ViewCollections } from '
 import { JwtService } from '@nestjs/jwt';
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
@@ -18,6 +19,10 @@ const SECRET = 'bench-secret-bench-secret';
 const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
 const RAW_OPS = 2_000;
 const ENCRYPTION_RUN = Number(process.env.BENCH_ENCRYPTION_RUN ?? 3_000);
+/** Phases to run (comma-separated): raw, encryption, flood (with screening and catch-up), page, latency. All by default. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'raw,encryption,flood,page,latency').split(',').map((p) => p.trim()));
+/** Seconds between progress lines (log head, each consumer's checkpoint, the screening backlog) while the flood is worked off; 0: none. */
+const TRACE_SECONDS = Number(process.env.BENCH_TRACE_SECONDS ?? 0);
 
 /** One reader floods from one address: screening runs, without velocity and repetition limits (nor the API's rate limits). */
 const BENCH_POLICY = JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 100_000, perNetworkPerMinute: 100_000 }, repetition: { maxSameText: 100_000 } });
@@ -41,9 +46,10 @@ async function rawStore() {
 }
 
 function startApi(database = 'bench_app', env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
     env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200', MODERATION_POLICY: BENCH_POLICY, ...UNREACHABLE_RATE_LIMITS, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_API_LOG: a file that takes the API's own log (appended), for a run that needs reading.
+    stdio: ['ignore', process.env.BENCH_API_LOG ? openSync(process.env.BENCH_API_LOG, 'a') : 'ignore', 'inherit'],
   });
   return child;
 }
@@ -108,13 +114,15 @@ async function main() {
   const reader = jwt.sign({ sub: 'bench-reader', name: 'Reader', role: 'reader' }, { secret: SECRET, algorithm: 'HS256', expiresIn: '2h' });
 
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  const raw = await rawStore();
-  console.log(`store raw: ${round(raw.insertsPerSec)} inserts/s, ${round(raw.lookupsPerSec)} _id lookups/s (sequential, one client)`);
+  const raw = PHASES.has('raw') ? await rawStore() : { insertsPerSec: NaN, lookupsPerSec: NaN };
+  if (PHASES.has('raw')) console.log(`store raw: ${round(raw.insertsPerSec)} inserts/s, ${round(raw.lookupsPerSec)} _id lookups/s (sequential, one client)`);
 
-  const enc = await encryptionCost(admin, jwt);
-  console.log(
-    `submissions with personal-data encryption: on ${round(enc.on)}/s, off ${round(enc.off)}/s (best of 2 runs of ${ENCRYPTION_RUN} each; on ${enc.runs.on.map((r) => round(r)).join(', ')}, off ${enc.runs.off.map((r) => round(r)).join(', ')}); ratio on/off ${round(enc.on / enc.off, 3)} (target >= 0.95)`,
-  );
+  if (PHASES.has('encryption')) {
+    const enc = await encryptionCost(admin, jwt);
+    console.log(
+      `submissions with personal-data encryption: on ${round(enc.on)}/s, off ${round(enc.off)}/s (best of 2 runs of ${ENCRYPTION_RUN} each; on ${enc.runs.on.map((r) => round(r)).join(', ')}, off ${enc.runs.off.map((r) => round(r)).join(', ')}); ratio on/off ${round(enc.on / enc.off, 3)} (target >= 0.95)`,
+    );
+  }
 
   const api = startApi();
   try {
@@ -123,7 +131,17 @@ async function main() {
       await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
     }
 
-    // 1. Accepted submissions per second, filling a 10,000-reply thread (each one screened).
+    if (PHASES.has('flood')) await flood(raw.insertsPerSec, reader);
+    if (PHASES.has('page')) await firstPage();
+    if (PHASES.has('latency')) await latency(reader);
+  } finally {
+    await stopApi(api);
+  }
+}
+
+/** 1. Accepted submissions per second, filling a 10,000-reply thread (each one screened); then screening and the views catching up. */
+async function flood(rawInsertsPerSec: number, reader: string) {
+  {
     const floodStarted = performance.now();
     const run = await autocannon({
       url: `${BASE}/articles/bench-big/replies`,
@@ -135,27 +153,46 @@ async function main() {
     });
     const accepted = run['2xx'];
     const acceptedPerSec = accepted / (run.duration as number);
-    console.log(`submissions: ${accepted} accepted, ${run.non2xx} refused, ${round(acceptedPerSec)}/s over HTTP (16 connections); ratio to raw inserts ${round(acceptedPerSec / raw.insertsPerSec, 3)}`);
+    console.log(`submissions: ${accepted} accepted, ${run.non2xx} refused, ${round(acceptedPerSec)}/s over HTTP (16 connections); ratio to raw inserts ${round(acceptedPerSec / rawInsertsPerSec, 3)}`);
 
     const conn = await mongoose.createConnection(`${MONGO}/bench_app`).asPromise();
     const started = performance.now();
+    const tracer = TRACE_SECONDS > 0 ? setInterval(() => void trace(conn.db!, started).catch(() => undefined), TRACE_SECONDS * 1000) : null;
     // Screening: every version scored once its backlog is empty (one process: 4 spam workers).
+    // The backlog is also empty for a moment while submissions still wait to be sequenced or
+    // dispatched: it counts only once the inbox is empty and the dispatcher is at the head,
+    // from the first look that found it empty for good.
+    // FerretDB counts by reading every document (0.66 s for 10,000 backlog entries, measured):
+    // five counts a second would take a core from the system measured. One document is enough.
+    const empty = async (name: string) => !(await conn.db!.collection(name).findOne({}, { projection: { _id: 1 } }));
+    let emptySince: number | null = null;
     for (;;) {
-      const waiting = await conn.db!.collection(SCREENING_BACKLOG).countDocuments();
-      if (waiting === 0) break;
+      if (!(await empty(SCREENING_BACKLOG))) emptySince = null;
+      else {
+        emptySince ??= performance.now();
+        const head = (await conn.db!.collection<{ _id: string; position: number }>('sequencer').findOne({ _id: 'head' }))?.position ?? 0;
+        const dispatched = (await conn.db!.collection<{ _id: string; position: number }>('checkpoints').findOne({ _id: 'screening-dispatcher@1' }))?.position ?? 0;
+        if (dispatched >= head && (await empty('inbox'))) break;
+      }
       await sleep(200);
     }
-    const screenedSeconds = (performance.now() - floodStarted) / 1000;
-    console.log(`screening: ${accepted} replies scored ${round((performance.now() - started) / 1000)} s after the last was accepted; ${round(accepted / screenedSeconds)} scored/s over the flood (one worker process, 4 spam jobs at a time, sharing the cores)`);
+    const screenedSeconds = (emptySince - floodStarted) / 1000;
+    console.log(`screening: ${accepted} replies scored ${round((emptySince - started) / 1000)} s after the last was accepted; ${round(accepted / screenedSeconds)} scored/s over the flood (one worker process, 4 spam jobs at a time, sharing the cores)`);
     for (;;) {
       const meta = await conn.db!.collection<ThreadMeta>(liveViewNames().collection(ViewCollections.threadMeta)).findOne({ _id: 'bench-big' });
       if (meta && meta.lastBucket * THREAD_BUCKET_SIZE + meta.lastBucketSize >= accepted) break;
       await sleep(200);
     }
     console.log(`projection caught up with ${accepted} replies ${round((performance.now() - started) / 1000)} s after the last was accepted`);
+    if (tracer) clearInterval(tracer);
+    if (TRACE_SECONDS > 0) await trace(conn.db!, started);
     await conn.close();
+  }
+}
 
-    // 2. First page of the 10,000-reply thread.
+/** 2. First page of the 10,000-reply thread. */
+async function firstPage() {
+  {
     const pageTimes: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t = performance.now();
@@ -164,9 +201,13 @@ async function main() {
       pageTimes.push(performance.now() - t);
     }
     pageTimes.sort((a, b) => a - b);
-    console.log(`first page of a ${accepted}-reply thread: p50 ${round(pct(pageTimes, 50))} ms, p99 ${round(pct(pageTimes, 99))} ms (200 sequential reads)`);
+    console.log(`first page of a ${THREAD_SIZE}-reply thread: p50 ${round(pct(pageTimes, 50))} ms, p99 ${round(pct(pageTimes, 99))} ms (200 sequential reads)`);
+  }
+}
 
-    // 3. Submit-to-visible latency at a fixed offered load.
+/** 3. Submit-to-visible latency at a fixed offered load. */
+async function latency(reader: string) {
+  {
     const rate = Number(process.env.BENCH_RATE ?? 20);
     const count = rate * 10;
     const sentAt = new Map<string, number>();
@@ -194,9 +235,19 @@ async function main() {
     await poller;
     const latencies = [...sentAt].filter(([id]) => visibleAt.has(id)).map(([id, t]) => visibleAt.get(id)! - t).sort((a, b) => a - b);
     console.log(`submit-to-visible (screening in the path) at ${rate} submissions/s: p50 ${round(pct(latencies, 50))} ms, p99 ${round(pct(latencies, 99))} ms (${latencies.length}/${count} seen; first page of 50 polled every ~20 ms)`);
-  } finally {
-    await stopApi(api);
   }
+}
+
+/** One progress line: the log head, how far behind it each consumer is, what screening still waits for. */
+async function trace(db: mongoose.mongo.Db, started: number) {
+  const head = ((await db.collection<{ _id: string; position: number }>('sequencer').findOne({ _id: 'head' }))?.position ?? 0) as number;
+  const checkpoints = await db.collection<{ _id: string; position: number }>('checkpoints').find({}).toArray();
+  // collStats' count: a scan would load the store being measured.
+  const count = async (name: string) => ((await db.command({ collStats: name }).catch(() => ({ count: NaN }))) as { count?: number }).count ?? 0;
+  const waiting = await count(SCREENING_BACKLOG);
+  const inbox = await count('inbox');
+  const behind = checkpoints.map((c) => `${c._id.replace(/@\d+$/, '')} ${head - c.position}`).join(', ');
+  console.log(`  [${round((performance.now() - started) / 1000)} s] head ${head}, inbox ${inbox}, backlog ${waiting}; behind: ${behind}`);
 }
 
 
