@@ -39,6 +39,8 @@ import { ListDeadLettersController } from './queries/list-dead-letters/list-dead
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
 import { AdminQueue, VerificationsController } from './admin/verifications/verifications.controller';
+import { WhatIfController } from './admin/what-if/what-if.controller';
+import { WhatIfHandler } from './admin/what-if/what-if.handler';
 import { InspectStreamController } from './queries/inspect-stream/inspect-stream.controller';
 import { GetReplyHistoryController } from './queries/get-reply-history/get-reply-history.controller';
 import { IssueStreamTicketController } from './commands/issue-stream-ticket/issue-stream-ticket.controller';
@@ -49,7 +51,7 @@ import { StreamModerationController } from './queries/stream-moderation/stream-m
 import { TicketsModule } from './shared/tickets.module';
 import { QueuesDashboardModule } from './admin/queues-dashboard/queues-dashboard.module';
 
-const commandHandlers = [AppealReplyHandler, ChangePolicyHandler, FlagReplyHandler, ReactToReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler];
+const commandHandlers = [AppealReplyHandler, ChangePolicyHandler, FlagReplyHandler, ReactToReplyHandler, PublishArticleHandler, ChangeArticleSettingsHandler, SubmitReplyHandler, EditReplyHandler, RetractReplyHandler, RetryDeadLetterHandler, WhatIfHandler];
 const queryHandlers = [GetArticleHandler, ListArticlesHandler, GetThreadHandler, GetReplyHandler, GetReplyRepliesHandler, ListDeadLettersHandler];
 const controllers = [
   ListArticlesController,
@@ -62,6 +64,7 @@ const controllers = [
   GetReplyHistoryController,
   InspectStreamController,
   VerificationsController,
+  WhatIfController,
   GetReplyRepliesController,
   EditReplyController,
   RetractReplyController,

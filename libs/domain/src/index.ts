@@ -16,6 +16,7 @@ export * from './reaction/reaction.events';
 export * from './reaction/reaction';
 export * from './policy/policy.events';
 export * from './policy/site-policy';
+export * from './policy/what-if';
 export * from './batch/batch.events';
 export * from './batch/batch';
 export * from './shared/personal-data';

@@ -17,5 +17,5 @@ export {
   type SpamClass,
   type TokenCounts,
 } from './spam-model';
-export { replayInput, SCORING_RULES, screen, type Decision, type FeatureValue, type Reason, type ReasonCode, type Screening, type ScreeningInput } from './screen';
+export { replayInput, replayModel, SCORING_RULES, screen, type Decision, type FeatureValue, type Reason, type ReasonCode, type Screening, type ScreeningInput } from './screen';
 export * from './author-reasons';

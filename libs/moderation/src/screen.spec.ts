@@ -1,5 +1,5 @@
 import { checkPolicy, DEFAULT_POLICY, type ModerationPolicy } from './policy';
-import { replayInput, screen, SCORING_RULES, type ScreeningInput } from './screen';
+import { replayInput, replayModel, screen, SCORING_RULES, type ScreeningInput } from './screen';
 import { SpamModel } from './spam-model';
 
 const THOUGHTFUL =
@@ -224,6 +224,18 @@ describe('screen', () => {
       const again = screen(replayInput(original.body, original.authorName, stored.features), DEFAULT_POLICY, new SpamModel(model.counts(), model.version));
       expect(again).toEqual(stored);
     }
+  });
+
+  it('replays with the model as the verdict recorded it, without its counts', () => {
+    const model = trainedModel();
+    for (const original of [input(WAVE), input(THOUGHTFUL), input('Free casino bonus deals at bonus.example.com')]) {
+      const stored = JSON.parse(JSON.stringify(screen(original, DEFAULT_POLICY, model)));
+      expect(screen(replayInput(original.body, original.authorName, stored.features), DEFAULT_POLICY, replayModel(stored.features, stored.modelVersion))).toEqual(stored);
+    }
+    // No model ran: none replays.
+    const without = screen(input(WAVE), DEFAULT_POLICY);
+    expect(replayModel(without.features, without.modelVersion)).toBeUndefined();
+    expect(screen(replayInput(WAVE, 'Sam Reader', without.features), DEFAULT_POLICY, replayModel(without.features, null))).toEqual(without);
   });
 
   it('replays a verdict from before Akismet as scored then: without it', () => {

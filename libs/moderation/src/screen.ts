@@ -1,6 +1,6 @@
 import { linkFeatures } from './features';
 import type { ModerationPolicy } from './policy';
-import { tokenize, type SpamModel } from './spam-model';
+import { SpamModel, tokenize } from './spam-model';
 import { findListedWords } from './word-lists';
 
 /**
@@ -213,6 +213,31 @@ export function replayInput(body: string, authorName: string, features: Record<s
     counts: { commenterPerMinute: n(features.commenterPerMinute), networkPerMinute: n(features.networkPerMinute), sameText: n(features.sameText) },
     akismet: typeof features.akismet === 'boolean' ? features.akismet : null,
   };
+}
+
+/**
+ * The spam model as a verdict saw it: a model that answers every text with the probability the
+ * verdict recorded, under the model version it named. A replay under another policy then keeps
+ * what the model said at the time (the counts it had are not kept), so only the policy differs.
+ * Undefined when no model ran (the verdict recorded no probability).
+ */
+export function replayModel(features: Record<string, FeatureValue>, modelVersion: number | null): SpamModel | undefined {
+  const recorded = features.modelProbability;
+  if (typeof recorded !== 'number' || !Number.isFinite(recorded) || modelVersion === null) return undefined;
+  return new RecordedModel(recorded, modelVersion);
+}
+
+class RecordedModel extends SpamModel {
+  constructor(
+    private readonly recorded: number,
+    version: number,
+  ) {
+    super({ spam: 0, ham: 0, tokens: new Map() }, version);
+  }
+
+  override probability(): number {
+    return this.recorded;
+  }
 }
 
 /** A count the caller passed, or null when there is none to trust (missing, negative, not a number). */

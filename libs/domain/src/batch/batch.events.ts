@@ -1,13 +1,30 @@
 import { DomainEvent } from '../shared/domain-event';
 import { ModeratorAction, ReplyStatus } from '../reply/reply.events';
 
-/** Which replies a batch covers: listed by the moderator, or every reply of one commenter (a ban's reject-all). */
-export type BatchSelection = { replyIds: string[] } | { commenterId: string };
+/**
+ * One reply's own decision in a batch of decisions (a what-if applied, docs/decisions/0033),
+ * taken only while the reply's status and text are still as seen (`seenVersion`: its stream
+ * version of their last change).
+ */
+export interface BatchDecision {
+  replyId: string;
+  action: ModeratorAction;
+  seenVersion: number;
+}
 
-/** A moderator asked for one decision on many replies; a job carries it out. */
+/**
+ * Which replies a batch covers: listed by the moderator, every reply of one commenter (a ban's
+ * reject-all), or listed each with its own decision.
+ */
+export type BatchSelection = { replyIds: string[] } | { commenterId: string } | { decisions: BatchDecision[] };
+
+/** One decision for every reply, or `per-reply` for a selection of decisions. */
+export type BatchAction = ModeratorAction | 'per-reply';
+
+/** A moderator asked for one decision on many replies (or an admin for a decision on each); a job carries it out. */
 export type BatchRequested = DomainEvent<
   'batch.requested',
-  { batchId: string; action: ModeratorAction; reason: string | null; selection: BatchSelection; requestedAt: string }
+  { batchId: string; action: BatchAction; reason: string | null; selection: BatchSelection; requestedAt: string }
 >;
 
 export interface BatchOutcomes {

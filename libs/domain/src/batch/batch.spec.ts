@@ -49,4 +49,21 @@ describe('ModerationBatch under a job run twice', () => {
     expect(batch.pullEvents()).toEqual([]);
     expect(() => batch.progress({ changed: ['r3'], unchanged: [], failed: [] })).toThrow(/completed/);
   });
+
+  it('takes a decision per reply only as a batch of decisions, each a moderator action on a distinct reply', () => {
+    const decisions = [
+      { replyId: 'r1', action: 'reject' as const, seenVersion: 2 },
+      { replyId: 'r2', action: 'approve' as const, seenVersion: 3 },
+    ];
+    const perReply = (selection: Parameters<typeof ModerationBatch.request>[0]['selection'], action: 'per-reply' | 'reject' = 'per-reply') => ModerationBatch.request({ batchId: 'b2', action, reason: null, selection }, t0);
+    const batch = replay(perReply({ decisions }));
+    expect(batch.replyIds).toEqual(['r1', 'r2']);
+    expect(batch.decisionOn('r2')).toEqual({ action: 'approve', seenVersion: 3 });
+    expect(replay(request(['r1'])).decisionOn('r1')).toEqual({ action: 'reject', seenVersion: null });
+    expect(() => perReply({ decisions }, 'reject')).toThrow(InvalidCommandError);
+    expect(() => perReply({ replyIds: ['r1'] })).toThrow(InvalidCommandError);
+    expect(() => perReply({ decisions: [] })).toThrow(/at least one/);
+    expect(() => perReply({ decisions: [decisions[0], decisions[0]] })).toThrow(/named twice/);
+    expect(() => perReply({ decisions: [{ replyId: 'r1', action: 'restore' as 'reject', seenVersion: 1 }] })).toThrow(/no moderator action/);
+  });
 });

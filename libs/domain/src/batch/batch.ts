@@ -3,7 +3,9 @@ import { InvalidCommandError, NotFoundError, RuleViolationError } from '../share
 import { checkText } from '../shared/text';
 import { MAX_REASON_LENGTH } from '../reply/reply';
 import { ModeratorAction, ReplyStatus } from '../reply/reply.events';
-import { BatchEvent, BatchOutcomes, BatchSelection, UndoOutcomes } from './batch.events';
+import { BatchAction, BatchEvent, BatchOutcomes, BatchSelection, UndoOutcomes } from './batch.events';
+
+const MODERATOR_ACTIONS: readonly ModeratorAction[] = ['approve', 'reject', 'spam'];
 
 /** Most replies one bulk request may name: the batch and its view stay bounded. */
 export const MAX_BATCH_REPLIES = 500;
@@ -12,7 +14,7 @@ export type BatchState = 'running' | 'completed' | 'undoing' | 'undone';
 
 export interface RequestBatch {
   batchId: string;
-  action: ModeratorAction;
+  action: BatchAction;
   reason: string | null;
   selection: BatchSelection;
 }
@@ -24,7 +26,7 @@ export interface RequestBatch {
  */
 export class ModerationBatch extends AggregateRoot<BatchEvent> {
   id = '';
-  action: ModeratorAction = 'approve';
+  action: BatchAction = 'approve';
   reason: string | null = null;
   selection: BatchSelection = { replyIds: [] };
   state: BatchState = 'running';
@@ -42,8 +44,15 @@ export class ModerationBatch extends AggregateRoot<BatchEvent> {
   }
 
   static request(input: RequestBatch, now: Date): ModerationBatch {
-    if ('replyIds' in input.selection) {
-      const ids = input.selection.replyIds;
+    const perReply = 'decisions' in input.selection;
+    if (perReply !== (input.action === 'per-reply')) throw new InvalidCommandError('a batch of decisions, and only such a batch, takes its action per reply', 'action');
+    if ('decisions' in input.selection) {
+      for (const d of input.selection.decisions) {
+        if (!MODERATOR_ACTIONS.includes(d.action)) throw new InvalidCommandError(`${d.action} is no moderator action`, 'decisions');
+      }
+    }
+    const ids = ModerationBatch.listed(input.selection);
+    if (ids !== null) {
       if (ids.length === 0) throw new InvalidCommandError('a batch needs at least one reply', 'replyIds');
       if (ids.length > MAX_BATCH_REPLIES) throw new InvalidCommandError(`a batch takes at most ${MAX_BATCH_REPLIES} replies`, 'replyIds');
       if (new Set(ids).size !== ids.length) throw new InvalidCommandError('a reply is named twice', 'replyIds');
@@ -52,6 +61,25 @@ export class ModerationBatch extends AggregateRoot<BatchEvent> {
     const batch = new ModerationBatch();
     batch.record({ type: 'batch.requested', schemaVersion: 1, data: { batchId: input.batchId, action: input.action, reason, selection: input.selection, requestedAt: now.toISOString() } });
     return batch;
+  }
+
+  /** The replies it names, or null for a commenter's replies (listed when the job runs). */
+  static listed(selection: BatchSelection): string[] | null {
+    if ('replyIds' in selection) return selection.replyIds;
+    if ('decisions' in selection) return selection.decisions.map((d) => d.replyId);
+    return null;
+  }
+
+  get replyIds(): string[] | null {
+    return ModerationBatch.listed(this.selection);
+  }
+
+  /** The decision on one reply, and the version it must still be at (per-reply batches only). */
+  decisionOn(replyId: string): { action: ModeratorAction; seenVersion: number | null } {
+    if (this.action !== 'per-reply') return { action: this.action, seenVersion: null };
+    const d = 'decisions' in this.selection ? this.selection.decisions.find((x) => x.replyId === replyId) : undefined;
+    if (!d) throw new Error(`batch ${this.id} names no decision on ${replyId}`);
+    return { action: d.action, seenVersion: d.seenVersion };
   }
 
   assertExists(batchId: string): this {

@@ -46,6 +46,18 @@ const MODERATED_STATUS: Record<ModeratorAction, ReplyStatus> = { approve: 'publi
 /** How public a status is: a verdict after a moderator's decision may only lower it. */
 const publicity = (status: ReplyStatus): number => (status === 'published' ? 2 : status === 'checking' || status === 'pending' ? 1 : 0);
 
+/**
+ * Where a verdict takes a reply that no moderator has decided on, from where it stood. Pure, so
+ * a what-if replay (docs/decisions/0033) says where another verdict would have taken it.
+ */
+export function statusAfterVerdict(before: ReplyStatus, decision: VerdictDecision): ReplyStatus {
+  if (decision === 'reject') return 'rejected';
+  if (decision === 'spam') return 'spam';
+  // A pre-moderated or held reply waits for a human whatever the score.
+  if (before === 'pending') return 'pending';
+  return decision === 'publish' ? 'published' : 'pending';
+}
+
 /** What an undo must find untouched since its batch (flags, reactions and appeals leave it as it was). */
 const CHANGES_STATUS_OR_TEXT = new Set<ReplyEvent['type']>(['reply.submitted', 'reply.edited', 'reply.retracted', 'reply.screened', 'reply.moderated', 'reply.erased']);
 
@@ -190,7 +202,7 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     if (verdict.scoredVersion !== this.textVersion) throw new OutdatedVerdictError(`version ${verdict.scoredVersion} was replaced by version ${this.textVersion}, which waits for its own verdict`);
     if (this.moderatedVersion >= verdict.scoredVersion) throw new OutdatedVerdictError('a moderator decided on this version; no verdict overrides them');
     if (this.verdictVersion >= verdict.scoredVersion) return;
-    let status = this.afterVerdict(verdict.decision);
+    let status = statusAfterVerdict(this.status, verdict.decision);
     // Once a moderator has decided, a verdict on a later edit may take a published reply down,
     // and changes nothing else: what a moderator refused stays refused, as they refused it.
     if (this.moderatedVersion > 0 && (this.status !== 'published' || publicity(status) > publicity(this.status))) status = this.status;
@@ -201,13 +213,6 @@ export class Reply extends AggregateRoot<ReplyEvent> {
     });
   }
 
-  private afterVerdict(decision: VerdictDecision): ReplyStatus {
-    if (decision === 'reject') return 'rejected';
-    if (decision === 'spam') return 'spam';
-    // A pre-moderated or held reply waits for a human whatever the score.
-    if (this.status === 'pending') return 'pending';
-    return decision === 'publish' ? 'published' : 'pending';
-  }
 
   /**
    * A moderator's decision; `If-Match` is checked by the caller against the version they saw.

@@ -11,11 +11,11 @@ export function batchView(batch: ModerationBatch) {
     batchId: batch.id,
     action: batch.action,
     reason: batch.reason,
-    selection: 'replyIds' in batch.selection ? { replies: batch.selection.replyIds.length } : { commenterId: batch.selection.commenterId },
+    selection: selectionView(batch),
     state: batch.state,
     requestedAt: batch.requestedAt,
     completedAt: batch.completedAt,
-    progress: { processed, total: 'replyIds' in batch.selection ? batch.selection.replyIds.length : batch.state === 'running' ? null : processed },
+    progress: { processed, total: batch.replyIds?.length ?? (batch.state === 'running' ? null : processed) },
     counts: { changed: batch.changed.size, unchanged: batch.unchanged.size, failed: batch.failed.size },
     changed: first(batch.changed),
     unchanged: first([...batch.unchanged].map(([replyId, status]) => ({ replyId, status }))),
@@ -30,4 +30,13 @@ export function batchView(batch: ModerationBatch) {
           }
         : null,
   };
+}
+
+/** Listed replies are counted, a commenter named; decisions are counted by action. */
+function selectionView({ selection }: ModerationBatch) {
+  if ('replyIds' in selection) return { replies: selection.replyIds.length };
+  if ('commenterId' in selection) return { commenterId: selection.commenterId };
+  const byAction: Record<string, number> = {};
+  for (const d of selection.decisions) byAction[d.action] = (byAction[d.action] ?? 0) + 1;
+  return { replies: selection.decisions.length, decisions: byAction };
 }

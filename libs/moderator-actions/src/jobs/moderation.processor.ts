@@ -68,7 +68,7 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
     if (record.batch.state !== 'running') return { outcome: 'nothing to do', detail: `the batch is ${record.batch.state}` };
     const moderator = record.requestedBy;
     const { selection } = record.batch;
-    const ids = 'replyIds' in selection ? selection.replyIds : await this.repliesOf(selection.commenterId, job.data.position);
+    const ids = 'commenterId' in selection ? await this.repliesOf(selection.commenterId, job.data.position) : (record.batch.replyIds ?? []);
     const todo = ids.filter((id) => !record.batch.ranOn(id));
     for (let i = 0; i < todo.length; i += BATCH_CHUNK) {
       const outcomes = { changed: [] as string[], unchanged: [] as { replyId: string; status: ReplyStatus }[], failed: [] as { replyId: string; error: string }[] };
@@ -108,11 +108,15 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
       // A moderator decided after the request (or in its very millisecond): the batch never overwrites what its author had not seen.
       if (reply.lastDecidedAt !== null && reply.lastDecidedAt >= batch.requestedAt) return { kind: 'unchanged', status: reply.status };
       if ('commenterId' in batch.selection && reply.author.id !== batch.selection.commenterId) return { kind: 'failed', error: 'not by this commenter' };
+      const { action, seenVersion } = batch.decisionOn(replyId);
+      // A decision worked out from the reply as it was (a what-if) is taken only on that reply:
+      // a verdict, an edit or a retraction since then was not seen by whoever asked.
+      if (seenVersion !== null && reply.changedVersion !== seenVersion) return { kind: 'unchanged', status: reply.status };
       // Approving a published reply answers readers' reports, as a moderator's own approval does.
-      const reported = batch.action === 'approve' && reply.status === 'published' && (await this.queues.reported(replyId));
-      if (reply.status === 'retracted' || reply.status === 'removed' || (reply.status === STATUS_AFTER[batch.action] && !reported)) return { kind: 'unchanged', status: reply.status };
+      const reported = action === 'approve' && reply.status === 'published' && (await this.queues.reported(replyId));
+      if (reply.status === 'retracted' || reply.status === 'removed' || (reply.status === STATUS_AFTER[action] && !reported)) return { kind: 'unchanged', status: reply.status };
       try {
-        reply.moderate(batch.action, batch.reason, this.clock(), batch.id, reported);
+        reply.moderate(action, batch.reason, this.clock(), batch.id, reported);
       } catch (error) {
         if (error instanceof DomainError) return { kind: 'failed', error: error.message };
         throw error;

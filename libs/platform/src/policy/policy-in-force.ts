@@ -44,6 +44,17 @@ export class PolicyInForce {
     return { site, stream };
   }
 
+  /**
+   * The policy as it was at `version` (0: the starting policy), rebuilt from its stream: each
+   * change holds the whole policy. Null for a version the stream has not reached.
+   */
+  async atVersion(version: number): Promise<{ policy: ModerationPolicy; latest: number } | null> {
+    const stream = await this.store.load<PolicyEvent>(SitePolicy.streamId(POLICY_SITE));
+    if (version > stream.version) return null;
+    const site = new SitePolicy(POLICY_SITE, this.config.moderationPolicy).rehydrate(stream.events.slice(0, version).map((e) => e.event));
+    return { policy: site.policy, latest: stream.version };
+  }
+
   /** After this process appended a change: the next read looks for it at once. */
   invalidate(): void {
     this.readAt = -Infinity;
