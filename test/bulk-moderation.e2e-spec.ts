@@ -2,6 +2,7 @@ import { Commenter, ReplyEvent } from '@app/domain';
 import { Aggregates } from '@app/platform';
 import { EVENT_STORE, EventStore } from '@app/event-store';
 import { MODERATION_QUEUE, ModerationJob } from '@app/moderator-actions';
+import { SPAM_QUEUE } from '@app/screening';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
@@ -217,6 +218,27 @@ describe('commenters', () => {
     });
     await sys.http.post(`/moderation/commenters/${commenterId}/restore`).set('Authorization', moderator).send({}).expect(200);
     await sys.http.post(`/articles/${A}/replies`).set('Authorization', author).send({ body: text('back again') }).expect(202);
+  });
+
+  it('a reply still waiting for its verdict when its author is banned is refused by screening, never published', async () => {
+    const author = newReader();
+    const { commenterId } = await publishedReply(author);
+    const spam = sys.app.get<Queue>(getQueueToken(SPAM_QUEUE));
+    await spam.pause();
+    let id = '';
+    try {
+      // Past the check at submission; the ban lands before its verdict (as when the two race).
+      id = (await submit(author)).id;
+      await sys.http.post(`/moderation/commenters/${commenterId}/ban`).set('Authorization', moderator).send({ reason: 'abuse' }).expect(200);
+    } finally {
+      await spam.resume();
+    }
+    const d = await eventually(async () => {
+      const x = await detail(id);
+      expect(x.status).not.toBe('checking');
+      return x;
+    }, 20_000);
+    expect(d).toMatchObject({ status: 'rejected', verdict: { decision: 'reject', reasons: [{ code: 'commenter-banned' }] } });
   });
 
   it('a suspension refuses replies until it ends by itself, and its end is recorded', async () => {

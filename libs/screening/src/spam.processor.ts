@@ -1,4 +1,4 @@
-import { OutdatedVerdictError, Reply, Verdict } from '@app/domain';
+import { BANNED_REASON, OutdatedVerdictError, Reply, Verdict } from '@app/domain';
 import { StreamConflictError } from '@app/event-store';
 import { Aggregates, Clock, NetworkData, PolicyInForce } from '@app/platform';
 import { AkismetChecker } from './akismet-checker';
@@ -71,6 +71,16 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     if (stale) {
       await this.backlog.done(replyId, version);
       return { outcome: 'outdated', why: stale };
+    }
+    // Its author was banned after passing the check at submission (the ban landed in between):
+    // refused here, so a ban's reject-all never misses a reply on its way in.
+    const { commenter } = await this.aggregates.commenter(reply.author.id);
+    if (commenter.standingAt(this.clock()) === 'banned') {
+      const policy = await this.policies.current();
+      const banned: Verdict = { scoredVersion: version, decision: 'reject', score: 1, reasons: [{ code: BANNED_REASON, detail: 'Your account is banned from replying on this site.' }], features: { commenterStanding: 'banned' }, policyVersion: policy.version, modelVersion: null };
+      const outcome = await this.record(replyId, banned);
+      await this.backlog.done(replyId, version);
+      return outcome;
     }
     const network = await this.network.get(commitId).catch(() => null);
     // The policy in force when the job runs: the verdict names its version.

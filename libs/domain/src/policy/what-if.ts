@@ -27,7 +27,10 @@ export interface ScreenedReply {
 }
 
 /** Why a reply was not replayed. */
-export type NotReplayed = 'moderator-decided' | 'no-verdict' | 'awaiting-verdict' | 'screening-failed' | 'retracted' | 'removed';
+/** The reason screening gives a reply whose author was banned by the time it was checked. */
+export const BANNED_REASON = 'commenter-banned';
+
+export type NotReplayed = 'moderator-decided' | 'no-verdict' | 'awaiting-verdict' | 'screening-failed' | 'commenter-banned' | 'retracted' | 'removed';
 
 export interface VerdictSummary {
   decision: VerdictDecision;
@@ -71,6 +74,8 @@ export function replayVerdict(reply: ScreenedReply, policy: ModerationPolicy, po
   if (then === null) return { kind: 'not-replayed', why: 'no-verdict' };
   // Screening gave up and held it for a human: there is nothing scored to replay.
   if (then.reasons.some((r) => r.code === 'screening-failed')) return { kind: 'not-replayed', why: 'screening-failed' };
+  // Refused because its author was banned, not for what it says: no policy changes that.
+  if (then.reasons.some((r) => r.code === BANNED_REASON)) return { kind: 'not-replayed', why: 'commenter-banned' };
 
   const now = screen(replayInput(reply.body, reply.authorName, then.features), policy, replayModel(then.features, then.modelVersion));
   if (now.decision === then.decision) return { kind: 'same' };
