@@ -2,15 +2,10 @@ import { ReplyEvent } from '@app/domain';
 import { LogEntry, LogHandler, WriteGuard } from '@app/event-store';
 import { Queue } from 'bullmq';
 import { ScreeningBacklog } from './screening-backlog';
-import { SCREENING_ATTEMPTS, SCREENING_JOB_OPTIONS, ScreeningJob, screenJobId, ScreenReplyData } from './screening-jobs';
+import { addJobsWithin } from '@app/platform';
+import { SCREENING_ATTEMPTS, SCREENING_JOB_OPTIONS, ScreeningJob, screenJobId, ScreenReplyData, SPAM_QUEUE } from './screening-jobs';
 
-/** Redis would not take the job: the batch is retried from the checkpoint, never parked. */
-export class QueueUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`the spam queue is unavailable: ${(cause as Error)?.message ?? cause}`);
-    this.name = 'QueueUnavailableError';
-  }
-}
+export { QueueUnavailableError } from '@app/platform';
 
 /**
  * Turns every submitted or edited reply version into a job on the `spam` queue, from the
@@ -50,13 +45,6 @@ export class ScreeningDispatcher implements LogHandler {
     if (jobs.length === 0) return;
     // In the store first: whatever becomes of the jobs in Redis, the sweeper finds these.
     await this.backlog.add(jobs.map((j) => j.data), this.clock());
-    try {
-      // While Redis is down BullMQ would wait for it: give up and retry from the checkpoint.
-      const added = this.queue.addBulk(jobs);
-      added.catch(() => undefined);
-      await Promise.race([added, new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5_000).unref())]);
-    } catch (error) {
-      throw new QueueUnavailableError(error);
-    }
+    await addJobsWithin(this.queue, SPAM_QUEUE, jobs);
   }
 }

@@ -1,13 +1,14 @@
 import { isTransient } from '@app/event-store';
 import { ModerationJob } from './moderation-jobs';
-import { ModerationJobsDispatcher, ModerationQueueUnavailableError } from './moderation-jobs.dispatcher';
+import { QueueUnavailableError } from '@app/platform';
+import { ModerationJobsDispatcher } from './moderation-jobs.dispatcher';
 
 const entry = (streamId: string, position: number, event: unknown) => ({ streamId, position, version: 1, commitId: `${streamId}:1`, events: [event], metadata: {} }) as never;
 const requested = (batchId: string) => ({ type: 'batch.requested', schemaVersion: 1, data: { batchId, action: 'reject', reason: null, selection: { replyIds: ['r'] }, requestedAt: 'T' } });
 
 describe('ModerationJobsDispatcher', () => {
   it('a Redis outage is retried from the checkpoint like any queue outage, never parked', async () => {
-    expect(isTransient(new ModerationQueueUnavailableError(new Error('down')))).toBe(true);
+    expect(isTransient(new QueueUnavailableError('moderation', new Error('down')))).toBe(true);
     const backlog = { add: jest.fn(async () => undefined) };
     const dispatcher = new ModerationJobsDispatcher({ addBulk: () => Promise.reject(new Error('ECONNREFUSED')) }, backlog);
     const failure = await dispatcher.handle([entry('batch-b1', 7, requested('b1'))], null as never).catch((e) => e);

@@ -2,16 +2,8 @@ import { BatchEvent, CommenterEvent } from '@app/domain';
 import { LogEntry, LogHandler, WriteGuard } from '@app/event-store';
 import { Queue } from 'bullmq';
 import { ModerationBacklog, ModerationBacklogDocument } from './moderation-backlog';
-import { MODERATION_JOB_OPTIONS, ModerationJob, moderationJobId } from './moderation-jobs';
-
-/** Redis would not take the jobs: retried from the checkpoint, never parked. */
-export class ModerationQueueUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`the moderation queue is unavailable: ${(cause as Error)?.message ?? cause}`);
-    // The name the log consumer knows as transient: retried from the checkpoint, never parked.
-    this.name = 'QueueUnavailableError';
-  }
-}
+import { addJobsWithin } from '@app/platform';
+import { MODERATION_JOB_OPTIONS, MODERATION_QUEUE, ModerationJob, moderationJobId } from './moderation-jobs';
 
 /**
  * Turns bulk requests, undo requests and suspensions into jobs on the `moderation` queue, from
@@ -53,15 +45,10 @@ export class ModerationJobsDispatcher implements LogHandler {
     if (items.length === 0) return;
     // In the store first: whatever becomes of the jobs in Redis, the sweeper finds these.
     await this.backlog.add(items);
-    try {
-      const added = this.queue.addBulk(
-        items.map((i) => ({ name: i.name, data: i.data, opts: { jobId: i._id, delay: Math.max(0, i.dueAt.getTime() - now.getTime()), ...MODERATION_JOB_OPTIONS } })),
-      );
-      added.catch(() => undefined);
-      // While Redis is down BullMQ would wait for it: give up and retry from the checkpoint.
-      await Promise.race([added, new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5_000).unref())]);
-    } catch (error) {
-      throw new ModerationQueueUnavailableError(error);
-    }
+    await addJobsWithin(
+      this.queue,
+      MODERATION_QUEUE,
+      items.map((i) => ({ name: i.name, data: i.data, opts: { jobId: i._id, delay: Math.max(0, i.dueAt.getTime() - now.getTime()), ...MODERATION_JOB_OPTIONS } })),
+    );
   }
 }

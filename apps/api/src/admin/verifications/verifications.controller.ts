@@ -1,5 +1,5 @@
 import { Actor, NotFoundError } from '@app/domain';
-import { ADMIN_QUEUE, AdminJob, Allow, AppConfig, CurrentActor, IsOptionalNotNull, MONGO_DB, ProblemException, VerificationDocument, VERIFICATIONS } from '@app/platform';
+import { addJobsWithin, ADMIN_QUEUE, AdminJob, Allow, AppConfig, CurrentActor, IsOptionalNotNull, MONGO_DB, ProblemException, VerificationDocument, VERIFICATIONS } from '@app/platform';
 import { liveProjections } from '@app/read-models';
 import { Body, Controller, Get, HttpCode, Inject, Injectable, OnApplicationShutdown, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -78,9 +78,7 @@ export class VerificationsController {
     };
     await this.verifications.insertOne(doc);
     try {
-      const added = this.admin.queue.add(AdminJob.Verify, { verificationId: doc._id }, { jobId: `verify-${doc._id}`, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
-      added.catch(() => undefined);
-      await Promise.race([added, new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), 3_000).unref())]);
+      await addJobsWithin(this.admin.queue, ADMIN_QUEUE, [{ name: AdminJob.Verify, data: { verificationId: doc._id }, opts: { jobId: `verify-${doc._id}`, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } } }], 3_000);
     } catch {
       await this.verifications.updateOne({ _id: doc._id }, { $set: { state: 'failed', finishedAt: new Date(), error: 'the job queue (Redis) is unavailable' } });
       throw new ProblemException(503, 'the job queue is unavailable; try again in a moment', undefined, { 'Retry-After': '5' });
