@@ -4,6 +4,8 @@ export * from './mongo/mongo.module';
 export * from './redis/redis.module';
 export * from './queues/jobs';
 export * from './queues/admin-jobs';
+export * from './queues/queue-calls';
+export * from './queues/periodic';
 export * from './queues/queue.module';
 export * from './store/event-store.module';
 export * from './store/aggregates';

@@ -1,5 +1,5 @@
 import { StreamConflictError } from '@app/event-store';
-import { Aggregates, AppConfig, Clock, CLOCK } from '@app/platform';
+import { Aggregates, AppConfig, Clock, CLOCK, Periodic } from '@app/platform';
 import { ViewReader } from '@app/read-models';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
@@ -14,8 +14,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 @Injectable()
 export class AutoCloseSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('auto-close');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly periodic = new Periodic(() => this.sweep(), this.logger);
 
   constructor(
     private readonly views: ViewReader,
@@ -25,13 +24,11 @@ export class AutoCloseSweeper implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void (this.running ??= this.sweep().catch((e) => this.logger.warn(`sweep: ${(e as Error).message}`)).finally(() => (this.running = null))), this.config.AUTO_CLOSE_SWEEP_MS);
-    this.timer.unref();
+    this.periodic.start(this.config.AUTO_CLOSE_SWEEP_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass; returns the articles it closed. */

@@ -1,4 +1,4 @@
-import { AppConfig, Clock, CLOCK } from '@app/platform';
+import { AppConfig, Clock, CLOCK, Periodic } from '@app/platform';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -13,8 +13,7 @@ import { MODERATION_JOB_OPTIONS, MODERATION_QUEUE, moderationJobId } from './mod
 @Injectable()
 export class ModerationSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('moderation-jobs');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic = new Periodic(() => this.sweep(), this.logger);
 
   constructor(
     private readonly backlog: ModerationBacklog,
@@ -25,21 +24,11 @@ export class ModerationSweeper implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.queue.on('error', () => undefined);
-    const every = Math.max(500, Math.min(15_000, this.config.MODERATION_RETRY_AFTER_MS / 2));
-    const pass = async () => {
-      try {
-        await this.sweep();
-      } catch (e) {
-        this.logger.warn(`sweep: ${(e as Error).message}`);
-      }
-    };
-    this.timer = setInterval(() => void (this.running ??= pass().finally(() => (this.running = null))), every);
-    this.timer.unref();
+    this.periodic.start(Math.max(500, Math.min(15_000, this.config.MODERATION_RETRY_AFTER_MS / 2)));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass; returns how many jobs were queued again. */
