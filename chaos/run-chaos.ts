@@ -1,7 +1,7 @@
 /* The fault-injection run: the whole system under load while processes and stores fail. */
 import { DOMAIN_UPCASTERS } from '@app/domain';
 import { CommitDocument, EventStoreCollections, LogEntry, MongoLogReader, mongoPersonalDataCipher, SeededFaults, UpcasterRegistry } from '@app/event-store';
-import { ArticleView, liveProjections, liveViewNames, verifyViews, ViewCollections, ViewDifference } from '@app/read-models';
+import { ArticleView, currentViewNames, liveProjections, RebuildCollections, RebuildDocument, verifyViews, ViewCollections, ViewDifference } from '@app/read-models';
 import { DEFAULT_POLICY } from '@app/moderation';
 import { SCREENING_BACKLOG } from '@app/screening';
 import { DEV_DATA_KEY_SECRET, UNREACHABLE_RATE_LIMITS } from '@app/platform';
@@ -55,6 +55,8 @@ export interface ChaosReport {
   erasuresComplete: boolean;
   /** Replies whose latest text never got a verdict (nor a moderator, a retraction, an erasure). */
   unscreened: string[];
+  /** The rebuild of every view an admin asked for a third of the way in: done means each flipped. */
+  rebuild: { id: string | null; state: string | null };
   settled: boolean;
   settledMs: number;
   ok: boolean;
@@ -142,6 +144,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     countsMatch: false,
     erasuresComplete: false,
     unscreened: [],
+    rebuild: { id: null, state: null },
     settled: false,
     settledMs: 0,
     ok: false,
@@ -310,7 +313,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     };
 
-    await Promise.all([faults(), watch(), ...[1, 2, 3, 4].map(load)]);
+    // An admin rebuilds every view while the load and the faults go on: it must end flipped,
+    // with the views equal to a rebuild from scratch like the rest.
+    const rebuild = async () => {
+      await sleep(options.durationMs / 3);
+      while (Date.now() < deadline && report.rebuild.id === null) {
+        const res = await call('POST', '/admin/rebuilds', admin, { projection: 'all', batchSize: 100 });
+        if (res.status === 202 && res.body) report.rebuild.id = String(res.body.id);
+        else await sleep(500);
+      }
+    };
+
+    await Promise.all([faults(), watch(), rebuild(), ...[1, 2, 3, 4].map(load)]);
     say(`chaos: load over; ${report.requests} requests, accepted ${JSON.stringify(report.accepted)}; settling`);
 
     // Everything back up, then wait until the log and every view have caught up.
@@ -335,9 +349,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const head = await reader.head();
         const checkpoints = await db.collection<{ _id: string; position: number }>(EventStoreCollections.checkpoints).find({}).toArray();
         // The side-effect consumers too: erasures are finished by the commenter ledger.
-        const consumers = [...liveProjections().map((p) => `${p.name}@${p.version}`), 'commenter-ledger@1', 'screening-dispatcher@1'];
+        const names = await currentViewNames(db);
+        const consumers = [...liveProjections().map((p) => names.consumerName(p)), 'commenter-ledger@1', 'screening-dispatcher@1'];
+        // A rebuild still under way is work still to do; its progress counts as movement.
+        const rebuilding = report.rebuild.id ? await db.collection<RebuildDocument>(RebuildCollections.rebuilds).findOne({ _id: report.rebuild.id }) : null;
+        report.rebuild.state = rebuilding?.state ?? report.rebuild.state;
+        const rebuildBusy = rebuilding !== null && (rebuilding.state === 'queued' || rebuilding.state === 'running');
         const at = consumers.map((name) => checkpoints.find((c) => c._id === name)?.position ?? 0);
-        if (!inbox && at.every((p) => p === head)) {
+        if (!inbox && !rebuildBusy && at.every((p) => p === head)) {
           // The head hint may trail the chunks: settled only if the log really ends there.
           log = await readAll(reader);
           const end = log.length ? log[log.length - 1].position : 0;
@@ -353,7 +372,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         } else {
           quietSince = null;
         }
-        const now = `${head}/${at.join(',')}`;
+        const now = `${head}/${at.join(',')}/${rebuilding?.progress.done ?? ''}`;
         if (now !== progress) (progress = now), (movedAt = Date.now());
       } catch {
         // the store may still be coming back
@@ -381,10 +400,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     report.afterDependencies = commits.every((c) => (c.dependsOn ?? []).every((d) => (at.get(d) ?? Infinity) < (at.get(c._id) ?? -1)));
     report.sequencedAtMonotonic = log.every((e, i) => i === 0 || new Date(e.sequencedAt) >= new Date(log[i - 1].sequencedAt));
     report.parked = await db.collection(EventStoreCollections.deadLetters).countDocuments({ status: 'parked' });
-    report.drift = (await verifyViews(db, reader, liveProjections(), liveViewNames())).differences;
+    report.drift = (await verifyViews(db, reader, liveProjections(), await currentViewNames(db))).differences;
 
     // Counts: each article's submitted replies against the log.
-    const views = await db.collection<ArticleView>(liveViewNames().collection(ViewCollections.articles)).find({}).toArray();
+    const views = await db.collection<ArticleView>((await currentViewNames(db)).collection(ViewCollections.articles)).find({}).toArray();
     report.countsMatch = articles.every((id) => {
       const submitted = log.filter((e) => e.events.some((ev) => ev.type === 'reply.submitted' && (ev.data as { articleId: string }).articleId === id)).length;
       return views.find((v) => v._id === id)?.stats.submitted === submitted;
@@ -428,6 +447,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       report.afterDependencies &&
       report.sequencedAtMonotonic &&
       report.stalls === 0 &&
+      report.rebuild.state === 'done' &&
       report.parked === 0 &&
       report.countsMatch;
     return report;
@@ -458,6 +478,7 @@ export function summary(r: ChaosReport): string {
     `requests ${r.requests}; accepted: ${r.accepted.replies} replies, ${r.accepted.edits} edits, ${r.accepted.retractions} retractions, ${r.accepted.erasures} erasures, ${r.accepted.reactions} reactions`,
     `log: ${r.logLength} positions, dense ${r.dense}, stream order ${r.inStreamOrder}, dependencies first ${r.afterDependencies}, sequencedAt monotonic ${r.sequencedAtMonotonic}`,
     `lost ${r.lost.length}, doubled ${r.doubled.length}, unsequenced ${r.unsequenced.length}, drift ${r.drift.length}, counts match ${r.countsMatch}, erasures complete ${r.erasuresComplete}, unscreened ${r.unscreened.length}, parked ${r.parked}, stalls ${r.stalls}`,
+    `rebuild of every view during the faults: ${r.rebuild.state ?? 'never started'}`,
     `${r.settled ? 'settled' : 'NOT settled'} ${Math.round(r.settledMs / 100) / 10} s after the load: ${r.ok ? 'OK' : 'FAILED'}`,
   ].join('\n');
 }

@@ -12,7 +12,7 @@ describe('the system under faults', () => {
     const report = await runChaos({ durationMs: 40_000, seed, root: join(__dirname, '..'), faultEveryMs: [2_500, 5_000], say: () => undefined });
     console.log(summary(report));
     expect({ seed, lost: report.lost, doubled: report.doubled, unsequenced: report.unsequenced, drift: report.drift.slice(0, 5), unscreened: report.unscreened.slice(0, 5) }).toEqual({ seed, lost: [], doubled: [], unsequenced: [], drift: [], unscreened: [] });
-    expect(report).toMatchObject({ dense: true, inStreamOrder: true, afterDependencies: true, sequencedAtMonotonic: true, stalls: 0, parked: 0, countsMatch: true, erasuresComplete: true });
+    expect(report).toMatchObject({ rebuild: { state: 'done' }, dense: true, inStreamOrder: true, afterDependencies: true, sequencedAtMonotonic: true, stalls: 0, parked: 0, countsMatch: true, erasuresComplete: true });
     expect(report.accepted.replies).toBeGreaterThan(100);
     expect(report.accepted.erasures).toBeGreaterThan(0);
     expect(Object.values(report.faults).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(5);

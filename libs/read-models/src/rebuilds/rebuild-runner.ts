@@ -1,4 +1,4 @@
-import { CheckpointDocument, DEFAULT_CONSUMER_OPTIONS, EventStoreCollections, LeaseTiming, Leases, LogConsumer, LogEntry, LogHandler, LogReader, WriteGuard } from '@app/event-store';
+import { CheckpointDocument, DEFAULT_CONSUMER_OPTIONS, EventStoreCollections, isTransient, LeaseTiming, Leases, LogConsumer, LogEntry, LogHandler, LogReader, WriteGuard } from '@app/event-store';
 import type { mongo } from 'mongoose';
 import { liveProjections, liveViewNames } from '../live-projections';
 import { Projection } from '../projections/projection';
@@ -11,6 +11,8 @@ import { aliasId, VIEW_ALIASES, ViewAliasDocument, ViewAliases } from './view-al
 
 /** How often a run reports its progress and looks for a cancellation. */
 const REPORT_EVERY_MS = 1_000;
+/** A store or Redis away this long without a break ends the run (its job tries again later). */
+const OUTAGE_LIMIT_MS = 120_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Counts the events a rebuild applies, for its rate. */
@@ -98,29 +100,51 @@ export class RebuildRunner {
     const positionBefore = (target.position = await consumer.checkpoint());
     // A run that finds a checkpoint was stopped (a killed worker or CLI): it goes on from there.
     if (positionBefore > 0) target.resumedFrom = positionBefore;
+    let troubleSince: number | null = null;
     try {
       for (;;) {
-        const handled = await consumer.catchUp();
-        target.events = eventsBefore + handler.events;
-        target.position = await consumer.checkpoint();
-        target.head = Math.max(await this.reader.head(), target.position);
-        this.progress(doc, target, handler.events, target.position - positionBefore, performance.now() - started);
-        await this.report(doc, onProgress);
-        if (await this.cancelled(doc._id)) return await this.discard(doc, target, consumer, 'cancelled');
-        // Another holder (a run that was thought dead, still waiting out its lease): try again.
-        if (!consumer.lease.held) {
-          await sleep(500);
-          continue;
+        let step: 'more' | 'idle' | 'wait' | 'flipped' | 'cancelled';
+        try {
+          step = await this.step(doc, projection, target, consumer, handler, { started, eventsBefore, positionBefore }, onProgress);
+          troubleSince = null;
+        } catch (error) {
+          // A store or Redis blip: the consumer has dropped its state and resumes from its checkpoint.
+          if (!isTransient(error) || performance.now() - (troubleSince ??= performance.now()) > OUTAGE_LIMIT_MS) throw error;
+          step = 'wait';
         }
-        if (handled > 0) continue;
-        if (await this.flipIfCaughtUp(doc, projection, target, consumer)) break;
-        await sleep(100);
+        if (step === 'cancelled') return await this.discard(doc, target, consumer, 'cancelled');
+        if (step === 'flipped') break;
+        if (step === 'wait') await sleep(500);
+        if (step === 'idle') await sleep(100);
       }
     } finally {
       await consumer.stop();
     }
     await this.unlock(doc, target);
     await this.report(doc, onProgress);
+  }
+
+  /** One slice of a run: replay for up to a second, report, then look for a cancellation or the flip. */
+  private async step(
+    doc: RebuildDocument,
+    projection: Projection,
+    target: RebuildTarget,
+    consumer: LogConsumer,
+    handler: CountingHandler,
+    run: { started: number; eventsBefore: number; positionBefore: number },
+    onProgress?: (doc: RebuildDocument) => void,
+  ): Promise<'more' | 'idle' | 'wait' | 'flipped' | 'cancelled'> {
+    const handled = await consumer.catchUp();
+    target.events = run.eventsBefore + handler.events;
+    target.position = await consumer.checkpoint();
+    target.head = Math.max(await this.reader.head(), target.position);
+    this.progress(doc, target, handler.events, target.position - run.positionBefore, performance.now() - run.started);
+    await this.report(doc, onProgress);
+    if (await this.cancelled(doc._id)) return 'cancelled';
+    // Another holder (a run that was thought dead, still waiting out its lease): try again.
+    if (!consumer.lease.held) return 'wait';
+    if (handled > 0) return 'more';
+    return (await this.flipIfCaughtUp(doc, projection, target, consumer)) ? 'flipped' : 'idle';
   }
 
   /**
