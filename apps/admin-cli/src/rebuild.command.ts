@@ -57,7 +57,7 @@ export class RebuildCommand extends CommandRunner {
     }
     console.log(`rebuild ${doc._id}`);
     const cancel = () => void this.db.collection(RebuildCollections.cancellations).insertOne({ _id: doc._id as never, requestedBy: doc.requestedBy, requestedAt: new Date() }).catch(() => undefined);
-    process.once('SIGINT', cancel);
+    process.on('SIGINT', cancel);
 
     const bars = new MultiBar({ format: '{projection} [{bar}] {value}/{total} log positions | {rate} events/s | eta {eta_s}s', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 2_000 }, Presets.shades_classic);
     const byName = new Map<string, SingleBar>();
@@ -87,7 +87,7 @@ export class RebuildCommand extends CommandRunner {
       console.log(`rebuilt ${t.projection}: ${t.events} events in ${seconds.toFixed(1)} s, ${Math.round(t.events / Math.max(seconds, 0.001))} events/s, peak memory ${peakMb} MB`);
     }
     if (finished.state !== 'done') process.exitCode = 1;
-    else await this.scheduleDrop(finished);
+    if (finished.targets.some((t) => t.state === 'flipped')) await this.scheduleDrop(finished);
   }
 
   /** The workers drop the replaced views after the delay if verify is clean; they also find it themselves if Redis is away now. */

@@ -13,7 +13,7 @@ import {
   VerificationDocument,
   VERIFICATIONS,
 } from '@app/platform';
-import { currentViewNames, liveProjections, RebuildCollections, RebuildDocument, RebuildRunner, verifyViews } from '@app/read-models';
+import { currentViewNames, FINISHED_REBUILD, liveProjections, RebuildCollections, RebuildDocument, RebuildRunner, verifyViews } from '@app/read-models';
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
@@ -124,9 +124,12 @@ export class AdminJobsProcessor extends WorkerHost implements OnApplicationBoots
     for (const doc of await this.rebuilds.find({}).toArray()) {
       if ((doc.state === 'queued' || doc.state === 'running') && now - new Date(doc.updatedAt).getTime() > ABANDONED_AFTER_MS) {
         const job = rebuildJob(doc._id);
-        await this.queue.add(job.name, job.data, job.opts);
+        // A job BullMQ gave up on (stalled too often) never ran its last catch: the rebuild fails now.
+        const failed = await this.queue.getJob(job.opts.jobId);
+        if (failed && (await failed.isFailed())) await this.runner().fail(doc._id, failed.failedReason || 'its job failed');
+        else await this.queue.add(job.name, job.data, job.opts);
       }
-      if (doc.state === 'done') await this.scheduleDrop(doc);
+      if (FINISHED_REBUILD.includes(doc.state)) await this.scheduleDrop(doc);
     }
   }
 

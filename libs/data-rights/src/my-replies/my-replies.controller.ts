@@ -1,7 +1,7 @@
 import { Actor } from '@app/domain';
 import { statementForAuthor } from '@app/moderation';
 import { Allow, ARTICLE_ID, CurrentActor, MONGO_DB } from '@app/platform';
-import { liveViewNames, ReplyDetail, ViewCollections } from '@app/read-models';
+import { ReplyDetail, ViewCollections, ViewNames } from '@app/read-models';
 import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
@@ -26,6 +26,7 @@ export class MyRepliesController {
     private readonly subjects: DataSubjects,
     private readonly lists: CommenterReplyList,
     @Inject(MONGO_DB) private readonly db: mongo.Db,
+    private readonly names: ViewNames,
   ) {}
 
   /**
@@ -49,7 +50,7 @@ export class MyRepliesController {
       subject.kind === 'signed-in'
         ? (await Promise.all(subject.commenterIds.map((c) => this.lists.recentOn(c, id, MY_REPLIES_LIMIT)))).flat()
         : subject.replies.map((r) => r.replyId);
-    const details = this.db.collection<ReplyDetail>(liveViewNames().collection(ViewCollections.replyDetails));
+    const details = this.db.collection<ReplyDetail>(this.names.collection(ViewCollections.replyDetails));
     const found = await Promise.all([...new Set(ids)].slice(0, 100).map((replyId) => details.findOne({ _id: replyId })));
     const items = found
       .filter((r): r is ReplyDetail => r !== null && r.articleId === id && r.status !== 'removed')

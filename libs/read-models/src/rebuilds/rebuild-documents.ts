@@ -15,6 +15,8 @@ export interface RebuildTarget {
   /** Log position its checkpoint reached, of the log's head when last looked at. */
   position: number;
   head: number;
+  /** Why it has not flipped although caught up (articles parked in the rebuild). */
+  heldBack: string | null;
   /** Where the last run took up the work another had left (its checkpoint), if any. */
   resumedFrom: number | null;
   /** Events applied so far (a retried batch counts again). */
@@ -123,6 +125,7 @@ export async function requestRebuild(db: mongo.Db, projections: readonly Project
       position: 0,
       head: 0,
       resumedFrom: null,
+      heldBack: null,
       events: 0,
       startedAt: null,
       flippedAt: null,
@@ -154,9 +157,11 @@ async function takeLock(db: mongo.Db, projection: string, rebuildId: string, now
       if ((error as { code?: number }).code !== 11000 || attempt > 0) throw conflictOr(error, projection, await locks.findOne({ _id: projection }));
       const holder = await locks.findOne({ _id: projection });
       if (!holder) continue;
-      const orphan = !(await db.collection<RebuildDocument>(RebuildCollections.rebuilds).findOne({ _id: holder.rebuildId })) && now.getTime() - holder.lockedAt.getTime() > ORPHAN_LOCK_MS;
+      const rebuild = await db.collection<RebuildDocument>(RebuildCollections.rebuilds).findOne({ _id: holder.rebuildId });
+      // Left behind by a crash: before its rebuild was recorded, or after it finished.
+      const orphan = rebuild ? FINISHED_REBUILD.includes(rebuild.state) : now.getTime() - holder.lockedAt.getTime() > ORPHAN_LOCK_MS;
       if (!orphan) throw new RebuildConflictError(projection, holder.rebuildId);
-      await locks.deleteOne({ _id: projection, rebuildId: holder.rebuildId });
+      await locks.deleteOne({ _id: projection });
     }
   }
 }

@@ -11,6 +11,9 @@ import { aliasId, VIEW_ALIASES, ViewAliasDocument, ViewAliases } from './view-al
 
 /** How often a run reports its progress and looks for a cancellation. */
 const REPORT_EVERY_MS = 1_000;
+/** The store's answer to dropping a collection that is not there. */
+const NAMESPACE_NOT_FOUND = 26;
+type Step = 'more' | 'idle' | 'wait' | 'flipped' | 'cancelled' | 'superseded';
 /** A store or Redis away this long without a break ends the run (its job tries again later). */
 const OUTAGE_LIMIT_MS = 120_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,23 +75,25 @@ export class RebuildRunner {
     await this.report(doc, onProgress);
     for (const target of doc.targets) {
       if (target.state === 'flipped' || target.state === 'cancelled' || target.state === 'failed') continue;
-      await this.rebuildOne(doc, target, onProgress);
+      if (!(await this.rebuildOne(doc, target, onProgress))) return await this.rebuilds.findOne({ _id: rebuildId });
     }
-    doc.state = doc.targets.some((t) => t.state === 'cancelled') ? 'cancelled' : 'done';
+    doc.state = doc.targets.every((t) => t.state === 'flipped') ? 'done' : doc.targets.some((t) => t.state === 'cancelled') ? 'cancelled' : 'failed';
     doc.finishedAt = new Date();
     await this.report(doc, onProgress);
     return doc;
   }
 
-  private async rebuildOne(doc: RebuildDocument, target: RebuildTarget, onProgress?: (doc: RebuildDocument) => void): Promise<void> {
+  /** Rebuilds one projection up to its flip; false if another run of this rebuild has it (this one leaves the record to it). */
+  private async rebuildOne(doc: RebuildDocument, target: RebuildTarget, onProgress?: (doc: RebuildDocument) => void): Promise<boolean> {
     const projection = projectionNamed(target.projection);
-    const alias = await this.alias(projection);
-    if (alias?.generation === target.generation) {
-      // Flipped before a crash: only the record was missing.
-      Object.assign(target, { state: 'flipped', flippedAt: alias.flippedAt, previous: alias.previous });
-      await this.unlock(doc, target);
-      return;
+    if (projection.version !== target.version) {
+      // Deployed meanwhile: the new code builds its own version's views from 0.
+      await this.discard(doc, target, null, 'failed');
+      doc.error = `the ${projection.name} projector is at version ${projection.version} now, not ${target.version}: rebuild it again if need be`;
+      return true;
     }
+    if (await this.flippedAlready(doc, target)) return true;
+    if (!(await this.holdsLock(doc, target))) return false;
     const names = (await currentViewNames(this.db)).withGeneration(projection.name, target.generation);
     await ensureReadModelIndexes(this.db, names);
     const handler = new CountingHandler(new ProjectionRunner(this.db, projection, names));
@@ -103,7 +108,7 @@ export class RebuildRunner {
     let troubleSince: number | null = null;
     try {
       for (;;) {
-        let step: 'more' | 'idle' | 'wait' | 'flipped' | 'cancelled';
+        let step: Step;
         try {
           step = await this.step(doc, projection, target, consumer, handler, { started, eventsBefore, positionBefore }, onProgress);
           troubleSince = null;
@@ -112,7 +117,11 @@ export class RebuildRunner {
           if (!isTransient(error) || performance.now() - (troubleSince ??= performance.now()) > OUTAGE_LIMIT_MS) throw error;
           step = 'wait';
         }
-        if (step === 'cancelled') return await this.discard(doc, target, consumer, 'cancelled');
+        if (step === 'cancelled') {
+          await this.discard(doc, target, consumer, 'cancelled');
+          return true;
+        }
+        if (step === 'superseded') return false;
         if (step === 'flipped') break;
         if (step === 'wait') await sleep(500);
         if (step === 'idle') await sleep(100);
@@ -122,6 +131,7 @@ export class RebuildRunner {
     }
     await this.unlock(doc, target);
     await this.report(doc, onProgress);
+    return true;
   }
 
   /** One slice of a run: replay for up to a second, report, then look for a cancellation or the flip. */
@@ -133,48 +143,65 @@ export class RebuildRunner {
     handler: CountingHandler,
     run: { started: number; eventsBefore: number; positionBefore: number },
     onProgress?: (doc: RebuildDocument) => void,
-  ): Promise<'more' | 'idle' | 'wait' | 'flipped' | 'cancelled'> {
-    const handled = await consumer.catchUp();
+  ): Promise<Step> {
+    await consumer.catchUp();
+    // Another holder (a run thought dead, or one waiting out its lease): only the holder reports.
+    if (!consumer.lease.held) return (await this.holdsLock(doc, target)) ? 'wait' : 'superseded';
     target.events = run.eventsBefore + handler.events;
-    target.position = await consumer.checkpoint();
+    const checkpoint = await this.checkpointOf(target.consumer);
+    target.position = checkpoint?.position ?? 0;
     target.head = Math.max(await this.reader.head(), target.position);
     this.progress(doc, target, handler.events, target.position - run.positionBefore, performance.now() - run.started);
-    await this.report(doc, onProgress);
     if (await this.cancelled(doc._id)) return 'cancelled';
-    // Another holder (a run that was thought dead, still waiting out its lease): try again.
-    if (!consumer.lease.held) return 'wait';
-    if (handled > 0) return 'more';
+    if (await this.flippedAlready(doc, target)) return 'flipped';
+    // Finished or given up by another run (the lock is freed at the end): this one stops.
+    if (!(await this.holdsLock(doc, target))) return 'superseded';
+    // A parked article would vanish from readers' view at the flip: held back until an admin retries it or cancels.
+    const parked = checkpoint?.parked.length ?? 0;
+    target.heldBack = parked > 0 ? `${parked} article(s) parked in this rebuild (see /admin/dead-letters?status=parked): retry them or cancel` : null;
+    await this.report(doc, onProgress);
+    if (parked > 0) return 'wait';
     return (await this.flipIfCaughtUp(doc, projection, target, consumer)) ? 'flipped' : 'idle';
   }
 
   /**
    * Flips the alias once the rebuild has reached the live projector's checkpoint, so readers
-   * who move over lose nothing they saw; from then on both read the same log.
+   * who move over miss nothing the live views had; from then on both read the same log.
    */
   private async flipIfCaughtUp(doc: RebuildDocument, projection: Projection, target: RebuildTarget, consumer: LogConsumer): Promise<boolean> {
-    const current = await this.alias(projection);
+    const current = await this.alias(target);
     const previous = current?.generation ?? '';
-    const liveName = liveViewNames().withGeneration(projection.name, previous).consumerName(projection);
-    const live = await this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).findOne({ _id: liveName });
+    const live = await this.checkpointOf(liveViewNames().withGeneration(projection.name, previous).consumerName(projection));
     if (target.position < (live?.position ?? 0)) return false;
     const flippedAt = new Date();
-    const alias: ViewAliasDocument = { _id: aliasId(projection), generation: target.generation, rebuildId: doc._id, previous, flippedAt };
-    // Under the rebuild's lease: a holder that lost it never flips.
-    const { _id, ...fields } = alias;
+    const { _id, ...fields }: ViewAliasDocument = { _id: aliasId({ name: target.projection, version: target.version }), generation: target.generation, rebuildId: doc._id, previous, flippedAt };
+    // Under the rebuild's lease and deadline: a holder that lost it never flips.
     await consumer.lease.call(() => this.db.collection<ViewAliasDocument>(VIEW_ALIASES).findOneAndUpdate({ _id }, { $set: fields }, { upsert: true }));
-    Object.assign(target, { state: 'flipped', flippedAt, previous });
+    Object.assign(target, { state: 'flipped', flippedAt, previous, heldBack: null });
     return true;
   }
 
-  /** Drops what a cancelled or failed target built; the live views never pointed at it. */
+  /** The alias names this target's generation (another run flipped it, or this one before a crash): recorded as flipped. */
+  private async flippedAlready(doc: RebuildDocument, target: RebuildTarget): Promise<boolean> {
+    const alias = await this.alias(target);
+    if (alias?.generation !== target.generation) return false;
+    Object.assign(target, { state: 'flipped', flippedAt: alias.flippedAt, previous: alias.previous, heldBack: null });
+    await this.unlock(doc, target);
+    return true;
+  }
+
+  /**
+   * Drops what a cancelled or failed target built; the live views never pointed at it. The lock
+   * goes first, so a late flip of another run finds it gone; the checkpoint before the
+   * collections, so a crash between the two never resumes into emptied views.
+   */
   private async discard(doc: RebuildDocument, target: RebuildTarget, consumer: LogConsumer | null, state: 'cancelled' | 'failed'): Promise<void> {
     await consumer?.stop();
-    const projection = projectionNamed(target.projection);
-    const alias = await this.alias(projection);
-    if (alias?.generation === target.generation) return; // flipped after all: it is the live view now
-    await this.dropGeneration(projection, target.generation);
-    target.state = state;
+    if (await this.flippedAlready(doc, target)) return; // it is the live view now
     await this.unlock(doc, target);
+    await this.dropGeneration(target, target.generation);
+    target.state = state;
+    target.heldBack = null;
   }
 
   /** Marks a rebuild failed (its job gave up): every unfinished target's collections go. */
@@ -182,31 +209,32 @@ export class RebuildRunner {
     const doc = await this.rebuilds.findOne({ _id: rebuildId });
     if (!doc || FINISHED_REBUILD.includes(doc.state)) return;
     for (const target of doc.targets) if (target.state === 'queued' || target.state === 'running') await this.discard(doc, target, null, 'failed');
-    doc.state = 'failed';
+    doc.state = doc.targets.every((t) => t.state === 'flipped') ? 'done' : 'failed';
     doc.error = error.slice(0, 500);
     doc.finishedAt = new Date();
     await this.report(doc);
   }
 
   /**
-   * Drops the views a rebuild replaced: at an admin's word, or after the delay if `verify` finds
-   * the live ones clean. Never the generation readers read now.
+   * Drops the views a finished rebuild replaced: at an admin's word, or after the delay if
+   * `verify` finds the live ones clean. Never the generation its alias names now.
    */
   async dropPrevious(rebuildId: string, why: 'admin' | 'verified-clean'): Promise<RebuildDocument | null> {
     const doc = await this.rebuilds.findOne({ _id: rebuildId });
-    if (!doc) return null;
+    if (!doc || !FINISHED_REBUILD.includes(doc.state)) return doc;
     for (const target of doc.targets) {
       if (target.state !== 'flipped' || target.previous === null || target.previousDropped) continue;
+      if ((await this.alias(target))?.generation === target.previous) continue;
       const projection = projectionNamed(target.projection);
-      if ((await this.alias(projection))?.generation === target.previous) continue;
-      if (why === 'verified-clean') {
+      // A later code version replaced this one: nothing reads its views, and its code is gone to verify them with.
+      if (why === 'verified-clean' && projection.version === target.version) {
         const report = await verifyViews(this.db, this.reader, [projection], await currentViewNames(this.db));
         if (report.differences.length > 0) {
           target.previousKept = `verify found ${report.differences.length} differences at ${new Date().toISOString()}: kept until an admin drops them`;
           continue;
         }
       }
-      await this.dropGeneration(projection, target.previous);
+      await this.dropGeneration(target, target.previous);
       target.previousDropped = { at: new Date(), why };
       target.previousKept = null;
     }
@@ -214,14 +242,33 @@ export class RebuildRunner {
     return doc;
   }
 
-  private async dropGeneration(projection: Projection, generation: string): Promise<void> {
+  /** A generation's checkpoint, dead letters and collections, of the code version the target was built with. */
+  private async dropGeneration(target: RebuildTarget, generation: string): Promise<void> {
+    const projection = { ...projectionNamed(target.projection), name: target.projection, version: target.version };
     const names = ViewNames.of([projection]).withGeneration(projection.name, generation);
-    for (const name of names.of(projection.name)) await this.db.collection(name).drop().catch(() => undefined);
-    await this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).deleteOne({ _id: names.consumerName(projection) });
+    const consumer = names.consumerName(projection);
+    await this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).deleteOne({ _id: consumer });
+    await this.db.collection(EventStoreCollections.deadLetters).deleteMany({ consumer });
+    for (const name of names.of(projection.name)) {
+      await this.db
+        .collection(name)
+        .drop()
+        .catch((error: { code?: number }) => {
+          if (error.code !== NAMESPACE_NOT_FOUND) throw error;
+        });
+    }
   }
 
-  private alias(projection: Projection): Promise<ViewAliasDocument | null> {
-    return this.db.collection<ViewAliasDocument>(VIEW_ALIASES).findOne({ _id: aliasId(projection) });
+  private alias(target: Pick<RebuildTarget, 'projection' | 'version'>): Promise<ViewAliasDocument | null> {
+    return this.db.collection<ViewAliasDocument>(VIEW_ALIASES).findOne({ _id: aliasId({ name: target.projection, version: target.version }) });
+  }
+
+  private checkpointOf(consumer: string): Promise<CheckpointDocument | null> {
+    return this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).findOne({ _id: consumer });
+  }
+
+  private async holdsLock(doc: RebuildDocument, target: RebuildTarget): Promise<boolean> {
+    return (await this.db.collection<RebuildLockDocument>(RebuildCollections.locks).findOne({ _id: target.projection }))?.rebuildId === doc._id;
   }
 
   private async cancelled(rebuildId: string): Promise<boolean> {
@@ -229,7 +276,8 @@ export class RebuildRunner {
   }
 
   private async unlock(doc: RebuildDocument, target: RebuildTarget): Promise<void> {
-    await this.db.collection<RebuildLockDocument>(RebuildCollections.locks).deleteOne({ _id: target.projection, rebuildId: doc._id });
+    // Read, then delete by `_id` alone: the compatible subset's way, with one writer per lock.
+    if (await this.holdsLock(doc, target)) await this.db.collection<RebuildLockDocument>(RebuildCollections.locks).deleteOne({ _id: target.projection });
   }
 
   private progress(doc: RebuildDocument, target: RebuildTarget, eventsThisRun: number, positionsThisRun: number, ms: number): void {
