@@ -232,7 +232,7 @@ describe('a worker killed mid-rebuild', () => {
       'worker',
       process.execPath,
       ['dist/apps/worker/src/main.js'],
-      { ...process.env, MONGO_URL: c.MONGO_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, POLL_INTERVAL_MS: '100', SWEEP_INTERVAL_MS: '300', SWEEP_GRACE_MS: '200', RETIRED_VIEWS_DROP_AFTER_MS: '0', MODERATION_POLICY: RELAXED_POLICY },
+      { ...process.env, MONGO_URL: c.MONGO_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, POLL_INTERVAL_MS: '100', SWEEP_INTERVAL_MS: '300', SWEEP_GRACE_MS: '200', RETIRED_VIEWS_DROP_AFTER_MS: '0', LEASE_TTL_MS: '2000', LEASE_MARGIN_MS: '800', STORE_TIMEOUT_MS: '600', MODERATION_POLICY: RELAXED_POLICY },
       '/tmp/rebuild-kill-worker.log',
       500,
     );
@@ -258,7 +258,7 @@ describe('a worker killed mid-rebuild', () => {
     ids.push(...(await submit(articleId, 3, api)));
     await threadHoldsExactly(articleId, ids, api);
     await verifyClean(api, 'thread');
-    // No delay set here: the replaced views go once verify has found the new ones clean.
+    // No delay set here: the replaced views go once every process has moved over and verify has found the new ones clean.
     const dropped = await until(res.body.id, (r) => r.targets[0].previousDropped !== null, 60_000, api);
     expect(dropped.targets[0].previousDropped).toMatchObject({ why: 'verified-clean' });
     expect((await collections(api)).filter((c) => c.startsWith('thread_') && !c.endsWith(`_${done.targets[0].generation}`))).toEqual([]);

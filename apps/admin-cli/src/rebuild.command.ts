@@ -1,6 +1,6 @@
 import { LEASES, Leases, LOG_READER, LogReader } from '@app/event-store';
 import { ADMIN_QUEUE, AppConfig, dropRetiredViewsJob, MONGO_DB } from '@app/platform';
-import { liveProjections, RebuildCollections, RebuildConflictError, RebuildDocument, RebuildRunner, requestRebuild } from '@app/read-models';
+import { liveProjections, RebuildCollections, RebuildConflictError, RebuildDocument, RebuildRunner, requestRebuild, retiredViewsGraceMs } from '@app/read-models';
 import { Inject } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
@@ -94,7 +94,7 @@ export class RebuildCommand extends CommandRunner {
   private async scheduleDrop(doc: RebuildDocument): Promise<void> {
     const queue = new Queue(ADMIN_QUEUE, { connection: { url: this.config.REDIS_URL, maxRetriesPerRequest: 1 }, prefix: this.config.QUEUE_PREFIX });
     queue.on('error', () => undefined);
-    const job = dropRetiredViewsJob(doc._id, false, this.config.RETIRED_VIEWS_DROP_AFTER_MS);
+    const job = dropRetiredViewsJob(doc._id, false, Math.max(this.config.RETIRED_VIEWS_DROP_AFTER_MS, retiredViewsGraceMs(this.config.leaseTiming)));
     await queue
       .add(job.name, job.data, job.opts)
       .catch(() => console.error('the job queue is away: a worker schedules the drop of the replaced views when it next looks'));

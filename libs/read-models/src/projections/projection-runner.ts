@@ -73,7 +73,17 @@ export class ProjectionRunner implements LogHandler {
     private readonly db: mongo.Db,
     readonly projection: Projection,
     private readonly names: ViewNames = ViewNames.of([projection]),
+    /**
+     * Documents kept in memory between batches (0: none). Only for a writer nobody else writes
+     * beside, a rebuild into its own collections: it then reads a document back only once.
+     */
+    private readonly cacheSize = 0,
   ) {}
+
+  /** `collection\0id` → the document as this runner last read or wrote it (null: absent). */
+  private readonly cache = new Map<string, ViewDocument | null>();
+  /** The fencing token the cache was filled under: another holder may have written since. */
+  private cacheToken: number | null = null;
 
   get name(): string {
     return this.names.consumerName(this.projection);
@@ -91,10 +101,25 @@ export class ProjectionRunner implements LogHandler {
   private readonly written = new Map<string, { position: number; eventIndex: number }>();
 
   async handle(entries: LogEntry[], guard: WriteGuard = UNFENCED): Promise<void> {
+    if (this.cacheToken !== guard.token) this.cache.clear();
+    this.cacheToken = guard.token;
+    try {
+      await this.handleBatch(entries, guard);
+    } catch (error) {
+      // Some writes may have landed, some not: the store is the truth again.
+      this.cache.clear();
+      throw error;
+    }
+  }
+
+  private async handleBatch(entries: LogEntry[], guard: WriteGuard): Promise<void> {
     const store = new BatchStore(async (collection, id) => {
-      const doc = await guard.call(() => this.db.collection<ViewDocument>(this.names.collection(collection)).findOne({ _id: id }));
-      guard.meet(doc?.fence);
       const key = `${collection}\u0000${id}`;
+      // A copy: the projection may change what it is given before it decides not to write.
+      if (this.cache.has(key)) return structuredClone(this.cache.get(key)!);
+      const doc = await guard.call(() => this.db.collection<ViewDocument>(this.names.collection(collection)).findOne({ _id: id }));
+      if (this.cacheSize > 0) this.keep(key, doc === null ? null : structuredClone(doc));
+      guard.meet(doc?.fence);
       const mine = this.written.get(key);
       if (doc && mine && (doc.position < mine.position || (doc.position === mine.position && doc.eventIndex < mine.eventIndex))) {
         // Remembered until the consumer has rewound (`rolledBack`): the replay then starts from the document as it stands.
@@ -134,7 +159,13 @@ export class ProjectionRunner implements LogHandler {
     this.written.delete(error.document);
   }
 
+  private keep(key: string, doc: ViewDocument | null): void {
+    if (this.cache.size >= this.cacheSize) this.cache.clear();
+    this.cache.set(key, doc);
+  }
+
   private remember(collection: string, doc: ViewDocument): void {
+    if (this.cacheSize > 0) this.keep(`${collection}\u0000${doc._id}`, structuredClone(doc));
     if (this.written.size >= REMEMBERED_WRITES) this.written.clear();
     this.written.set(`${collection}\u0000${doc._id}`, { position: doc.position, eventIndex: doc.eventIndex });
   }

@@ -11,6 +11,8 @@ import { aliasId, VIEW_ALIASES, ViewAliasDocument, ViewAliases } from './view-al
 
 /** How often a run reports its progress and looks for a cancellation. */
 const REPORT_EVERY_MS = 1_000;
+/** Views a rebuild keeps in memory between batches: it is their only writer, so each is read once. */
+const REBUILD_CACHED_DOCUMENTS = 50_000;
 /** The store's answer to dropping a collection that is not there. */
 const NAMESPACE_NOT_FOUND = 26;
 type Step = 'more' | 'idle' | 'wait' | 'flipped' | 'cancelled' | 'superseded';
@@ -96,7 +98,7 @@ export class RebuildRunner {
     if (!(await this.holdsLock(doc, target))) return false;
     const names = (await currentViewNames(this.db)).withGeneration(projection.name, target.generation);
     await ensureReadModelIndexes(this.db, names);
-    const handler = new CountingHandler(new ProjectionRunner(this.db, projection, names));
+    const handler = new CountingHandler(new ProjectionRunner(this.db, projection, names, REBUILD_CACHED_DOCUMENTS));
     const consumer = new LogConsumer(this.db, this.reader, this.leases, handler, { ...DEFAULT_CONSUMER_OPTIONS, batchSize: doc.batchSize ?? this.batchSize, timing: this.timing, yieldAfterMs: REPORT_EVERY_MS });
     target.state = 'running';
     target.startedAt ??= new Date();
