@@ -1,6 +1,7 @@
 import { DEFAULT_POLICY, POLICY_LIMITS } from '@app/moderation';
-import { AppConfig, Clock, CLOCK, configureHttp, loadConfig, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { AppConfig, Clock, CLOCK, configureHttp, loadConfig, LOG_DESTINATION, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
+import { INestApplication } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
@@ -50,14 +51,21 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     // The same: every request comes from 127.0.0.1 and a few readers (test/rate-limits.e2e-spec.ts
     // sets its own low limits).
     ...UNREACHABLE_RATE_LIMITS,
+    // The JSON request log only where a test reads it (or TEST_LOG asks for it).
+    LOG_LEVEL: opts.logs || process.env.TEST_LOG ? 'info' : 'silent',
     ...opts.env,
   });
   let builder = Test.createTestingModule({ imports: [AppModule.for(config)] })
     .overrideProvider(AppConfig)
     .useValue(config);
   if (opts.clock) builder = builder.overrideProvider(CLOCK).useValue(opts.clock);
+  if (opts.logs) builder = builder.overrideProvider(LOG_DESTINATION).useValue(capturingDestination(opts.logs));
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: opts.logs ? capturingLogger(opts.logs) : process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] });
+  // With `logs`, Nest's logger is handed to pino as the processes do, so the test reads what they write.
+  const app = moduleRef.createNestApplication(
+    opts.logs ? { bodyParser: false, bufferLogs: true } : { bodyParser: false, logger: process.env.TEST_LOG ? ['error', 'warn', 'log'] : ['error'] },
+  );
+  if (opts.logs) app.useLogger(app.get(Logger));
   configureHttp(app, config);
   await app.init();
   return {
@@ -73,10 +81,9 @@ export async function startSystem(opts: { env?: Record<string, string>; database
   };
 }
 
-/** Every log line of every level, kept for the test to read (what a log shipper would get). */
-function capturingLogger(lines: string[]): LoggerService {
-  const keep = (level: string) => (message: unknown, ...rest: unknown[]) => void lines.push(`${level} ${[message, ...rest].map((m) => (m instanceof Error ? m.stack : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`);
-  return { log: keep('log'), error: keep('error'), warn: keep('warn'), debug: keep('debug'), verbose: keep('verbose'), fatal: keep('fatal') };
+/** Every JSON log line of every level, kept for the test to read (what a log shipper would get). */
+function capturingDestination(lines: string[]): { write(line: string): void } {
+  return { write: (line) => void lines.push(line.trimEnd()) };
 }
 
 /** Leaves the shared Redis as it found it: this run's queues and leases go. */

@@ -1,6 +1,7 @@
-import { ModeratorActionsModule } from '@app/moderator-actions';
+import { MODERATION_QUEUE, ModeratorActionsModule } from '@app/moderator-actions';
 import { DataRightsModule } from '@app/data-rights';
-import { AuthModule, HealthModule, platformModules, RateLimitsModule } from '@app/platform';
+import { ADMIN_QUEUE, AuthModule, HealthModule, LOG_QUEUE, LoggingModule, MetricsEndpointModule, platformModules, RateLimitsModule } from '@app/platform';
+import { SPAM_QUEUE } from '@app/screening';
 import { ReadModelsModule } from '@app/read-models';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -85,9 +86,11 @@ const controllers = [
 const liveProviders = [LogTailer, PublicReplyChanges];
 /** Admin work the workers carry out. */
 const adminProviders = [AdminQueue];
+/** Every BullMQ queue the system has, for the depths /metrics shows. */
+const meteredQueues = [LOG_QUEUE, SPAM_QUEUE, MODERATION_QUEUE, ADMIN_QUEUE];
 
 @Module({
-  imports: [...platformModules, CqrsModule.forRoot(), AuthModule, RateLimitsModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
+  imports: [...platformModules, LoggingModule, MetricsEndpointModule.forQueues(meteredQueues), CqrsModule.forRoot(), AuthModule, RateLimitsModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
   controllers,
   providers: [SeedService, ...commandHandlers, ...queryHandlers, ...liveProviders, ...adminProviders],
 })

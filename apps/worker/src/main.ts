@@ -1,14 +1,15 @@
 import '../../../libs/platform/src/runtime/check-node-version';
 import 'reflect-metadata';
 import { ConfigError } from '@app/platform';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import { WorkerModule } from '@app/workers';
 
 async function main() {
-  const app = await NestFactory.createApplicationContext(WorkerModule);
+  const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  new Logger('worker').log('sequencer and projectors running');
+  app.get(Logger).log('sequencer and projectors running', 'worker');
 }
 
 main().catch((error) => {

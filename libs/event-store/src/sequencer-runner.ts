@@ -2,6 +2,14 @@ import { DEFAULT_LEASE_TIMING, HeldLease, LeaseTiming } from './held-lease';
 import { Leases, LogWaker } from './ports';
 import { Sequencer } from './sequencer';
 
+/** What a runner tells its owner (metrics, warnings); each is optional. */
+export interface SequencerEvents {
+  /** Commits wait in the inbox for a dependency that cannot be found (never expected). */
+  deferred?(count: number): void;
+  /** A batch took these many log positions, up to `head`. */
+  sequenced?(count: number, head: number): void;
+}
+
 /**
  * Runs the sequencer while this process holds its lease; rounds never overlap. The lease
  * only keeps a second sequencer idle: what keeps the log right when one is paused past its
@@ -18,8 +26,7 @@ export class SequencerRunner {
     leases: Leases,
     private readonly waker: LogWaker,
     timing: LeaseTiming = DEFAULT_LEASE_TIMING,
-    /** Told when commits wait in the inbox for a dependency that cannot be found (never expected). */
-    private readonly onDeferred: (count: number) => void = () => undefined,
+    private readonly events: SequencerEvents = {},
   ) {
     this.lease = new HeldLease(leases, 'sequencer', timing, {
       floor: () => sequencer.fenceFloor(),
@@ -54,7 +61,8 @@ export class SequencerRunner {
       const batch = lost ? await this.sequencer.sequence(lost) : await this.sequencer.sequenceInbox();
       lost = undefined;
       total += batch.sequenced;
-      if (batch.deferred > 0) this.onDeferred(batch.deferred);
+      if (batch.deferred > 0) this.events.deferred?.(batch.deferred);
+      if (batch.sequenced > 0) this.events.sequenced?.(batch.sequenced, batch.head);
       // Consumers start on each batch, not after a flood ends.
       if (batch.sequenced > 0) await this.waker.logAdvanced(batch.head).catch(() => undefined);
       else if (this.again) continue;

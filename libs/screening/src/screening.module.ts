@@ -1,4 +1,4 @@
-import { Aggregates, AppConfig, CLOCK, MONGO_DB, NetworkData, PolicyInForce, REDIS } from '@app/platform';
+import { Aggregates, AppConfig, CLOCK, MONGO_DB, NetworkData, PolicyInForce, REDIS, WorkCounters } from '@app/platform';
 import { AkismetChecker } from './akismet-checker';
 import type { mongo } from 'mongoose';
 import { ScreeningBacklog } from './screening-backlog';
@@ -30,7 +30,7 @@ function connectionOf(url: string) {
 const screeningProviders = [
   {
     provide: SpamProcessor,
-    inject: [AppConfig, Aggregates, NetworkData, ScreeningSignals, ScreeningBacklog, PolicyInForce, SpamModelInMemory, AkismetChecker, CLOCK],
+    inject: [AppConfig, Aggregates, NetworkData, ScreeningSignals, ScreeningBacklog, PolicyInForce, SpamModelInMemory, AkismetChecker, CLOCK, WorkCounters],
     useFactory: (config: AppConfig, ...dependencies: ConstructorParameters<typeof SpamProcessor>) => new (spamProcessorWith(spamWorkerOptions(config.akismet)))(...dependencies),
   },
   { provide: AkismetChecker, inject: [AppConfig], useFactory: (config: AppConfig) => AkismetChecker.of(config.akismet) },

@@ -1,6 +1,6 @@
 import { BANNED_REASON, OutdatedVerdictError, Reply, Verdict } from '@app/domain';
 import { StreamConflictError } from '@app/event-store';
-import { Aggregates, Clock, NetworkData, PolicyInForce } from '@app/platform';
+import { Aggregates, Clock, NetworkData, PolicyInForce, WorkCounters } from '@app/platform';
 import { AkismetChecker } from './akismet-checker';
 import { Scorer } from './scorer';
 import { SpamModelInMemory } from './spam-model-in-memory';
@@ -49,6 +49,7 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     private readonly models: SpamModelInMemory,
     private readonly akismet: AkismetChecker,
     private readonly clock: Clock,
+    private readonly counters: WorkCounters,
   ) {
     super();
   }
@@ -58,10 +59,12 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
     if (missing.length) throw new Error(`no handler for spam jobs: ${missing.join(', ')}`);
   }
 
-  process(job: Job<ScreenReplyData>): Promise<ScreeningOutcome> {
+  async process(job: Job<ScreenReplyData>): Promise<ScreeningOutcome> {
     const handler = this.handlers[job.name as ScreeningJob];
     if (!handler) throw new Error(`unknown spam job ${job.name}`);
-    return handler(job);
+    const outcome = await handler(job);
+    if (outcome.outcome === 'outdated') this.counters.outdated.inc();
+    return outcome;
   }
 
   private async screen(job: Job<ScreenReplyData>): Promise<ScreeningOutcome> {
@@ -109,6 +112,8 @@ export class SpamProcessor extends WorkerHost implements OnApplicationBootstrap 
       if (events.length === 0) return { outcome: 'outdated', why: 'this version has its verdict' };
       try {
         await this.aggregates.store.append(stream, events, { actor: SCREENING_ACTOR, correlationId: randomUUID(), causationId: `${Reply.streamId(replyId)}:${verdict.scoredVersion}` });
+        // Counted once appended, in memory: the screening rate costs no store round trip.
+        this.counters.verdicts.inc({ decision: verdict.decision });
         return { outcome: 'screened', decision: verdict.decision };
       } catch (error) {
         if (!(error instanceof StreamConflictError) || attempt >= 5) throw error;

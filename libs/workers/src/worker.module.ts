@@ -3,7 +3,7 @@ import { ScreeningBacklog, ScreeningDispatcher, ScreeningModule, SPAM_QUEUE } fr
 import { Queue } from 'bullmq';
 import { CommenterLedger } from '@app/data-rights';
 import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogHandler, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
-import { AppConfig, Clock, CLOCK, CommenterDirectory, MONGO_DB, NetworkData, platformModules } from '@app/platform';
+import { AppConfig, Clock, CLOCK, CommenterDirectory, LoggingModule, MONGO_DB, NetworkData, platformModules, WorkCounters, WorkerMetricsServer } from '@app/platform';
 import { liveProjections, ProjectionRunner, ReadModelsModule, ViewNames } from '@app/read-models';
 import { LiveProjector, RunningConsumer } from './live-projector';
 import { Logger, Module } from '@nestjs/common';
@@ -19,11 +19,12 @@ import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
 const workerProviders = [
   {
     provide: SEQUENCER_RUNNER,
-    inject: [MONGO_DB, LEASES, LOG_WAKER, AppConfig, CLOCK],
-    useFactory: (db: mongo.Db, leases: Leases, waker: LogWaker, config: AppConfig, clock: Clock) =>
-      new SequencerRunner(new Sequencer(db, { batchSize: 500, sweepGraceMs: config.SWEEP_GRACE_MS }, clock), leases, waker, config.leaseTiming, (n) =>
-        new Logger('sequencer').warn(`${n} commits wait in the inbox for a commit they depend on that cannot be found`),
-      ),
+    inject: [MONGO_DB, LEASES, LOG_WAKER, AppConfig, CLOCK, WorkCounters],
+    useFactory: (db: mongo.Db, leases: Leases, waker: LogWaker, config: AppConfig, clock: Clock, counters: WorkCounters) =>
+      new SequencerRunner(new Sequencer(db, { batchSize: 500, sweepGraceMs: config.SWEEP_GRACE_MS }, clock), leases, waker, config.leaseTiming, {
+        deferred: (n) => new Logger('sequencer').warn(`${n} commits wait in the inbox for a commit they depend on that cannot be found`),
+        sequenced: (n) => counters.sequenced.inc(n),
+      }),
   },
   {
     provide: LOG_CONSUMERS,
@@ -42,7 +43,8 @@ const workerProviders = [
   LogWorkerService,
   AutoCloseSweeper,
   AdminJobsProcessor,
+  WorkerMetricsServer,
 ];
 
-@Module({ imports: [...platformModules, ReadModelsModule, ScreeningModule, ModerationJobsModule, BullModule.registerQueue({ name: ADMIN_QUEUE })], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
+@Module({ imports: [...platformModules, LoggingModule, ReadModelsModule, ScreeningModule, ModerationJobsModule, BullModule.registerQueue({ name: ADMIN_QUEUE })], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
 export class WorkerModule {}

@@ -3,6 +3,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Unauthor
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
+import { scrapeVerdict } from '../metrics/metrics-access';
 import { Access, ACCESS_KEY, AuthenticatedRequest, isRole, rankOf, ROLE_RANK } from './access';
 
 interface Claims {
@@ -23,7 +24,9 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (!access) throw new ForbiddenException('this endpoint states no access rule');
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | undefined> }>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | undefined>; socket?: { remoteAddress?: string } }>();
+    // Before the JWT check: the scraper's bearer is the metrics token, which no JWT check would pass.
+    if (access === 'scraper') return this.scraper(request);
     const header = request.headers.authorization;
     if (header !== undefined) request.actor = await this.authenticate(header);
     if (access === 'anyone' || access === 'commenter') return true;
@@ -32,6 +35,12 @@ export class AccessGuard implements CanActivate {
       throw new ForbiddenException(`this needs the ${access} role`);
     }
     return true;
+  }
+
+  private scraper(request: { headers: Record<string, string | undefined>; socket?: { remoteAddress?: string } }): true {
+    const verdict = scrapeVerdict(this.config.METRICS_TOKEN, { headers: request.headers, socketAddress: request.socket?.remoteAddress });
+    if (verdict.allowed) return true;
+    throw verdict.status === 401 ? new UnauthorizedException(verdict.detail) : new ForbiddenException(verdict.detail);
   }
 
   private async authenticate(header: string): Promise<Actor> {

@@ -4,9 +4,10 @@ import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/com
 /**
  * Who may call an endpoint. `anyone`: no credentials needed. `commenter`: a signed-in user,
  * or a guest where the article allows it (the handler decides). The rest need a bearer token
- * with at least that role. An endpoint without a rule is refused.
+ * with at least that role. `scraper`: the metrics scraper, by METRICS_TOKEN or from loopback
+ * (metrics/metrics-access.ts); its bearer is not a JWT. An endpoint without a rule is refused.
  */
-export type Access = 'anyone' | 'commenter' | 'reader' | 'moderator' | 'admin';
+export type Access = 'anyone' | 'commenter' | 'reader' | 'moderator' | 'admin' | 'scraper';
 export const ACCESS_KEY = 'reply-section:access';
 export const Allow = (access: Access) => SetMetadata(ACCESS_KEY, access);
 

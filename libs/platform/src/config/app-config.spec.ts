@@ -54,7 +54,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ AKISMET_KEY: 'k1', AKISMET_SITE: 'http://localhost/', AKISMET_URL: 'http://127.0.0.1:9999', AKISMET_RATE_PER_SECOND: '2' }).akismet).toMatchObject({ url: 'http://127.0.0.1:9999', ratePerSecond: 2 });
   });
 
+  it('serves metrics to loopback only, logs at info and keeps the worker metrics port off unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ METRICS_TOKEN: '', WORKER_METRICS_PORT: 0, LOG_LEVEL: 'info' });
+    expect(loadConfig({ METRICS_TOKEN: 'abcdefgh-ijkl_mnop.1234', WORKER_METRICS_PORT: '9464', LOG_LEVEL: 'warn' })).toMatchObject({ METRICS_TOKEN: 'abcdefgh-ijkl_mnop.1234', WORKER_METRICS_PORT: 9464, LOG_LEVEL: 'warn' });
+  });
+
   it.each([
+    ['METRICS_TOKEN', 'short'],
+    ['METRICS_TOKEN', 'has spaces in the metrics token'],
+    ['WORKER_METRICS_PORT', '70000'],
+    ['WORKER_METRICS_PORT', 'metrics'],
+    ['LOG_LEVEL', 'verbose'],
     ['DATA_KEY_SECRET', 'short'],
     ['AKISMET_KEY', 'has spaces'],
     ['AKISMET_SITE', 'news.example.com'],

@@ -1,6 +1,6 @@
 import { checkPolicy, DEFAULT_POLICY, ModerationPolicy } from '@app/moderation';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off', ''].includes(String(value).toLowerCase()) ? false : value;
@@ -41,6 +41,9 @@ export interface AkismetSettings {
   /** Spam jobs started per second across every worker (BullMQ's limiter on the spam queue). */
   ratePerSecond: number;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const AKISMET_DEFAULT_URL = 'https://rest.akismet.com';
 
@@ -222,6 +225,22 @@ export class AppConfig {
    */
   @Transform(toInt) @IsInt({ message: 'AKISMET_RATE_PER_SECOND must be a whole number' }) @Min(1) @Max(10_000)
   AKISMET_RATE_PER_SECOND = 10;
+
+  /**
+   * The bearer token a Prometheus scraper sends to read /metrics (docs/decisions/0035). Unset:
+   * /metrics answers only direct requests from loopback (not through a proxy). Empty, not
+   * optional: loadConfig reads only the settings a fresh AppConfig has as own keys.
+   */
+  @Matches(/^([A-Za-z0-9._~+/=-]{16,256})?$/, { message: 'METRICS_TOKEN must be 16 to 256 characters of letters, digits and ._~+/=- (no spaces), or empty' })
+  METRICS_TOKEN = '';
+
+  /** A separate worker process serves its own /metrics on this port (same access rule); 0: off. */
+  @Transform(toInt) @IsInt({ message: 'WORKER_METRICS_PORT must be a port number (0: off)' }) @Min(0) @Max(65535)
+  WORKER_METRICS_PORT = 0;
+
+  /** pino's level for the JSON logs; `silent` turns them off (the tests do, unless they read them). */
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
 
   /** The worker touches this file after every poll round: a container health check reads its age. */
   @IsOptional() @IsString()

@@ -2,37 +2,12 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
-import type { Connection, mongo } from 'mongoose';
-import { CheckpointDocument, EventStoreCollections, LOG_READER, LogReader } from '@app/event-store';
+import type { Connection } from 'mongoose';
+import { LOG_READER, LogReader } from '@app/event-store';
 import { Allow } from '../auth/access';
 import { MONGO_CONNECTION } from '../mongo/mongo.module';
 import { REDIS } from '../redis/redis.module';
-
-const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
-
-interface ConsumerReport {
-  position: number;
-  /** Positions between the sequencer's head and this consumer's checkpoint. */
-  lag: number;
-  parked: { partition: string; position: number; deadLetterId: string }[];
-}
-
-/** Every log consumer's checkpoint against the log's head; the collections are a few documents. */
-async function consumerHealth(db: mongo.Db, log: LogReader): Promise<Record<string, ConsumerReport>> {
-  const head = await log.head();
-  const checkpoints = await db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).find({}).toArray();
-  return Object.fromEntries(
-    checkpoints.map((c) => [
-      c._id,
-      {
-        position: c.position,
-        lag: Math.max(0, head - c.position),
-        parked: (c.parked ?? []).map(({ partition, position, deadLetterId }) => ({ partition, position, deadLetterId })),
-      },
-    ]),
-  );
-}
+import { consumerReports, withTimeout } from './consumer-report';
 
 @ApiTags('health')
 @Controller('health')
@@ -68,7 +43,7 @@ export class HealthController {
       async () => {
         const consumers = this.indicators.check('consumers');
         try {
-          const report = await withTimeout(consumerHealth(this.mongo.db!, this.log), 2_000);
+          const { consumers: report } = await withTimeout(consumerReports(this.mongo.db!, this.log), 2_000);
           const parked = Object.values(report).filter((c) => c.parked.length > 0);
           return parked.length ? consumers.degraded(report) : consumers.up(report);
         } catch (error) {

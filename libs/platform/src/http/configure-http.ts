@@ -5,18 +5,25 @@ import { AppConfig } from '../config/app-config';
 import { Server } from 'node:http';
 import { answerClientErrorsWithProblems } from './client-errors';
 import { jsonLimits } from './json-limits';
+import { HttpMetrics } from '../metrics/http-metrics';
+import { requestIds } from '../logging/request-id';
+import { logEarlyRefusals } from '../logging/early-refusals';
 import { ProblemFilter } from './problem';
 import { securityHeaders } from './security-headers';
 import { strictValidationPipe } from './validation';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Security headers, body limits, validation, problem+json errors, proxy trust and OpenAPI at /docs. */
+/** Request timing and ids, security headers, body limits, validation, problem+json errors, proxy trust and OpenAPI at /docs. */
 export function configureHttp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   express.set('trust proxy', config.trustProxy);
   express.disable('x-powered-by');
-  // First, so every answer carries them, errors included.
+  // First: every request is timed and has its id, those refused by the middleware below included.
+  express.use(app.get(HttpMetrics, { strict: false }).middleware());
+  express.use(requestIds());
+  express.use(logEarlyRefusals());
+  // Before the rest, so every answer carries them, errors included.
   express.use(securityHeaders());
   answerClientErrorsWithProblems(app.getHttpServer() as Server);
   // ETags here are stream versions, set by the handlers for If-Match; no body hashes.
