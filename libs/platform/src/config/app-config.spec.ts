@@ -106,3 +106,11 @@ describe('MODERATION_POLICY', () => {
     expect(() => loadConfig({ MODERATION_POLICY: 'not json' })).toThrow(/MODERATION_POLICY/);
   });
 });
+
+describe('settings without a default', () => {
+  it('are read when set, and unset otherwise: a JWT issuer or audience set is never ignored', () => {
+    const config = loadConfig({ JWT_ISSUER: 'https://news.example', JWT_AUDIENCE: 'replies', WORKER_HEARTBEAT_FILE: '/tmp/beat' });
+    expect([config.JWT_ISSUER, config.JWT_AUDIENCE, config.WORKER_HEARTBEAT_FILE]).toEqual(['https://news.example', 'replies', '/tmp/beat']);
+    expect(loadConfig({}).JWT_ISSUER).toBeUndefined();
+  });
+});

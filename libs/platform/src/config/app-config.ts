@@ -62,10 +62,10 @@ export class AppConfig {
   JWT_SECRET = DEV_JWT_SECRET;
 
   @IsOptional() @IsString()
-  JWT_ISSUER?: string;
+  JWT_ISSUER: string | undefined = undefined;
 
   @IsOptional() @IsString()
-  JWT_AUDIENCE?: string;
+  JWT_AUDIENCE: string | undefined = undefined;
 
   /** Key for the hashes of emails and network addresses, and for guests' edit tokens. */
   @IsString() @MinLength(16, { message: 'HASH_KEY must be at least 16 characters' })
@@ -244,7 +244,7 @@ export class AppConfig {
 
   /** The worker touches this file after every poll round: a container health check reads its age. */
   @IsOptional() @IsString()
-  WORKER_HEARTBEAT_FILE?: string;
+  WORKER_HEARTBEAT_FILE: string | undefined = undefined;
 
   get moderationPolicy(): ModerationPolicy {
     return this.MODERATION_POLICY ? checkPolicy(JSON.parse(this.MODERATION_POLICY)) : DEFAULT_POLICY;
