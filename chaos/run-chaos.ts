@@ -341,16 +341,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let quietSince: number | null = null;
     for (;;) {
       try {
-        // A late write reported but not yet replayed counts as work still to do.
-        const inbox =
-          (await db.collection(EventStoreCollections.inbox).findOne({})) ??
-          (await db.collection(SCREENING_BACKLOG).findOne({})) ??
-          (await db.collection(EventStoreCollections.lateWrites).findOne({}));
         const head = await reader.head();
         const checkpoints = await db.collection<{ _id: string; position: number }>(EventStoreCollections.checkpoints).find({}).toArray();
         // The side-effect consumers too: erasures are finished by the commenter ledger.
         const names = await currentViewNames(db);
         const consumers = [...liveProjections().map((p) => names.consumerName(p)), 'commenter-ledger@1', 'screening-dispatcher@1'];
+        // A late write reported but not yet replayed counts as work still to do; one against a
+        // generation a rebuild replaced does not (nothing reads or replays that one any more).
+        const inbox =
+          (await db.collection(EventStoreCollections.inbox).findOne({})) ??
+          (await db.collection(SCREENING_BACKLOG).findOne({})) ??
+          (await db.collection(EventStoreCollections.lateWrites).findOne({ consumer: { $in: consumers } }));
         // A rebuild still under way is work still to do; its progress counts as movement.
         const rebuilding = report.rebuild.id ? await db.collection<RebuildDocument>(RebuildCollections.rebuilds).findOne({ _id: report.rebuild.id }) : null;
         report.rebuild.state = rebuilding?.state ?? report.rebuild.state;

@@ -244,13 +244,14 @@ export class RebuildRunner {
     return doc;
   }
 
-  /** A generation's checkpoint, dead letters and collections, of the code version the target was built with. */
+  /** A generation's checkpoint, dead letters, late-write reports and collections, of the code version the target was built with. */
   private async dropGeneration(target: RebuildTarget, generation: string): Promise<void> {
     const projection = { ...projectionNamed(target.projection), name: target.projection, version: target.version };
     const names = ViewNames.of([projection]).withGeneration(projection.name, generation);
     const consumer = names.consumerName(projection);
     await this.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).deleteOne({ _id: consumer });
     await this.db.collection(EventStoreCollections.deadLetters).deleteMany({ consumer });
+    await this.db.collection(EventStoreCollections.lateWrites).deleteMany({ consumer });
     for (const name of names.of(projection.name)) {
       await this.db
         .collection(name)
