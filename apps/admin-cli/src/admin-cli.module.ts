@@ -1,8 +1,9 @@
 import { platformModules } from '@app/platform';
 import { Module } from '@nestjs/common';
+import { RebuildCommand } from './rebuild.command';
 import { VerifyCommand } from './verify.command';
 
-const adminCommands = [VerifyCommand];
+const adminCommands = [VerifyCommand, RebuildCommand];
 
 /** The admin command line: the store and the log, no HTTP and no workers. */
 @Module({ imports: [...platformModules], providers: adminCommands })

@@ -1,6 +1,6 @@
 import { LOG_READER, LogReader } from '@app/event-store';
 import { MONGO_DB } from '@app/platform';
-import { liveProjections, liveViewNames, verifyViews } from '@app/read-models';
+import { currentViewNames, liveProjections, verifyViews } from '@app/read-models';
 import { Inject } from '@nestjs/common';
 import { MultiBar, Presets } from 'cli-progress';
 import type { mongo } from 'mongoose';
@@ -32,7 +32,7 @@ export class VerifyCommand extends CommandRunner {
     const chosen = liveProjections().filter((p) => !options.projection || p.name === options.projection);
     const bars = new MultiBar({ format: '{projection} [{bar}] {value}/{total} log positions', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 2_000 }, Presets.shades_classic);
     const byName = new Map<string, ReturnType<MultiBar['create']>>();
-    const report = await verifyViews(this.db, this.log, chosen, liveViewNames(), (projection, done, total) => {
+    const report = await verifyViews(this.db, this.log, chosen, await currentViewNames(this.db), (projection, done, total) => {
       const bar = byName.get(projection) ?? byName.set(projection, bars.create(total, 0, { projection })).get(projection)!;
       bar.setTotal(total);
       bar.update(done, { projection });

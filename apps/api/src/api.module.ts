@@ -39,6 +39,7 @@ import { ListDeadLettersController } from './queries/list-dead-letters/list-dead
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
 import { AdminQueue, VerificationsController } from './admin/verifications/verifications.controller';
+import { RebuildsController } from './admin/rebuilds/rebuilds.controller';
 import { WhatIfController } from './admin/what-if/what-if.controller';
 import { WhatIfHandler } from './admin/what-if/what-if.handler';
 import { InspectStreamController } from './queries/inspect-stream/inspect-stream.controller';
@@ -64,6 +65,7 @@ const controllers = [
   GetReplyHistoryController,
   InspectStreamController,
   VerificationsController,
+  RebuildsController,
   WhatIfController,
   GetReplyRepliesController,
   EditReplyController,

@@ -67,6 +67,11 @@ export const retryRequestId = (dl: Pick<DeadLetterDocument, '_id' | 'attempts'>)
 export interface LogHandler {
   /** `name@version`: the key of its lease, checkpoint and dead letters. */
   readonly name: string;
+  /**
+   * A view can be rebuilt from position 0 into new collections; a side effect (queueing jobs,
+   * erasing personal data) is only ever resumed from its checkpoint: replaying it would fire again.
+   */
+  readonly kind: 'view' | 'side-effect';
   handle(entries: LogEntry[], guard: WriteGuard): Promise<void>;
   /** The partition an entry belongs to (its article): a failing entry parks only its partition. */
   partitionOf(entry: LogEntry): string;
@@ -80,6 +85,8 @@ export interface ConsumerOptions {
   /** Tries of a failing entry before its partition is parked, with a doubling pause between. */
   attempts: number;
   backoffMs: number;
+  /** A run hands back after this long even if the log goes on, so its caller can report progress. */
+  yieldAfterMs?: number;
 }
 
 export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { batchSize: 100, timing: DEFAULT_LEASE_TIMING, attempts: 3, backoffMs: 200 };
@@ -185,8 +192,10 @@ export class LogConsumer {
   private async catchUpHeld(): Promise<number> {
     const state = (this.state ??= await this.load());
     let handled = 0;
+    const started = performance.now();
     await this.retryParked(state);
     for (;;) {
+      if (this.options.yieldAfterMs !== undefined && performance.now() - started > this.options.yieldAfterMs) return handled;
       this.again = false;
       await this.replayLateWrites(state);
       const entries = await this.reader.readAfter(state.position, this.options.batchSize);

@@ -20,3 +20,6 @@ export * from './queries/queue.reader';
 export * from './queries/moderation-log.reader';
 export * from './read-models.module';
 export * from './queries/time-travel';
+export * from './rebuilds/view-aliases';
+export * from './rebuilds/rebuild-documents';
+export * from './rebuilds/rebuild-runner';

@@ -1,7 +1,8 @@
 import { MONGO_DB } from '@app/platform';
-import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { mongo } from 'mongoose';
-import { liveViewNames } from './live-projections';
+import { liveProjections, liveViewNames } from './live-projections';
+import { ViewAliases } from './rebuilds/view-aliases';
 import { ModerationLogReader } from './queries/moderation-log.reader';
 import { QueueReader } from './queries/queue.reader';
 import { ThreadReader } from './queries/thread.reader';
@@ -11,7 +12,9 @@ import { ensureReadModelIndexes, ViewReader } from './queries/view.reader';
 import { ViewNames } from './view-names';
 
 const readModelProviders = [
+  // Follows the alias documents: every reader below resolves the generation a rebuild flipped live.
   { provide: ViewNames, useFactory: liveViewNames },
+  { provide: ViewAliases, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ViewAliases(db, liveProjections(), names) },
   { provide: ThreadReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ThreadReader(db, names) },
   { provide: ViewReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ViewReader(db, names) },
   { provide: ModerationLogReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new ModerationLogReader(db, names) },
@@ -21,13 +24,21 @@ const readModelProviders = [
 
 @Global()
 @Module({ providers: readModelProviders, exports: readModelProviders })
-export class ReadModelsModule implements OnModuleInit {
+export class ReadModelsModule implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(MONGO_DB) private readonly db: mongo.Db,
     private readonly names: ViewNames,
+    private readonly aliases: ViewAliases,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // Before the first request: a reader must never see a generation a flip has retired.
+    await this.aliases.refresh();
+    this.aliases.start();
     await ensureReadModelIndexes(this.db, this.names);
+  }
+
+  onModuleDestroy(): void {
+    this.aliases.stop();
   }
 }

@@ -13,6 +13,7 @@ export { QueueUnavailableError } from '@app/platform';
  * the same job id. It has side effects: never rebuilt, only resumed.
  */
 export class ScreeningDispatcher implements LogHandler {
+  readonly kind = 'side-effect';
   readonly name = 'screening-dispatcher@1';
 
   constructor(

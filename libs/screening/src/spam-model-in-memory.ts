@@ -1,6 +1,6 @@
 import { SpamModel } from '@app/moderation';
 import { MONGO_DB } from '@app/platform';
-import { SPAM_TOTALS_ID, SpamModelProjection, SpamTokenCounts, SpamTotals, ViewCollections, ViewNames } from '@app/read-models';
+import { SPAM_TOTALS_ID, SpamTokenCounts, SpamTotals, ViewCollections, ViewNames } from '@app/read-models';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { mongo } from 'mongoose';
 
@@ -17,12 +17,14 @@ export const SPAM_MODEL_REFRESH_MS = 5_000;
 @Injectable()
 export class SpamModelInMemory {
   private readonly logger = new Logger('spam-model');
-  private readonly names = ViewNames.of([new SpamModelProjection()]);
   private model: SpamModel | null = null;
   private readAt = -Infinity;
   private reading: Promise<SpamModel | null> | null = null;
 
-  constructor(@Inject(MONGO_DB) private readonly db: mongo.Db) {}
+  constructor(
+    @Inject(MONGO_DB) private readonly db: mongo.Db,
+    private readonly names: ViewNames,
+  ) {}
 
   current(): Promise<SpamModel | null> {
     if (performance.now() - this.readAt < SPAM_MODEL_REFRESH_MS) return Promise.resolve(this.model);

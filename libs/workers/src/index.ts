@@ -2,3 +2,4 @@ export * from './worker.module';
 export * from './log-worker.service';
 export * from './projectors';
 export * from './auto-close-sweeper';
+export * from './live-projector';

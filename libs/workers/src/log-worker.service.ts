@@ -1,4 +1,5 @@
-import { LogConsumer, SequencerRunner } from '@app/event-store';
+import { SequencerRunner } from '@app/event-store';
+import { RunningConsumer } from './live-projector';
 import { AppConfig, JobName, LOG_QUEUE } from '@app/platform';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
@@ -34,7 +35,7 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly config: AppConfig,
     @Inject(SEQUENCER_RUNNER) private readonly sequencer: SequencerRunner,
-    @Inject(LOG_CONSUMERS) readonly consumers: LogConsumer[],
+    @Inject(LOG_CONSUMERS) readonly consumers: RunningConsumer[],
   ) {}
 
   onApplicationBootstrap(): void {

@@ -2,9 +2,10 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { ScreeningBacklog, ScreeningDispatcher, ScreeningModule, SPAM_QUEUE } from '@app/screening';
 import { Queue } from 'bullmq';
 import { CommenterLedger } from '@app/data-rights';
-import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
+import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogHandler, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
 import { AppConfig, Clock, CLOCK, CommenterDirectory, MONGO_DB, NetworkData, platformModules } from '@app/platform';
-import { liveProjections, ProjectionRunner, ViewNames, ViewReader } from '@app/read-models';
+import { liveProjections, ProjectionRunner, ReadModelsModule, ViewNames } from '@app/read-models';
+import { LiveProjector, RunningConsumer } from './live-projector';
 import { Logger, Module } from '@nestjs/common';
 import { MODERATION_QUEUE, ModerationBacklog, ModerationJobsDispatcher, ModerationJobsModule } from '@app/moderator-actions';
 import type { mongo } from 'mongoose';
@@ -26,22 +27,22 @@ const workerProviders = [
   },
   {
     provide: LOG_CONSUMERS,
-    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE), ScreeningBacklog, getQueueToken(MODERATION_QUEUE), ModerationBacklog],
-    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue, backlog: ScreeningBacklog, moderation: Queue, moderationBacklog: ModerationBacklog) => {
-      const projections = liveProjections();
-      const names = ViewNames.of(projections);
+    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE), ScreeningBacklog, getQueueToken(MODERATION_QUEUE), ModerationBacklog, ViewNames],
+    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue, backlog: ScreeningBacklog, moderation: Queue, moderationBacklog: ModerationBacklog, names: ViewNames): RunningConsumer[] => {
       const options = { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming };
+      const consumer = (handler: LogHandler) => new LogConsumer(db, reader, leases, handler, options);
+      // Views: each follows its alias, so a rebuild flipped live takes over from the old generation.
+      const views = liveProjections().map((p) => new LiveProjector(p, names, (at) => consumer(new ProjectionRunner(db, p, at))));
+      // Side effects: resumed from their checkpoints, never rebuilt (a replay would fire them again).
       const ledger = new CommenterLedger(db, store, { forgetCommenter: (id) => commenters.forget(id), forgetNetworkData: async (ids) => void (await network.forget(ids)) }, clock);
-      // Side-effect consumers (the ledger, the job dispatchers) are resumed, never rebuilt.
       const sideEffects = [ledger, new ScreeningDispatcher(spam, backlog, clock), new ModerationJobsDispatcher(moderation, moderationBacklog, clock)];
-      return [...projections.map((p) => new LogConsumer(db, reader, leases, new ProjectionRunner(db, p, names), options)), ...sideEffects.map((h) => new LogConsumer(db, reader, leases, h, options))];
+      return [...views, ...sideEffects.map(consumer)];
     },
   },
   LogWorkerService,
-  { provide: ViewReader, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ViewReader(db, ViewNames.of(liveProjections())) },
   AutoCloseSweeper,
   AdminJobsProcessor,
 ];
 
-@Module({ imports: [...platformModules, ScreeningModule, ModerationJobsModule, BullModule.registerQueue({ name: ADMIN_QUEUE })], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
+@Module({ imports: [...platformModules, ReadModelsModule, ScreeningModule, ModerationJobsModule, BullModule.registerQueue({ name: ADMIN_QUEUE })], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
 export class WorkerModule {}

@@ -29,6 +29,7 @@ export const COMMENTER_LEDGER = 'commenter-ledger@1';
  * never rebuilt, only resumed from its checkpoint.
  */
 export class CommenterLedger implements LogHandler {
+  readonly kind = 'side-effect';
   private readonly projection = new CommenterRepliesProjection();
   private readonly names = ViewNames.of([this.projection]);
   private readonly index: ProjectionRunner;

@@ -11,6 +11,7 @@ import { MODERATION_JOB_OPTIONS, MODERATION_QUEUE, ModerationJob, moderationJobI
  * outage only delays it, and a duplicate dispatch is the same job id. Never rebuilt, only resumed.
  */
 export class ModerationJobsDispatcher implements LogHandler {
+  readonly kind = 'side-effect';
   readonly name = 'moderation-jobs@1';
 
   constructor(

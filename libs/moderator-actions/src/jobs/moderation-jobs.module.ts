@@ -1,6 +1,6 @@
 import { CommenterReplyList } from '@app/data-rights';
 import { MONGO_DB } from '@app/platform';
-import { liveViewNames, QueueReader } from '@app/read-models';
+import { QueueReader, ViewNames } from '@app/read-models';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import type { mongo } from 'mongoose';
@@ -14,7 +14,7 @@ const moderationJobProviders = [
   ModerationSweeper,
   CommenterReplyList,
   // Whether readers reported a published reply a batch approves; the worker app has no read-models module.
-  { provide: QueueReader, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new QueueReader(db, liveViewNames()) },
+  { provide: QueueReader, inject: [MONGO_DB, ViewNames], useFactory: (db: mongo.Db, names: ViewNames) => new QueueReader(db, names) },
   { provide: ModerationBacklog, inject: [MONGO_DB], useFactory: (db: mongo.Db) => new ModerationBacklog(db) },
 ];
 

@@ -132,6 +132,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt({ message: 'AUTO_CLOSE_SWEEP_MS must be an integer' }) @Min(100)
   AUTO_CLOSE_SWEEP_MS = 60_000;
 
+  /**
+   * After a rebuild is flipped live, the views it replaced are kept this long, then dropped if
+   * `verify` finds the new ones clean (an admin may drop them sooner). Default: a day.
+   */
+  @Transform(toInt) @IsInt({ message: 'RETIRED_VIEWS_DROP_AFTER_MS must be a whole number of milliseconds' }) @Min(0)
+  RETIRED_VIEWS_DROP_AFTER_MS = 86_400_000;
+
+  /** Log entries a rebuild applies per batch (one checkpoint save each): larger is faster, smaller resumes closer. */
+  @Transform(toInt) @IsInt({ message: 'REBUILD_BATCH_SIZE must be a whole number' }) @Min(1) @Max(5_000)
+  REBUILD_BATCH_SIZE = 500;
+
   /** How often the sequencer looks for commits whose inbox marker was never written. */
   @Transform(toInt) @IsInt({ message: 'SWEEP_INTERVAL_MS must be an integer' }) @Min(100)
   SWEEP_INTERVAL_MS = 30_000;

@@ -65,6 +65,7 @@ export function articleOf(entry: LogEntry): string {
  * with its fencing token, and a document carrying a newer token stops the batch.
  */
 export class ProjectionRunner implements LogHandler {
+  readonly kind = 'view';
   /** Test hook: runs after the documents are written, before the checkpoint is saved. */
   afterWrite: (() => Promise<void>) | null = null;
 
@@ -75,7 +76,7 @@ export class ProjectionRunner implements LogHandler {
   ) {}
 
   get name(): string {
-    return `${this.names.prefix}${this.projection.name}@${this.projection.version}`;
+    return this.names.consumerName(this.projection);
   }
 
   partitionOf(entry: LogEntry): string {
