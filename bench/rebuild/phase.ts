@@ -67,9 +67,14 @@ async function rebuild(db: mongo.Db, mongoUrl: string, redisUrl: string, project
   const before = new Set((await db.collection<{ _id: string }>('checkpoints').find({}, { projection: { _id: 1 } }).toArray()).map((c) => c._id));
   const head = (await db.collection<{ _id: string; position: number }>('sequencer').findOne({ _id: 'head' }))?.position ?? 0;
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  // The command line's progress bars (on stderr, every 2 s) would bury the bench's own lines.
+  child.stderr.on('data', (chunk: Buffer) => {
+    const kept = chunk.toString().split('\n').filter((l) => l.trim() && !l.includes('log positions |'));
+    if (kept.length) process.stderr.write(`${kept.join('\n')}\n`);
+  });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => resolve(code));
