@@ -10,6 +10,7 @@ import { openSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
+import { rebuildPhase } from './rebuild/phase';
 
 const MONGO = process.env.BENCH_MONGO_URL ?? 'mongodb://127.0.0.1:27037';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,8 +20,11 @@ const SECRET = 'bench-secret-bench-secret';
 const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
 const RAW_OPS = 2_000;
 const ENCRYPTION_RUN = Number(process.env.BENCH_ENCRYPTION_RUN ?? 3_000);
-/** Phases to run (comma-separated): raw, encryption, flood (with screening and catch-up), page, latency. All by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'raw,encryption,flood,page,latency').split(',').map((p) => p.trim()));
+/**
+ * Phases to run (comma-separated): raw, encryption, flood (with screening and catch-up), page,
+ * latency, rebuild (bench/rebuild/phase.ts). All by default.
+ */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'raw,encryption,flood,page,latency,rebuild').split(',').map((p) => p.trim()));
 /** Seconds between progress lines (log head, each consumer's checkpoint, the screening backlog) while the flood is worked off; 0: none. */
 const TRACE_SECONDS = Number(process.env.BENCH_TRACE_SECONDS ?? 0);
 
@@ -124,19 +128,25 @@ async function main() {
     );
   }
 
-  const api = startApi();
-  try {
-    await waitUp();
-    for (const id of ['bench-big', 'bench-latency']) {
-      await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
-    }
+  // The system is started only for the phases that use it.
+  if (['flood', 'page', 'latency'].some((p) => PHASES.has(p))) {
+    const api = startApi();
+    try {
+      await waitUp();
+      for (const id of ['bench-big', 'bench-latency']) {
+        await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
+      }
 
-    if (PHASES.has('flood')) await flood(raw.insertsPerSec, reader);
-    if (PHASES.has('page')) await firstPage();
-    if (PHASES.has('latency')) await latency(reader);
-  } finally {
-    await stopApi(api);
+      if (PHASES.has('flood')) await flood(raw.insertsPerSec, reader);
+      if (PHASES.has('page')) await firstPage();
+      if (PHASES.has('latency')) await latency(reader);
+    } finally {
+      await stopApi(api);
+    }
   }
+
+  // Last, with nothing else running: it measures one process against the store.
+  if (PHASES.has('rebuild')) await rebuildPhase(MONGO, REDIS_URL);
 }
 
 /** 1. Accepted submissions per second, filling a 10,000-reply thread (each one screened); then screening and the views catching up. */
