@@ -59,7 +59,7 @@ export class RebuildCommand extends CommandRunner {
     const cancel = () => void this.db.collection(RebuildCollections.cancellations).insertOne({ _id: doc._id as never, requestedBy: doc.requestedBy, requestedAt: new Date() }).catch(() => undefined);
     process.on('SIGINT', cancel);
 
-    const bars = new MultiBar({ format: '{projection} [{bar}] {value}/{total} log positions | {rate} events/s | eta {eta_s}s', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 2_000 }, Presets.shades_classic);
+    const bars = new MultiBar({ format: '{projection} [{bar}] {value}/{total} log positions | {rate} events/s | eta {eta_formatted}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 2_000 }, Presets.shades_classic);
     const byName = new Map<string, SingleBar>();
     const timing = new Map<string, { started: number; finished: number | null }>();
     const finished = await new RebuildRunner(this.db, this.log, this.leases, this.config.leaseTiming, this.config.REBUILD_BATCH_SIZE).run(doc._id, (d) => {
