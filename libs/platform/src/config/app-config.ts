@@ -144,7 +144,7 @@ export class AppConfig {
 
   /** Log entries a rebuild applies per batch (one checkpoint save each): larger is faster, smaller resumes closer. */
   @Transform(toInt) @IsInt({ message: 'REBUILD_BATCH_SIZE must be a whole number' }) @Min(1) @Max(5_000)
-  REBUILD_BATCH_SIZE = 500;
+  REBUILD_BATCH_SIZE = 2_000;
 
   /** How often the sequencer looks for commits whose inbox marker was never written. */
   @Transform(toInt) @IsInt({ message: 'SWEEP_INTERVAL_MS must be an integer' }) @Min(100)

@@ -62,7 +62,7 @@ export class RebuildRunner {
     private readonly reader: LogReader,
     private readonly leases: Leases,
     private readonly timing: LeaseTiming,
-    private readonly batchSize = 500,
+    private readonly batchSize = 2_000,
   ) {}
 
   private get rebuilds() {
