@@ -146,6 +146,8 @@ export class RebuildRunner {
     run: { started: number; eventsBefore: number; positionBefore: number },
     onProgress?: (doc: RebuildDocument) => void,
   ): Promise<Step> {
+    // The head as the slice starts: reaching it is being caught up, even while the log grows under load.
+    const headBefore = await this.reader.head();
     await consumer.catchUp();
     // Another holder (a run thought dead, or one waiting out its lease): only the holder reports.
     if (!consumer.lease.held) return (await this.holdsLock(doc, target)) ? 'wait' : 'superseded';
@@ -163,12 +165,14 @@ export class RebuildRunner {
     target.heldBack = parked > 0 ? `${parked} article(s) parked in this rebuild (see /admin/dead-letters?status=parked): retry them or cancel` : null;
     await this.report(doc, onProgress);
     if (parked > 0) return 'wait';
+    if (target.position < headBefore) return 'more';
     return (await this.flipIfCaughtUp(doc, projection, target, consumer)) ? 'flipped' : 'idle';
   }
 
   /**
-   * Flips the alias once the rebuild has reached the live projector's checkpoint, so readers
-   * who move over miss nothing the live views had; from then on both read the same log.
+   * Flips the alias once the rebuild has reached the head and the live projector's checkpoint
+   * (which may trail the head, or be missing while no worker runs), so readers who move over
+   * miss nothing the live views had; from then on both read the same log.
    */
   private async flipIfCaughtUp(doc: RebuildDocument, projection: Projection, target: RebuildTarget, consumer: LogConsumer): Promise<boolean> {
     const current = await this.alias(target);
