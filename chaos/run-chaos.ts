@@ -318,7 +318,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const rebuild = async () => {
       await sleep(options.durationMs / 3);
       while (Date.now() < deadline && report.rebuild.id === null) {
-        const res = await call('POST', '/admin/rebuilds', admin, { projection: 'all', batchSize: 100 });
+        const res = await call('POST', '/admin/rebuilds', admin, { projection: 'all', batchSize: 1000 });
         if (res.status === 202 && res.body) report.rebuild.id = String(res.body.id);
         else await sleep(500);
       }
