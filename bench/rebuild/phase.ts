@@ -1,8 +1,7 @@
-import { DEV_DATA_KEY_SECRET } from '@app/platform';
+import { DEV_DATA_KEY_SECRET, dropRedisPrefix } from '@app/platform';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import mongoose from 'mongoose';
 import type { mongo } from 'mongoose';
 import { Loaded, loadHistory } from './loader';
@@ -69,29 +68,11 @@ async function rebuild(db: mongo.Db, mongoUrl: string, redisUrl: string, project
   try {
     return await runRebuild(db, args, env, projection, maxMinutes, eventsPerEntry);
   } finally {
-    await forgetPrefix(redisUrl, prefix);
+    // The rebuild's lease and fence, and the command line's delayed drop job (no worker of this prefix will run it).
+    await dropRedisPrefix(redisUrl, prefix);
   }
 }
 
-/**
- * The rebuild's keys in the shared Redis: its lease and fence, and the command line's delayed
- * job to drop the replaced views (no worker of this prefix will ever run it).
- */
-async function forgetPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch {
-    // Left behind: small, and under a prefix of their own.
-  } finally {
-    redis.disconnect();
-  }
-}
 
 async function runRebuild(db: mongo.Db, args: string[], env: NodeJS.ProcessEnv, projection: string, maxMinutes: number, eventsPerEntry: number): Promise<Rebuilt> {
   const before = new Set((await db.collection<{ _id: string }>('checkpoints').find({}, { projection: { _id: 1 } }).toArray()).map((c) => c._id));

@@ -1,10 +1,9 @@
 import { DEFAULT_POLICY, POLICY_LIMITS } from '@app/moderation';
-import { AppConfig, Clock, CLOCK, configureHttp, loadConfig, LOG_DESTINATION, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
+import { AppConfig, Clock, CLOCK, configureHttp, dropRedisPrefix, loadConfig, LOG_DESTINATION, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { INestApplication } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
-import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import request from 'supertest';
@@ -76,7 +75,8 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     worker: config.RUN_WORKER ? app.get(LogWorkerService) : null,
     stop: async () => {
       await app.close();
-      await dropRedisKeys(config.REDIS_URL, config.QUEUE_PREFIX);
+      // Leaves the shared Redis as it found it: this run's queues and leases go.
+      await dropRedisPrefix(config.REDIS_URL, config.QUEUE_PREFIX);
     },
   };
 }
@@ -86,24 +86,6 @@ function capturingDestination(lines: string[]): { write(line: string): void } {
   return { write: (line) => void lines.push(line.trimEnd()) };
 }
 
-/** Leaves the shared Redis as it found it: this run's queues and leases go. */
-async function dropRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch {
-    // Redis may be down on purpose (fault tests); nothing to clean then.
-  } finally {
-    redis.disconnect();
-  }
-}
 
 export function tokenFor(config: AppConfig, role: 'reader' | 'moderator' | 'admin', sub = `${role}-1`, name = sub): string {
   return new JwtService().sign({ sub, name, role }, { secret: config.JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' });

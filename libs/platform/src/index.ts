@@ -42,3 +42,4 @@ export * from './rate-limits/rate-limit-storage';
 export * from './rate-limits/rate-limit.guard';
 export * from './rate-limits/rate-limited.decorator';
 export * from './rate-limits/rate-limits.module';
+export * from './redis/drop-prefix';
