@@ -68,7 +68,7 @@ async function rebuild(db: mongo.Db, mongoUrl: string, redisUrl: string, project
   try {
     return await runRebuild(db, args, env, projection, maxMinutes, eventsPerEntry);
   } finally {
-    // The rebuild's lease and fence, and the command line's delayed drop job (no worker of this prefix will run it).
+    // The rebuild's lease and fence.
     await dropRedisPrefix(redisUrl, prefix);
   }
 }

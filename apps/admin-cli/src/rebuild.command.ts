@@ -1,8 +1,7 @@
 import { LEASES, Leases, LOG_READER, LogReader } from '@app/event-store';
-import { ADMIN_QUEUE, AppConfig, dropRetiredViewsJob, MONGO_DB } from '@app/platform';
-import { liveProjections, RebuildCollections, RebuildConflictError, RebuildDocument, RebuildRunner, requestRebuild, retiredViewsGraceMs } from '@app/read-models';
+import { AppConfig, MONGO_DB } from '@app/platform';
+import { liveProjections, RebuildCollections, RebuildConflictError, RebuildDocument, RebuildRunner, requestRebuild } from '@app/read-models';
 import { Inject } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import type { mongo } from 'mongoose';
 import { userInfo } from 'node:os';
@@ -86,18 +85,7 @@ export class RebuildCommand extends CommandRunner {
       const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
       console.log(`rebuilt ${t.projection}: ${t.events} events in ${seconds.toFixed(1)} s, ${Math.round(t.events / Math.max(seconds, 0.001))} events/s, peak memory ${peakMb} MB`);
     }
+    // The workers' recovery pass schedules the drop of the replaced views, as for any rebuild.
     if (finished.state !== 'done') process.exitCode = 1;
-    if (finished.targets.some((t) => t.state === 'flipped')) await this.scheduleDrop(finished);
-  }
-
-  /** The workers drop the replaced views after the delay if verify is clean; they also find it themselves if Redis is away now. */
-  private async scheduleDrop(doc: RebuildDocument): Promise<void> {
-    const queue = new Queue(ADMIN_QUEUE, { connection: { url: this.config.REDIS_URL, maxRetriesPerRequest: 1 }, prefix: this.config.QUEUE_PREFIX });
-    queue.on('error', () => undefined);
-    const job = dropRetiredViewsJob(doc._id, false, Math.max(this.config.RETIRED_VIEWS_DROP_AFTER_MS, retiredViewsGraceMs(this.config.leaseTiming)));
-    await queue
-      .add(job.name, job.data, job.opts)
-      .catch(() => console.error('the job queue is away: a worker schedules the drop of the replaced views when it next looks'));
-    await queue.close().catch(() => undefined);
   }
 }
