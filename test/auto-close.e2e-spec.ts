@@ -34,7 +34,8 @@ describe('auto-close', () => {
     // Submissions only: verdicts on earlier replies keep adding commits to their streams.
     const replies = await sys.db.collection('commits').countDocuments({ streamId: { $regex: '^reply-' }, version: 1 });
     const refused = await submit(id).expect(422);
-    expect(refused.body.detail).toMatch(/closed on this article 2 days after/);
+    // Refused by the closing time, or by the closing the timed job may already have recorded at this clock.
+    expect(refused.body.detail).toMatch(/^replies are closed on this article/);
     expect(await sys.db.collection('commits').countDocuments({ streamId: { $regex: '^reply-' }, version: 1 })).toBe(replies);
 
     const closed = await eventually(async () => {
