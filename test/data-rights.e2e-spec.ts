@@ -31,7 +31,8 @@ let admin: string;
 let moderator: string;
 
 beforeAll(async () => {
-  sys = await startSystem({ logs });
+  // A writer paused between its marker and its commit (below) is waited for this long.
+  sys = await startSystem({ logs, env: { MARKER_GRACE_MS: '20000' } });
   admin = `Bearer ${tokenFor(sys.config, 'admin', 'admin-1', 'Ada Admin')}`;
   moderator = `Bearer ${tokenFor(sys.config, 'moderator', 'mod-1', 'Mo Moderator')}`;
   await sys.http.post('/articles').set('Authorization', admin).send({ id: B, title: 'Second', author: 'Ed', category: 'News', body: ['p'] }).expect(202);
@@ -326,18 +327,27 @@ describe('erasures under faults', () => {
     const lateWords = unique('erin late words');
     await submit(A, erin, unique('erin first'));
     const store = sys.app.get<EventStore>(EVENT_STORE);
-    /** The store as it is when the process dies right after the commit insert: no marker, no wake-up. */
-    class DiesBeforeMarker extends MongoEventStore {
-      protected override async markForSequencing(): Promise<void> {}
-    }
-    const lateStore = new DiesBeforeMarker(sys.db, new UpcasterRegistry(), sys.app.get<LogWaker>(LOG_WAKER), sys.app.get(PersonalDataCipher));
+    /** A writer paused between its marker and its commit (its text sealed while the key was there). */
+    let release!: () => void;
+    const resumed = new Promise<void>((r) => (release = r));
+    const lateStore = new (class extends MongoEventStore {
+      protected override beforeCommit() {
+        return resumed;
+      }
+    })(sys.db, new UpcasterRegistry(), sys.app.get<LogWaker>(LOG_WAKER), sys.app.get(PersonalDataCipher));
     const erinId = (await sys.http.get(`/admin/commenters?sub=${encodeURIComponent(erinSub)}`).set('Authorization', admin).expect(200)).body.commenterId;
     const article = new Article().rehydrate((await store.load<ArticleEvent>(Article.streamId(A))).events.map((e) => e.event));
     const late = Reply.submit({ replyId: randomBytes(12).toString('hex'), article, author: { kind: 'reader', id: erinId, name: 'Erin Late' }, body: lateWords }, new Date());
-    // Found by the sweep, and held until the erasure is in the log: the order a slow writer gets.
+    // Its marker waits for it while the erasure is sequenced: the order a slow writer gets.
     const dependsOn = [commitId(Article.streamId(A), 1), commitId(Commenter.streamId(erinId), 1)];
-    await lateStore.append({ streamId: Reply.streamId(late.id), version: 0, head: null }, late.pullEvents(), { actor: { kind: 'reader', id: erinId, name: '' }, correlationId: 'late', causationId: null }, { dependsOn });
+    const lateAppend = lateStore.append({ streamId: Reply.streamId(late.id), version: 0, head: null }, late.pullEvents(), { actor: { kind: 'reader', id: erinId, name: '' }, correlationId: 'late', causationId: null }, { dependsOn });
     await sys.http.delete('/me').set('Authorization', erin).expect(202);
+    await eventually(async () => {
+      const erasure = await sys.db.collection('commits').findOne({ streamId: Commenter.streamId(erinId), 'events.type': 'commenter.erased' });
+      expect(erasure?.position).toEqual(expect.any(Number));
+    });
+    release();
+    await lateAppend;
     await eventually(async () => {
       const events = (await store.load<ReplyEvent>(Reply.streamId(late.id))).events.map((e) => e.event.type);
       expect(events.filter(notVerdict)).toEqual(['reply.submitted', 'reply.erased']);

@@ -1,4 +1,5 @@
 import {
+  announceUnsequenced,
   CommitDocument,
   EventStoreCollections,
   InjectedStoreFault,
@@ -92,7 +93,7 @@ describe('event store', () => {
     }
     // Lose the marker of one stream's first commit, so its second is seen first.
     await db.collection(EventStoreCollections.inbox).deleteOne({ _id: 'seq-0:1' as never });
-    const sequencer = new Sequencer(db, { batchSize: 7, sweepGraceMs: 0 });
+    const sequencer = new Sequencer(db, { batchSize: 7, markerGraceMs: 0 });
     while ((await sequencer.sequenceInbox()).sequenced > 0);
     const log = await readWholeLog();
     expect(log.map((e) => e.position)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -104,18 +105,22 @@ describe('event store', () => {
     expect(await reader.head()).toBe(20);
   });
 
-  it('the sweep finds commits whose marker was never written', async () => {
+  it('after an upgrade, commits the old order left without a marker are announced again by the admin command', async () => {
     await store.append({ streamId: 'lost-1', version: 0, head: null }, [ev(1)], meta);
-    await db.collection(EventStoreCollections.inbox).deleteMany({});
-    const sequencer = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    await store.append({ streamId: 'lost-2', version: 0, head: null }, [ev(2)], meta);
+    await db.collection(EventStoreCollections.inbox).deleteOne({ _id: 'lost-1:1' as never });
+    const sequencer = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 });
+    expect((await sequencer.sequenceInbox()).sequenced).toBe(1);
     expect((await sequencer.sequenceInbox()).sequenced).toBe(0);
-    expect((await sequencer.sweep()).sequenced).toBe(1);
-    expect((await readWholeLog()).map((e) => e.commitId)).toEqual(['lost-1:1']);
+    expect(await announceUnsequenced(db)).toEqual({ unsequenced: 1, announced: 1 });
+    expect((await sequencer.sequenceInbox()).sequenced).toBe(1);
+    expect(await announceUnsequenced(db)).toEqual({ unsequenced: 0, announced: 0 });
+    expect((await readWholeLog()).map((e) => e.commitId)).toEqual(['lost-2:1', 'lost-1:1']);
   });
 
   it('recovers after a crash between writing the log page and finishing: nothing is sequenced twice', async () => {
     for (let i = 0; i < 3; i++) await store.append({ streamId: `r-${i}`, version: 0, head: null }, [ev(i)], meta);
-    const sequencer = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    const sequencer = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 });
     await sequencer.sequenceInbox();
     // Undo everything after the page write: positions, head and marker removal.
     await db.collection(EventStoreCollections.commits).updateMany({}, { $unset: { position: '', sequencedAt: '' } });
@@ -123,7 +128,7 @@ describe('event store', () => {
     for (let i = 0; i < 3; i++) await db.collection(EventStoreCollections.inbox).insertOne({ _id: `r-${i}:1` as never, recordedAt: new Date() });
     await store.append({ streamId: 'r-3', version: 0, head: null }, [ev(3)], meta);
 
-    const restarted = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    const restarted = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 });
     expect(await restarted.recover()).toBe(3);
     await restarted.sequenceInbox();
     const log = await readWholeLog();
@@ -133,7 +138,7 @@ describe('event store', () => {
 
   it('keeps the log in immutable chunks that never cross a block, and copies each complete block to a page', async () => {
     for (let i = 0; i < 150; i++) await store.append({ streamId: `p-${i}`, version: 0, head: null }, [ev(i)], meta);
-    const sequencer = new Sequencer(db, { batchSize: 70, sweepGraceMs: 0 });
+    const sequencer = new Sequencer(db, { batchSize: 70, markerGraceMs: 0 });
     while ((await sequencer.sequenceInbox()).sequenced > 0);
     const chunks = await db.collection<LogChunkDocument>(EventStoreCollections.logChunks).find({}).sort({ _id: 1 }).toArray();
     expect(chunks.map((c) => [c.first, c.last])).toEqual([[1, 70], [71, 100], [101, 140], [141, 150]]);
@@ -172,7 +177,7 @@ describe('the log under faults', () => {
       await appendMany(`f${i}${timing}`, 3);
       let armed = false;
       const fault = new NthCallFault(i, timing, (step) => armed && !step.startsWith('log_chunks') && !step.endsWith('findOne'));
-      const sequencer = new Sequencer(withFaults(db, fault), { batchSize: 100, sweepGraceMs: 0 });
+      const sequencer = new Sequencer(withFaults(db, fault), { batchSize: 100, markerGraceMs: 0 });
       await sequencer.recover();
       armed = true;
       const before = await readWholeLog();
@@ -215,8 +220,8 @@ describe('the log under faults', () => {
         };
       },
     });
-    const one = new Sequencer(pausing, { batchSize: 100, sweepGraceMs: 0 });
-    const two = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    const one = new Sequencer(pausing, { batchSize: 100, markerGraceMs: 0 });
+    const two = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 });
     const stale = one.sequenceInbox();
     await atInsert;
     // Meanwhile `two` takes over and sequences the same commits, and more.
@@ -228,7 +233,7 @@ describe('the log under faults', () => {
     expect(await expectEveryCommitOnce()).toHaveLength(8);
     // Both carry on; whichever loses a position recovers, and nothing is repeated.
     await appendMany('c', 2);
-    const direct = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    const direct = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 });
     await Promise.allSettled([direct.sequenceInbox(), two.sequenceInbox()]);
     while ((await direct.sequenceInbox().catch(() => ({ sequenced: 1 }))).sequenced > 0);
     expect(await expectEveryCommitOnce()).toHaveLength(10);
@@ -236,10 +241,10 @@ describe('the log under faults', () => {
 
   it('sequencedAt never goes backwards along the log, even when a clock does', async () => {
     await appendMany('t', 2);
-    const late = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 }, () => new Date('2030-01-01T00:00:00Z'));
+    const late = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 }, () => new Date('2030-01-01T00:00:00Z'));
     await late.sequenceInbox();
     await appendMany('u', 2);
-    const behind = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 }, () => new Date('2020-01-01T00:00:00Z'));
+    const behind = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 }, () => new Date('2020-01-01T00:00:00Z'));
     await behind.sequenceInbox();
     const times = (await readWholeLog()).map((e) => new Date(e.sequencedAt).getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -252,7 +257,7 @@ describe('the log under faults', () => {
     await store.append({ streamId: 'reply-c', version: 0, head: null }, [ev(2)], meta, { dependsOn: ['article-x:1', 'reply-p:1'] });
     // The article's and the parent's markers are lost: only the child is in the inbox.
     await db.collection(EventStoreCollections.inbox).deleteMany({ _id: { $in: ['article-x:1', 'reply-p:1'] } as never });
-    await new Sequencer(db, { batchSize: 100, sweepGraceMs: 60_000 }).sequenceInbox();
+    await new Sequencer(db, { batchSize: 100, markerGraceMs: 60_000 }).sequenceInbox();
     expect((await readWholeLog()).map((e) => e.commitId)).toEqual(['article-x:1', 'reply-p:1', 'reply-c:1']);
   });
 });

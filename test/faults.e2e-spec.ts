@@ -1,5 +1,5 @@
 import { Reply, Article, ArticleEvent } from '@app/domain';
-import { EVENT_STORE, EventStore, LOG_WAKER, LogWaker, MongoEventStore, PersonalDataCipher, UpcasterRegistry } from '@app/event-store';
+import { CommitDocument, EVENT_STORE, EventStore, LOG_READER, LOG_WAKER, LogReader, LogWaker, MongoEventStore, PersonalDataCipher, StreamConflictError, UpcasterRegistry } from '@app/event-store';
 import { CommenterDirectory } from '@app/platform';
 import { ProjectionRunner } from '@app/read-models';
 import { OwnFerretDb } from './support/own-ferretdb';
@@ -99,26 +99,79 @@ describe('crashes', () => {
   });
   afterAll(() => sys.stop());
 
-  it('a crash between inserting a commit and its inbox marker loses nothing: the sweep sequences it', async () => {
-    /** The store as it is when the process dies right after the commit insert. */
-    class DiesBeforeMarker extends MongoEventStore {
-      protected override async markForSequencing(): Promise<void> {}
-    }
-    const store = new DiesBeforeMarker(sys.db, new UpcasterRegistry(), sys.app.get<LogWaker>(LOG_WAKER), sys.app.get(PersonalDataCipher));
-    const articleStream = await store.load<ArticleEvent>(Article.streamId(A));
-    const article = new Article().rehydrate(articleStream.events.map((e) => e.event));
-    const x = await sys.app.get(CommenterDirectory).enrol({ kind: 'reader', id: 'x', name: 'X' });
-    const reply = Reply.submit({ replyId: 'c0ffee00c0ffee00c0ffee00', article, author: { kind: 'reader', id: x, name: 'X' }, body: 'orphaned commit' }, new Date());
-    await store.append({ streamId: Reply.streamId(reply.id), version: 0, head: null }, reply.pullEvents(), {
-      actor: { kind: 'reader', id: x, name: '' },
-      correlationId: 'crash-test',
-      causationId: null,
-    });
-    expect(await sys.db.collection('inbox').findOne({ _id: `reply-${reply.id}:1` as never })).toBeNull();
+  /** A reply by a fresh reader, on the seed article, as its handler would build it. */
+  const freshReply = async (replyId: string, body: string) => {
+    const article = new Article().rehydrate((await sys.app.get<EventStore>(EVENT_STORE).load<ArticleEvent>(Article.streamId(A))).events.map((e) => e.event));
+    const x = await sys.app.get(CommenterDirectory).enrol({ kind: 'reader', id: `x-${replyId}`, name: 'X' });
+    const reply = Reply.submit({ replyId, article, author: { kind: 'reader', id: x, name: 'X' }, body }, new Date());
+    return { reply, actor: { kind: 'reader' as const, id: x, name: '' } };
+  };
+  const storeWith = (beforeCommit: (commit: CommitDocument) => Promise<void>) =>
+    new (class extends MongoEventStore {
+      protected override beforeCommit(commit: CommitDocument) {
+        return beforeCommit(commit);
+      }
+    })(sys.db, new UpcasterRegistry(), sys.app.get<LogWaker>(LOG_WAKER), sys.app.get(PersonalDataCipher));
 
+  it('a writer that dies between its marker and its commit blocks nothing: past the grace its version is filled as abandoned, once', async () => {
+    const { reply, actor } = await freshReply('dead00000000000000000001', 'never written');
+    const dies = storeWith(async () => {
+      throw new Error('process died');
+    });
+    const stream = Reply.streamId(reply.id);
+    await expect(dies.append({ streamId: stream, version: 0, head: null }, reply.pullEvents(), { actor, correlationId: 'crash-test', causationId: null })).rejects.toThrow('process died');
+    expect(await sys.db.collection('inbox').findOne({ _id: `${stream}:1` as never })).toMatchObject({ streamId: stream, version: 1, previous: null });
+
+    const filler = await eventually(async () => {
+      const c = await sys.db.collection('commits').findOne({ _id: `${stream}:1` as never });
+      expect(c?.position).toEqual(expect.any(Number));
+      return c!;
+    });
+    expect(filler.events).toEqual([{ type: 'append.abandoned', schemaVersion: 1, data: { commitId: `${stream}:1`, announcedAt: expect.any(String) } }]);
+    expect(filler.metadata.actor).toMatchObject({ kind: 'system', id: 'sequencer' });
+    expect(await sys.db.collection('inbox').countDocuments({ _id: `${stream}:1` as never })).toBe(0);
+    // In the log exactly once; the stream is at version 1 with nothing in it, so there is no reply.
+    const log = sys.app.get<LogReader>(LOG_READER);
+    const seen: string[] = [];
+    for (let after = 0, page = await log.readAfter(0, 500); page.length; after = page[page.length - 1].position, page = await log.readAfter(after, 500)) {
+      seen.push(...page.filter((e) => e.streamId === stream).map((e) => e.commitId));
+    }
+    expect(seen).toEqual([`${stream}:1`]);
+    await sys.http.get(`/replies/${reply.id}`).set('Authorization', `Bearer ${tokenFor(sys.config, 'moderator')}`).expect(404);
+    expect(await threadIds(sys)).not.toContain(reply.id);
+  });
+
+  it('a writer paused past the grace between its marker and its commit fails loudly with a conflict; nothing is half-written', async () => {
+    const { reply, actor } = await freshReply('dead00000000000000000002', 'too late');
+    const stream = Reply.streamId(reply.id);
+    // Resumes only once the sequencer has given its version up.
+    const paused = storeWith(async (commit) => {
+      await eventually(async () => expect((await sys.db.collection('commits').findOne({ _id: commit._id as never }))?.events[0].type).toBe('append.abandoned'));
+    });
+    await expect(paused.append({ streamId: stream, version: 0, head: null }, reply.pullEvents(), { actor, correlationId: 'pause-test', causationId: null })).rejects.toBeInstanceOf(StreamConflictError);
+    const commits = await sys.db.collection('commits').find({ streamId: stream }).toArray();
+    expect(commits.map((c) => c.events.map((e: { type: string }) => e.type))).toEqual([['append.abandoned']]);
+    expect(await threadIds(sys)).not.toContain(reply.id);
+  });
+
+  it('a writer paused within the grace: its commit is taken when it comes, after what was sequenced meanwhile', async () => {
+    const { reply, actor } = await freshReply('dead00000000000000000003', 'slow but in time');
+    const other = await freshReply('dead00000000000000000004', 'quick');
+    const stream = Reply.streamId(reply.id);
+    const store = sys.app.get<EventStore>(EVENT_STORE);
+    let release!: () => void;
+    const resumed = new Promise<void>((r) => (release = r));
+    const slow = storeWith(() => resumed);
+    const slowAppend = slow.append({ streamId: stream, version: 0, head: null }, reply.pullEvents(), { actor, correlationId: 'slow', causationId: null });
+    await eventually(async () => expect(await sys.db.collection('inbox').countDocuments({ _id: `${stream}:1` as never })).toBe(1));
+    await store.append({ streamId: Reply.streamId(other.reply.id), version: 0, head: null }, other.reply.pullEvents(), { actor: other.actor, correlationId: 'quick', causationId: null });
+    await eventually(async () => expect(await threadIds(sys)).toContain(other.reply.id));
+    release();
+    await slowAppend;
     await eventually(async () => expect(await threadIds(sys)).toContain(reply.id));
-    const commit = await sys.db.collection('commits').findOne({ _id: `reply-${reply.id}:1` as never });
-    expect(commit?.position).toEqual(expect.any(Number));
+    const [slowCommit, quickCommit] = await Promise.all([`${stream}:1`, `${Reply.streamId(other.reply.id)}:1`].map((id) => sys.db.collection('commits').findOne({ _id: id as never })));
+    expect(slowCommit?.events[0].type).toBe('reply.submitted');
+    expect(slowCommit!.position).toBeGreaterThan(quickCommit!.position);
   });
 
   it('a projector killed between writing documents and saving its checkpoint doubles nothing', async () => {

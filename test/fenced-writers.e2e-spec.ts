@@ -43,7 +43,7 @@ describe('a projector paused past its lease', () => {
     await ensureEventStoreIndexes(db);
     redis = new Redis(TEST_REDIS_URL);
     store = new MongoEventStore(db, new UpcasterRegistry(), silentWaker, mongoPersonalDataCipher(db, 'test-data-key-secret', false));
-    sequencer = new Sequencer(db, { batchSize: 100, sweepGraceMs: 0 });
+    sequencer = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 });
   });
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}:*`);

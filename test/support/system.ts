@@ -40,8 +40,7 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueName('e2e'),
     POLL_INTERVAL_MS: '100',
-    SWEEP_INTERVAL_MS: '300',
-    SWEEP_GRACE_MS: '200',
+    MARKER_GRACE_MS: '1000',
     SEED_ARTICLE: 'true',
     RUN_WORKER: String(opts.worker ?? true),
     // Tests send bursts from one address and a few readers: screening still runs, without

@@ -52,7 +52,7 @@ export interface LogPageDocument {
 }
 
 export async function ensureEventStoreIndexes(db: Db): Promise<void> {
-  // The sweep: commits with no position yet, oldest first.
+  // announceUnsequenced (admin, after an upgrade): commits with no position yet.
   await db.collection(EventStoreCollections.commits).createIndex({ position: 1, recordedAt: 1 }, { name: 'sweep_unsequenced' });
   // The sequencer takes the inbox in arrival order.
   await db.collection(EventStoreCollections.inbox).createIndex({ recordedAt: 1 }, { name: 'inbox_order' });

@@ -25,10 +25,19 @@ export interface CommitDocument {
   sequencedAt?: Date;
 }
 
-/** Written right after a commit: tells the sequencer there is something to sequence. */
+/**
+ * Written just before a commit: announces it to the sequencer, which takes the commit when it
+ * comes, or, if it has not come within the grace, fills its stream version with an
+ * `append.abandoned` commit (so the late commit fails as a conflict instead of being lost).
+ * Markers written by the old order (after their commit) have no `streamId`.
+ */
 export interface InboxMarker {
   _id: string; // the commit's _id
   recordedAt: Date;
+  streamId?: string;
+  version?: number;
+  /** The commit's `previous`: where an abandoned version goes in its stream. */
+  previous?: string | null;
 }
 
 /** A commit as it sits in the log: its global position and when it got it. */

@@ -71,25 +71,34 @@ export class MongoEventStore implements EventStore {
       recordedAt: this.clock(),
       metadata,
     };
+    await this.announce(commit);
+    await this.beforeCommit(commit);
     try {
       await this.commits.insertOne(commit);
     } catch (error) {
+      // Another writer took the version, or the sequencer gave this commit up as abandoned.
       if (isDuplicateKey(error)) throw new StreamConflictError(expected.streamId, expected.version);
       throw error;
     }
-    await this.markForSequencing(commit);
+    void this.waker.commitRecorded(commit._id).catch(() => undefined);
     return { commitId: commit._id, version: version + events.length - 1 };
   }
 
-  /** The commit is already safe; a lost marker or wake-up only delays it until the sweep. */
-  protected async markForSequencing(commit: CommitDocument): Promise<void> {
+  /**
+   * The marker goes first, so every commit is announced before it exists and the sequencer
+   * never scans the commits (decision 0037). A duplicate is a concurrent writer's marker for
+   * the same version: one marker serves whichever commit wins it.
+   */
+  protected async announce(commit: CommitDocument): Promise<void> {
     try {
-      await this.inbox.insertOne({ _id: commit._id, recordedAt: commit.recordedAt });
+      await this.inbox.insertOne({ _id: commit._id, recordedAt: commit.recordedAt, streamId: commit.streamId, version: commit.version, previous: commit.previous });
     } catch (error) {
-      if (!isDuplicateKey(error)) return;
+      if (!isDuplicateKey(error)) throw error;
     }
-    void this.waker.commitRecorded(commit._id).catch(() => undefined);
   }
+
+  /** Test hook: the writer between its marker and its commit (a pause, a crash). */
+  protected async beforeCommit(_commit: CommitDocument): Promise<void> {}
 }
 
 /** Snapshots by stream id. Any process may write one: last write wins, and any is valid. */

@@ -42,24 +42,12 @@ export class SequencerRunner {
     return this.running;
   }
 
-  /** Finds commits whose marker was lost (a slow scan, outside the writer's turn), then sequences them in it. */
-  async sweep(): Promise<number> {
-    // A standby worker need not scan; and only a round takes the lease, so none is re-taken under it.
-    if (!this.lease.held) return 0;
-    const lost = await this.sequencer.findLost();
-    if (lost.length === 0) return 0;
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.round(lost).finally(() => (this.running = null));
-    return this.running;
-  }
-
-  private async round(lost?: string[]): Promise<number> {
+  private async round(): Promise<number> {
     if (!(await this.lease.hold())) return 0;
     let total = 0;
     for (;;) {
       this.again = false;
-      const batch = lost ? await this.sequencer.sequence(lost) : await this.sequencer.sequenceInbox();
-      lost = undefined;
+      const batch = await this.sequencer.sequenceInbox();
       total += batch.sequenced;
       if (batch.deferred > 0) this.events.deferred?.(batch.deferred);
       if (batch.sequenced > 0) this.events.sequenced?.(batch.sequenced, batch.head);

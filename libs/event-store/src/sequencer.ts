@@ -10,6 +10,7 @@ import {
   LogPageDocument,
   logPageId,
 } from './collections';
+import { APPEND_ABANDONED } from '@app/domain';
 import { isDuplicateKey } from './errors';
 import { UNFENCED, WriteGuard } from './held-lease';
 
@@ -23,8 +24,11 @@ interface SequencerState {
 export interface SequencerOptions {
   /** Markers taken per round. */
   batchSize: number;
-  /** The sweep only looks at commits older than this, whose marker should exist by now. */
-  sweepGraceMs: number;
+  /**
+   * How long a marker waits for its commit before its version is filled as abandoned. Only
+   * liveness depends on it: the commit's `_id` decides between the late commit and the filler.
+   */
+  markerGraceMs: number;
 }
 
 export interface SequencedBatch {
@@ -32,6 +36,8 @@ export interface SequencedBatch {
   sequenced: number;
   /** Commits left in the inbox because something they depend on cannot be found. */
   deferred: number;
+  /** Markers whose commit has not come yet (a writer between its two inserts). */
+  waiting: number;
 }
 
 /** Another sequencer holds a position this one meant to write: its round stops and it recovers. */
@@ -74,7 +80,7 @@ export class Sequencer {
 
   constructor(
     private readonly db: mongo.Db,
-    private readonly options: SequencerOptions = { batchSize: 200, sweepGraceMs: 5_000 },
+    private readonly options: SequencerOptions = { batchSize: 200, markerGraceMs: 5_000 },
     private readonly clock: () => Date = () => new Date(),
     private guard: WriteGuard = UNFENCED,
   ) {}
@@ -155,35 +161,21 @@ export class Sequencer {
   /**
    * Sequences what the inbox holds, oldest first. Reading and clearing the inbox need no
    * fencing (a marker only says "look at this commit"), so they carry no store timeout: on
-   * FerretDB both scan the inbox, which can take long after an outage.
+   * FerretDB both scan the inbox, which holds only commits in flight.
    */
   async sequenceInbox(): Promise<SequencedBatch> {
     const markers = await this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.options.batchSize).toArray();
-    return this.sequence(markers.map((m) => m._id));
+    return this.sequence(markers.map((m) => m._id), new Map(markers.map((m) => [m._id, m])));
   }
 
   /**
-   * Commits whose marker was never written (a crash or an outage). Read-only, so it may run
-   * outside the writer's turn: on FerretDB it scans every commit.
+   * Sequences these commits, after what they depend on; ones already sequenced are skipped.
+   * `markers`: the inbox markers they came from; a marked commit that is not there yet waits,
+   * then is abandoned. An id without a marker and without a commit is a stale marker.
    */
-  async findLost(): Promise<string[]> {
-    const before = new Date(this.clock().getTime() - this.options.sweepGraceMs);
-    const lost = await this.commits
-      .find({ position: { $exists: false }, recordedAt: { $lt: before } }, { projection: { _id: 1 } })
-      .sort({ recordedAt: 1, _id: 1 })
-      .limit(this.options.batchSize)
-      .toArray();
-    return lost.map((c) => c._id);
-  }
-
-  async sweep(): Promise<SequencedBatch> {
-    return this.sequence(await this.findLost());
-  }
-
-  /** Sequences these commits, after what they depend on; ones already sequenced are skipped. */
-  async sequence(ids: string[]): Promise<SequencedBatch> {
+  async sequence(ids: string[], markers: Map<string, InboxMarker> = new Map()): Promise<SequencedBatch> {
     try {
-      return await this.round(ids);
+      return await this.round(ids, markers);
     } catch (error) {
       // Whatever this round believed may be wrong now: the next one starts from the log.
       this.head = null;
@@ -191,17 +183,27 @@ export class Sequencer {
     }
   }
 
-  private async round(ids: string[]): Promise<SequencedBatch> {
+  private async round(ids: string[], markers: Map<string, InboxMarker>): Promise<SequencedBatch> {
     if (!this.head) await this.recover();
     const head = this.head!;
     const ordered: CommitDocument[] = [];
     const taken = new Set<string>();
     const done: string[] = [];
     let deferred = 0;
+    let waiting = 0;
     const loaded = new Map<string, CommitDocument>();
     for (const commit of await this.lookUp(ids)) if (commit) loaded.set(commit._id, commit);
     for (const id of ids) {
-      const commit = loaded.get(id);
+      let commit = loaded.get(id);
+      const marker = markers.get(id);
+      if (!commit && marker?.streamId !== undefined && !this.known.has(id)) {
+        commit = (await this.abandonIfDue(marker)) ?? undefined;
+        if (!commit) {
+          waiting += 1;
+          continue;
+        }
+        loaded.set(id, commit);
+      }
       if (!commit || commit.position !== undefined || this.known.has(id)) {
         done.push(id);
         continue;
@@ -210,7 +212,7 @@ export class Sequencer {
     }
     if (ordered.length === 0) {
       if (done.length) await this.inbox.deleteMany({ _id: { $in: done } });
-      return { head: head.position, sequenced: 0, deferred };
+      return { head: head.position, sequenced: 0, deferred, waiting };
     }
     // Clocks differ between processes: a round never stamps a time before the last one's.
     const now = this.clock();
@@ -238,7 +240,34 @@ export class Sequencer {
     await this.finish(entries, done);
     // Pages only speed up long reads: after the positions, so consumers are not kept waiting.
     for (const chunk of chunks) if (chunk.last % LOG_PAGE_SIZE === 0) await this.compact(chunk.last, chunk.entries);
-    return { head: chunks[chunks.length - 1].last, sequenced: entries.length, deferred };
+    return { head: chunks[chunks.length - 1].last, sequenced: entries.length, deferred, waiting };
+  }
+
+  /**
+   * A marker whose commit has not come: within the grace, null (it waits); past it, the
+   * version is claimed by an insert of an `append.abandoned` commit. The insert decides: if
+   * the real commit came meanwhile, the claim fails on its `_id` and the real one is taken;
+   * otherwise the filler is sequenced and the late writer's insert fails as a conflict.
+   */
+  private async abandonIfDue(marker: InboxMarker): Promise<CommitDocument | null> {
+    const now = this.clock();
+    if (now.getTime() - marker.recordedAt.getTime() < this.options.markerGraceMs) return null;
+    const filler: CommitDocument = {
+      _id: marker._id,
+      streamId: marker.streamId!,
+      version: marker.version!,
+      previous: marker.previous ?? null,
+      events: [{ type: APPEND_ABANDONED, schemaVersion: 1, data: { commitId: marker._id, announcedAt: marker.recordedAt.toISOString() } }],
+      recordedAt: now,
+      metadata: { actor: { kind: 'system', id: 'sequencer', name: 'sequencer' }, correlationId: `abandoned-${marker._id}`, causationId: null },
+    };
+    try {
+      await this.guard.call(() => this.commits.insertOne(filler));
+      return filler;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return this.guard.call(() => this.commits.findOne({ _id: marker._id }));
+    }
   }
 
   /** Commits by `_id`, a bounded number at a time so the connection pool never queues calls past their timeout. */
@@ -344,4 +373,29 @@ export class Sequencer {
       this.state.findOneAndUpdate({ _id: 'head' }, { $set: { position, fence: this.guard.token } }, { upsert: true }),
     );
   }
+}
+
+/**
+ * Writes a marker for every commit that has no position: the way to pick up commits written
+ * by the old order (commit, then marker) whose marker failed, once, after an upgrade. It scans
+ * every commit, so it is an admin command (`npm run admin -- announce-unsequenced`), never on
+ * a timer. A marker that exists already is left; the live sequencer does the rest.
+ */
+export async function announceUnsequenced(db: mongo.Db): Promise<{ unsequenced: number; announced: number }> {
+  const inbox = db.collection<InboxMarker>(EventStoreCollections.inbox);
+  let unsequenced = 0;
+  let announced = 0;
+  const cursor = db
+    .collection<CommitDocument>(EventStoreCollections.commits)
+    .find({ position: { $exists: false } }, { projection: { _id: 1, streamId: 1, version: 1, previous: 1, recordedAt: 1 } });
+  for await (const c of cursor) {
+    unsequenced += 1;
+    try {
+      await inbox.insertOne({ _id: c._id, recordedAt: c.recordedAt, streamId: c.streamId, version: c.version, previous: c.previous });
+      announced += 1;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+  return { unsequenced, announced };
 }

@@ -56,7 +56,6 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
       await Promise.all([this.sequence(), this.catchUp()]);
       if (this.config.WORKER_HEARTBEAT_FILE) await writeFile(this.config.WORKER_HEARTBEAT_FILE, new Date().toISOString());
     });
-    this.every('sweep', this.config.SWEEP_INTERVAL_MS, () => this.sequencer.sweep());
   }
 
   private every(name: string, ms: number, work: () => Promise<unknown>): void {

@@ -21,7 +21,7 @@ const workerProviders = [
     provide: SEQUENCER_RUNNER,
     inject: [MONGO_DB, LEASES, LOG_WAKER, AppConfig, CLOCK, WorkCounters],
     useFactory: (db: mongo.Db, leases: Leases, waker: LogWaker, config: AppConfig, clock: Clock, counters: WorkCounters) =>
-      new SequencerRunner(new Sequencer(db, { batchSize: 500, sweepGraceMs: config.SWEEP_GRACE_MS }, clock), leases, waker, config.leaseTiming, {
+      new SequencerRunner(new Sequencer(db, { batchSize: 500, markerGraceMs: config.MARKER_GRACE_MS }, clock), leases, waker, config.leaseTiming, {
         deferred: (n) => new Logger('sequencer').warn(`${n} commits wait in the inbox for a commit they depend on that cannot be found`),
         sequenced: (n) => counters.sequenced.inc(n),
       }),

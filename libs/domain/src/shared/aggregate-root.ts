@@ -1,4 +1,4 @@
-import { DomainEvent } from './domain-event';
+import { APPEND_ABANDONED, DomainEvent } from './domain-event';
 
 /**
  * Event-sourced aggregate: state is rebuilt by applying past events; verbs record new ones.
@@ -43,7 +43,8 @@ export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
 
   rehydrate(history: Iterable<E>): this {
     for (const event of history) {
-      this.when(event);
+      // Takes its version and changes nothing.
+      if (event.type !== APPEND_ABANDONED) this.when(event);
       this._version += 1;
     }
     return this;

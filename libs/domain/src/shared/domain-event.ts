@@ -12,3 +12,9 @@ export interface Actor {
   readonly id: string;
   readonly name: string;
 }
+
+/**
+ * Fills a stream version whose commit never came (its writer announced it, then failed or
+ * stalled past the grace): it changes nothing, and the late commit fails as a conflict.
+ */
+export const APPEND_ABANDONED = 'append.abandoned';

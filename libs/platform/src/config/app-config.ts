@@ -146,13 +146,12 @@ export class AppConfig {
   @Transform(toInt) @IsInt({ message: 'REBUILD_BATCH_SIZE must be a whole number' }) @Min(1) @Max(5_000)
   REBUILD_BATCH_SIZE = 2_000;
 
-  /** How often the sequencer looks for commits whose inbox marker was never written. */
-  @Transform(toInt) @IsInt({ message: 'SWEEP_INTERVAL_MS must be an integer' }) @Min(100)
-  SWEEP_INTERVAL_MS = 30_000;
-
-  /** The sweep leaves commits younger than this to their marker. */
-  @Transform(toInt) @IsInt({ message: 'SWEEP_GRACE_MS must be an integer' }) @Min(0)
-  SWEEP_GRACE_MS = 5_000;
+  /**
+   * How long an inbox marker waits for its commit (a writer between its two inserts) before
+   * the sequencer fills that stream version as abandoned; the late writer then gets a conflict.
+   */
+  @Transform(toInt) @IsInt({ message: 'MARKER_GRACE_MS must be a whole number of milliseconds' }) @Min(0)
+  MARKER_GRACE_MS = 30_000;
 
   /**
    * How long the sequencer's and each projector's lease lasts without renewal. A worker
