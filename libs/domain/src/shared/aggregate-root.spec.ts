@@ -1,10 +1,10 @@
 import { Article } from '../article/article';
 import { DEFAULT_REPLY_SETTINGS } from '../article/article.events';
 import { Reply } from '../reply/reply';
-import { APPEND_ABANDONED, DomainEvent } from './domain-event';
+import { APPEND_ABANDONED } from './domain-event';
 
 const t0 = new Date('2026-03-01T12:00:00.000Z');
-const abandoned: DomainEvent = { type: APPEND_ABANDONED, schemaVersion: 1, data: { commitId: 'x:2', announcedAt: t0.toISOString() } };
+const abandoned = { type: APPEND_ABANDONED, schemaVersion: 1, data: { commitId: 'x:2', announcedAt: t0.toISOString() } } as never;
 
 describe('an abandoned stream version', () => {
   it('takes its version and changes nothing, so the next append goes after it', () => {
