@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Reply, Article, ArticleEvent } from '@app/domain';
 import { CommitDocument, EVENT_STORE, EventStore, LOG_READER, LOG_WAKER, LogReader, LogWaker, MongoEventStore, PersonalDataCipher, StreamConflictError, UpcasterRegistry } from '@app/event-store';
 import { CommenterDirectory } from '@app/platform';
 import { ProjectionRunner } from '@app/read-models';
+import { idempotentReplyId } from '../apps/api/src/shared/ids';
 import { OwnFerretDb } from './support/own-ferretdb';
 import { OwnRedis } from './support/redis-server';
 import { eventually, SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
@@ -172,6 +174,42 @@ describe('crashes', () => {
     const [slowCommit, quickCommit] = await Promise.all([`${stream}:1`, `${Reply.streamId(other.reply.id)}:1`].map((id) => sys.db.collection('commits').findOne({ _id: id as never })));
     expect(slowCommit?.events[0].type).toBe('reply.submitted');
     expect(slowCommit!.position).toBeGreaterThan(quickCommit!.position);
+  });
+
+  /** What a writer that died right after its marker leaves behind, its grace already over. */
+  const deadWriterMarker = (streamId: string) =>
+    sys.db.collection('inbox').insertOne({ _id: `${streamId}:1` as never, recordedAt: new Date(Date.now() - 60_000), streamId, version: 1, previous: null });
+  const fillerOf = (streamId: string) =>
+    eventually(async () => expect((await sys.db.collection('commits').findOne({ _id: `${streamId}:1` as never }))?.position).toEqual(expect.any(Number)));
+
+  it('a retry with the same Idempotency-Key after the first try was abandoned stores the reply after the filled version, once', async () => {
+    const key = `retry-${randomBytes(8).toString('hex')}`;
+    const replyId = idempotentReplyId(sys.config.HASH_KEY, A, 'reader', 'retrier', key);
+    await deadWriterMarker(`reply-${replyId}`);
+    await fillerOf(`reply-${replyId}`);
+    const reader = `Bearer ${tokenFor(sys.config, 'reader', 'retrier')}`;
+    const send = () => sys.http.post(`/articles/${A}/replies`).set('Authorization', reader).set('Idempotency-Key', key).send({ body: 'second time lucky' });
+    expect((await send().expect(202)).body).toMatchObject({ id: replyId, status: 'checking' });
+    expect((await send().expect(202)).body).toMatchObject({ id: replyId });
+    const commits = await sys.db.collection('commits').find({ streamId: `reply-${replyId}` }).sort({ version: 1 }).toArray();
+    expect(commits.map((c) => [c.version, c.events[0].type])).toEqual([
+      [1, 'append.abandoned'],
+      [2, 'reply.submitted'],
+      ...commits.slice(2).map((c) => [c.version, 'reply.screened']),
+    ]);
+    await eventually(async () => expect(await threadIds(sys)).toContain(replyId));
+  });
+
+  it('an article whose first publication was abandoned can be published, after the filled version', async () => {
+    const id = `phoenix-${randomBytes(3).toString('hex')}`;
+    await deadWriterMarker(`article-${id}`);
+    await fillerOf(`article-${id}`);
+    const admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
+    await sys.http.post('/articles').set('Authorization', admin).send({ id, title: 'Phoenix', author: 'E', category: 'News', body: ['p'] }).expect(202);
+    await sys.http.post('/articles').set('Authorization', admin).send({ id, title: 'Phoenix', author: 'E', category: 'News', body: ['p'] }).expect(409);
+    await eventually(async () => (await sys.http.get(`/articles/${id}`).expect(200)).body);
+    const reply = await sys.http.post(`/articles/${id}/replies`).set('Authorization', `Bearer ${tokenFor(sys.config, 'reader')}`).send({ body: 'first!' }).expect(202);
+    await eventually(async () => expect(await threadIds(sys, id)).toContain(reply.body.id));
   });
 
   it('a projector killed between writing documents and saving its checkpoint doubles nothing', async () => {

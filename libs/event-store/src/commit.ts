@@ -1,4 +1,4 @@
-import { Actor, DomainEvent } from '@app/domain';
+import { Actor, APPEND_ABANDONED, DomainEvent } from '@app/domain';
 
 export interface EventMetadata {
   actor: Actor;
@@ -74,3 +74,6 @@ export interface LoadedStream<E extends DomainEvent = DomainEvent> {
 }
 
 export const commitId = (streamId: string, version: number): string => `${streamId}:${version}`;
+
+/** The events a stream really holds: without the versions the sequencer filled as abandoned. */
+export const realEvents = <E extends DomainEvent>(events: StoredEvent<E>[]): StoredEvent<E>[] => events.filter((e) => e.event.type !== APPEND_ABANDONED);

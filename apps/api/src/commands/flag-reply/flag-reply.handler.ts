@@ -1,5 +1,5 @@
-import { Flag, FlagEvent, Reply, RuleViolationError } from '@app/domain';
-import { commitId, StreamConflictError } from '@app/event-store';
+import { Flag, FlagEvent, RuleViolationError } from '@app/domain';
+import { StreamConflictError } from '@app/event-store';
 import { Aggregates, Clock, CLOCK, CommenterDirectory, PolicyInForce } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -16,7 +16,7 @@ export class FlagReplyHandler implements ICommandHandler<FlagReplyCommand> {
   ) {}
 
   async execute({ replyId, flagger, reason, note }: FlagReplyCommand) {
-    const { reply } = await this.aggregates.reply(replyId);
+    const { reply, stream: replyStream } = await this.aggregates.reply(replyId);
     // The note is theirs, sealed with their key: a flagger is a commenter like any author.
     const commenter = { ...flagger, id: await this.commenters.enrol(flagger) };
     const streamId = Flag.streamId(replyId, commenter.id);
@@ -27,7 +27,7 @@ export class FlagReplyHandler implements ICommandHandler<FlagReplyCommand> {
     flag.raise(reply, commenter, reason, note, this.clock(), { version: policy.version, flagThreshold: policy.flags.threshold, hideAtThreshold: policy.flags.hideAtThreshold });
     try {
       // The first insert is the one flag per reader; the reply's submission comes first in the log.
-      await this.aggregates.store.append(stream, flag.pullEvents(), metadataFor(commenter), { dependsOn: [commitId(Reply.streamId(replyId), 1)] });
+      await this.aggregates.store.append(stream, flag.pullEvents(), metadataFor(commenter), { dependsOn: [replyStream.head!] });
     } catch (error) {
       if (error instanceof StreamConflictError) throw new RuleViolationError('you have flagged this reply already');
       throw error;

@@ -1,5 +1,5 @@
-import { Reaction, ReactionEvent, Reply } from '@app/domain';
-import { commitId, StreamConflictError } from '@app/event-store';
+import { Reaction, ReactionEvent } from '@app/domain';
+import { StreamConflictError } from '@app/event-store';
 import { Aggregates, Clock, CLOCK, CommenterDirectory } from '@app/platform';
 import { ConflictException, Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -18,7 +18,7 @@ export class ReactToReplyHandler implements ICommandHandler<ReactToReplyCommand>
   ) {}
 
   async execute({ replyId, reader, type, on }: ReactToReplyCommand) {
-    const { reply } = await this.aggregates.reply(replyId);
+    const { reply, stream: replyStream } = await this.aggregates.reply(replyId);
     const commenter = { ...reader, id: await this.commenters.enrol(reader) };
     const streamId = Reaction.streamId(replyId, commenter.id);
     for (let attempt = 1; ; attempt++) {
@@ -29,7 +29,7 @@ export class ReactToReplyHandler implements ICommandHandler<ReactToReplyCommand>
       try {
         // The stream version is the guard: one of two racing requests inserts, the other reloads
         // and finds it done. The reply's submission comes first in the log.
-        await this.aggregates.store.append(stream, reaction.pullEvents(), metadataFor(commenter), { dependsOn: [commitId(Reply.streamId(replyId), 1)] });
+        await this.aggregates.store.append(stream, reaction.pullEvents(), metadataFor(commenter), { dependsOn: [replyStream.head!] });
         return { replyId, type, reacted: on, recorded: true };
       } catch (error) {
         if (!(error instanceof StreamConflictError)) throw error;

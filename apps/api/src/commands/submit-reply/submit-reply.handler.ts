@@ -1,5 +1,5 @@
-import { Actor, Article, Reply, ReplyEvent, RuleViolationError } from '@app/domain';
-import { commitId, PersonalDataKeyMissingError, StoredEvent, StreamConflictError } from '@app/event-store';
+import { Actor, Reply, ReplyEvent, RuleViolationError } from '@app/domain';
+import { commitId, LoadedStream, PersonalDataKeyMissingError, realEvents, StoredEvent, StreamConflictError } from '@app/event-store';
 import { AppConfig, Clock, CLOCK, CommenterDirectory, GuestIdentity, NetworkData } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -25,28 +25,33 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
     const replyId = idempotencyKey
       ? idempotentReplyId(this.config.HASH_KEY, articleId, author.kind, author.id, idempotencyKey)
       : newReplyId();
+    // A new stream; or, for a retry whose first try was abandoned half-way, after the versions
+    // the sequencer filled (decision 0037).
+    let expected: Pick<LoadedStream, 'streamId' | 'version' | 'head'> = { streamId: Reply.streamId(replyId), version: 0, head: null };
     // A retry gets the first answer even if the article closed or the parent went since.
     if (idempotencyKey) {
       const earlier = await this.earlierSubmission(replyId);
-      if (earlier) return this.firstAnswer(earlier, command);
+      if (earlier.submitted) return this.firstAnswer(earlier.submitted, command);
+      expected = earlier.stream;
     }
-    const { article } = await this.aggregates.article(articleId);
-    const parent = parentId ? (await this.aggregates.reply(parentId)).reply : undefined;
+    const { article, stream: articleStream } = await this.aggregates.article(articleId);
+    const parent = parentId ? await this.aggregates.reply(parentId) : undefined;
     // Checked before enrolling, so a refused reply issues no key; the log knows them only by commenter id.
-    Reply.submit({ replyId, article, parent, author, body, honeypot }, this.clock());
-    // The log must hold the article and the parent before the reply, whatever markers are lost.
-    const dependsOn = [commitId(Article.streamId(articleId), 1), ...(parent ? [commitId(Reply.streamId(parent.id), 1)] : [])];
-    // Before the commit, so screening finds it (best effort, bounded; a refused append leaves
-    // a record that only expires).
-    await this.network.record(commitId(Reply.streamId(replyId), 1), command.client);
+    Reply.submit({ replyId, article, parent: parent?.reply, author, body, honeypot }, this.clock());
+    // The log must hold the article and the parent, as this request saw them, before the reply.
+    const dependsOn = [articleStream.head!, ...(parent ? [parent.stream.head!] : [])];
     for (let attempt = 0; ; attempt++) {
+      const submission = commitId(Reply.streamId(replyId), expected.version + 1);
+      // Before the commit, so screening finds it (best effort, bounded; a refused append leaves
+      // a record that only expires).
+      await this.network.record(submission, command.client);
       const commenter: Actor = { ...author, id: await this.commenters.enrol(author) };
       // Banned, suspended, on premod or trusted: decided by moderators, in the commenter's stream.
       const { commenter: standing } = await this.aggregates.commenter(commenter.id);
       standing.assertMayReply(this.clock());
-      const reply = Reply.submit({ replyId, article, parent, author: commenter, body, honeypot, standing: standing.standingAt(this.clock()) }, this.clock());
+      const reply = Reply.submit({ replyId, article, parent: parent?.reply, author: commenter, body, honeypot, standing: standing.standingAt(this.clock()) }, this.clock());
       try {
-        await this.aggregates.store.append({ streamId: Reply.streamId(replyId), version: 0, head: null }, reply.pullEvents(), metadataFor(commenter), { dependsOn });
+        await this.aggregates.store.append(expected, reply.pullEvents(), metadataFor(commenter), { dependsOn });
         return this.answer(reply, true);
       } catch (error) {
         // Erased a moment ago (the news of it still on its way here): they come back as a new commenter.
@@ -54,17 +59,21 @@ export class SubmitReplyHandler implements ICommandHandler<SubmitReplyCommand> {
           this.commenters.erased(error.keyId);
           continue;
         }
-        if (!(error instanceof StreamConflictError) || !idempotencyKey) throw error;
-        // Two tries of one request raced; the other stored it.
-        return this.firstAnswer((await this.earlierSubmission(replyId))!, command);
+        if (!(error instanceof StreamConflictError) || !idempotencyKey || attempt >= 2) throw error;
+        // Two tries of one request raced, and the other stored it; or the sequencer filled this
+        // version because this try was too slow: then once more, after it.
+        const earlier = await this.earlierSubmission(replyId);
+        if (earlier.submitted) return this.firstAnswer(earlier.submitted, command);
+        expected = earlier.stream;
       }
     }
   }
 
   /** The whole stream, not a snapshot: the comparison needs the submission as it was sent. */
-  private async earlierSubmission(replyId: string): Promise<StoredEvent<ReplyEvent>[] | null> {
-    const { events } = await this.aggregates.store.load<ReplyEvent>(Reply.streamId(replyId));
-    return events.length > 0 ? events : null;
+  private async earlierSubmission(replyId: string): Promise<{ stream: LoadedStream<ReplyEvent>; submitted: StoredEvent<ReplyEvent>[] | null }> {
+    const stream = await this.aggregates.store.load<ReplyEvent>(Reply.streamId(replyId));
+    const events = realEvents(stream.events);
+    return { stream, submitted: events.length > 0 ? events : null };
   }
 
   /**
