@@ -83,6 +83,47 @@ describe('event store', () => {
     expect((await store.load('s-3')).events).toHaveLength(1);
   });
 
+  it('concurrent appends share their inserts (group commit), and each keeps its own conflict check', async () => {
+    const calls: string[] = [];
+    const counting = withFaults(db, { decide: (step) => (calls.push(step), null) });
+    const grouped = new MongoEventStore(counting, new UpcasterRegistry(), silentWaker, mongoPersonalDataCipher(db, 'test-data-key-secret', false));
+    // 40 streams written once, and 4 writers racing for each of 10 more.
+    const single = Array.from({ length: 40 }, (_, i) => grouped.append({ streamId: `g-${i}`, version: 0, head: null }, [ev(i)], meta));
+    const racing = Array.from({ length: 40 }, (_, i) => grouped.append({ streamId: `race-${i % 10}`, version: 0, head: null }, [ev(100 + i)], meta));
+    const outcomes = await Promise.allSettled([...single, ...racing]);
+    expect(outcomes.slice(0, 40).every((o) => o.status === 'fulfilled')).toBe(true);
+    const raced = outcomes.slice(40);
+    expect(raced.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
+    for (const o of raced) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(StreamConflictError);
+    for (let i = 0; i < 10; i++) expect((await store.load(`race-${i}`)).events).toHaveLength(1);
+    // Every stored commit has its marker, and no marker is without its commit.
+    const commitIds = (await db.collection(EventStoreCollections.commits).find({}, { projection: { _id: 1 } }).toArray()).map((c) => c._id).sort();
+    const markerIds = (await db.collection(EventStoreCollections.inbox).find({}, { projection: { _id: 1 } }).toArray()).map((m) => m._id).sort();
+    expect(commitIds).toHaveLength(50);
+    expect(markerIds).toEqual(commitIds);
+    // 80 appends, far fewer round trips than the 160 single inserts they would have taken.
+    const inserts = calls.filter((c) => c.startsWith('commits.insert') || c.startsWith('inbox.insert'));
+    expect(inserts.length).toBeLessThan(40);
+    expect(inserts).toContain('commits.insertMany');
+  });
+
+  it('a batch that fails as a whole fails each of its appends, and nothing half-done is lost', async () => {
+    const fault = new NthCallFault(0, 'before', (step) => step === 'commits.insertMany');
+    const faulty = new MongoEventStore(withFaults(db, fault), new UpcasterRegistry(), silentWaker, mongoPersonalDataCipher(db, 'test-data-key-secret', false));
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => faulty.append({ streamId: `f-${i}`, version: 0, head: null }, [ev(i)], meta)));
+    const failed = outcomes.filter((o) => o.status === 'rejected');
+    expect(fault.fired).toBe('commits.insertMany');
+    expect(failed.length).toBeGreaterThan(1);
+    for (const o of failed) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(InjectedStoreFault);
+    // The failed ones left markers without commits: the sequencer fills their versions; the others go in the log.
+    const sequencer = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 });
+    while ((await sequencer.sequenceInbox()).sequenced > 0);
+    const log = await readWholeLog();
+    expect(log).toHaveLength(20);
+    expect(log.filter((e) => e.events[0].type === 'append.abandoned')).toHaveLength(failed.length);
+    expect(await db.collection(EventStoreCollections.inbox).countDocuments({})).toBe(0);
+  });
+
   it('sequences into dense positions, each stream in version order, even when markers arrive out of order', async () => {
     for (let s = 0; s < 5; s++) {
       let stream = await store.load(`seq-${s}`);

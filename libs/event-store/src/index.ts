@@ -12,3 +12,4 @@ export * from './sequencer-runner';
 export * from './held-lease';
 export * from './fault-injection';
 export * from './personal-data';
+export * from './group-insert';

@@ -3,6 +3,7 @@ import type { mongo } from 'mongoose';
 import { CommitDocument, commitId, EventMetadata, InboxMarker, LoadedStream, StoredEvent } from './commit';
 import { EventStoreCollections } from './collections';
 import { isDuplicateKey, StreamConflictError } from './errors';
+import { GroupInsert } from './group-insert';
 import { AppendOptions, AppendResult, EventStore, LogWaker, Snapshot, SnapshotStore, StreamPosition } from './ports';
 import { UpcasterRegistry } from './upcasters';
 import { PersonalDataCipher } from './personal-data';
@@ -12,6 +13,10 @@ import { PersonalDataCipher } from './personal-data';
  * by `_id`, appending is an insert that fails on a duplicate `_id` when another writer won.
  */
 export class MongoEventStore implements EventStore {
+  /** Concurrent appends share their marker inserts and their commit inserts (group commit). */
+  private readonly markerInserts = new GroupInsert<InboxMarker>(() => this.inbox);
+  private readonly commitInserts = new GroupInsert<CommitDocument>(() => this.commits);
+
   constructor(
     private readonly db: mongo.Db,
     private readonly upcasters: UpcasterRegistry,
@@ -74,7 +79,7 @@ export class MongoEventStore implements EventStore {
     await this.announce(commit);
     await this.beforeCommit(commit);
     try {
-      await this.commits.insertOne(commit);
+      await this.commitInserts.insert(commit);
     } catch (error) {
       // Another writer took the version, or the sequencer gave this commit up as abandoned.
       if (isDuplicateKey(error)) throw new StreamConflictError(expected.streamId, expected.version);
@@ -91,7 +96,7 @@ export class MongoEventStore implements EventStore {
    */
   protected async announce(commit: CommitDocument): Promise<void> {
     try {
-      await this.inbox.insertOne({ _id: commit._id, recordedAt: commit.recordedAt, streamId: commit.streamId, version: commit.version, previous: commit.previous });
+      await this.markerInserts.insert({ _id: commit._id, recordedAt: commit.recordedAt, streamId: commit.streamId, version: commit.version, previous: commit.previous });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
