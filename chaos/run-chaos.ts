@@ -95,7 +95,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     JWT_SECRET: SECRET,
     QUEUE_PREFIX: 'chaos',
     POLL_INTERVAL_MS: '200',
-    MARKER_GRACE_MS: '500',
+    MARKER_GRACE_MS: '3000',
     // Redis restarts here lose queued jobs: the screening sweeper queues them again soon.
     SCREENING_RETRY_AFTER_MS: '4000',
     // Four readers at several requests a second: screened, without velocity limits holding them.

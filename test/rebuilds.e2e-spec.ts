@@ -232,7 +232,7 @@ describe('a worker killed mid-rebuild', () => {
       'worker',
       process.execPath,
       ['dist/apps/worker/src/main.js'],
-      { ...process.env, MONGO_URL: c.MONGO_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, POLL_INTERVAL_MS: '100', MARKER_GRACE_MS: '1000', RETIRED_VIEWS_DROP_AFTER_MS: '0', LEASE_TTL_MS: '2000', LEASE_MARGIN_MS: '800', STORE_TIMEOUT_MS: '600', MODERATION_POLICY: RELAXED_POLICY },
+      { ...process.env, MONGO_URL: c.MONGO_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, POLL_INTERVAL_MS: '100', MARKER_GRACE_MS: '10000', RETIRED_VIEWS_DROP_AFTER_MS: '0', LEASE_TTL_MS: '2000', LEASE_MARGIN_MS: '800', STORE_TIMEOUT_MS: '600', MODERATION_POLICY: RELAXED_POLICY },
       '/tmp/rebuild-kill-worker.log',
       500,
     );

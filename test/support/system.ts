@@ -40,7 +40,7 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueName('e2e'),
     POLL_INTERVAL_MS: '100',
-    MARKER_GRACE_MS: '1000',
+    MARKER_GRACE_MS: '10000',
     SEED_ARTICLE: 'true',
     RUN_WORKER: String(opts.worker ?? true),
     // Tests send bursts from one address and a few readers: screening still runs, without

@@ -96,7 +96,8 @@ export class MongoEventStore implements EventStore {
    */
   protected async announce(commit: CommitDocument): Promise<void> {
     try {
-      await this.markerInserts.insert({ _id: commit._id, recordedAt: commit.recordedAt, streamId: commit.streamId, version: commit.version, previous: commit.previous });
+      // Its own time, after the sealing: the grace counts from here.
+      await this.markerInserts.insert({ _id: commit._id, recordedAt: this.clock(), streamId: commit.streamId, version: commit.version, previous: commit.previous });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
