@@ -1,0 +1,115 @@
+/* npm run bench:flood: resident memory of the API and the worker before, during and after a long flood. */
+import { DEFAULT_POLICY } from '@app/moderation';
+import { UNREACHABLE_RATE_LIMITS } from '@app/platform';
+import { JwtService } from '@nestjs/jwt';
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+const MONGO = process.env.BENCH_MONGO_URL ?? 'mongodb://127.0.0.1:27038';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PORT = Number(process.env.BENCH_PORT ?? 3098);
+const BASE = `http://127.0.0.1:${PORT}`;
+const SECRET = 'bench-secret-bench-secret';
+/** Offered submissions per second: at or below what this machine sustains (docs/benchmarks.md). */
+const RATE = Number(process.env.FLOOD_RATE ?? 10);
+const SECONDS = Number(process.env.FLOOD_SECONDS ?? 600);
+/** Quiet time before "before" and after the views caught up, before "after". */
+const QUIET_SECONDS = Number(process.env.FLOOD_QUIET_SECONDS ?? 60);
+const ARTICLES = 20;
+const READERS = 500;
+
+const POLICY = JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 100_000, perNetworkPerMinute: 100_000 }, repetition: { maxSameText: 100_000 } });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (kb: number) => Math.round(kb / 1024);
+
+function start(script: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [join(__dirname, '..', script)], {
+    env: { ...process.env, MONGO_URL: `${MONGO}/bench_flood`, REDIS_URL, JWT_SECRET: SECRET, QUEUE_PREFIX: `flood-${Date.now()}`, MODERATION_POLICY: POLICY, SEED_ARTICLE: 'false', LOG_LEVEL: 'warn', ...UNREACHABLE_RATE_LIMITS, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Resident memory in KB, from /proc (what the operating system gives the process). */
+function rss(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.match(/(\d+)/)?.[1] ?? NaN);
+}
+
+async function waitUp() {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`${BASE}/health`).then((r) => r.ok, () => false)) return;
+    await sleep(100);
+  }
+  throw new Error('api did not start');
+}
+
+async function main() {
+  const jwt = new JwtService();
+  const sign = (sub: string, role: string) => jwt.sign({ sub, name: sub, role }, { secret: SECRET, algorithm: 'HS256', expiresIn: '3h' });
+  const admin = sign('flood-admin', 'admin');
+  const readers = Array.from({ length: READERS }, (_, i) => sign(`flood-reader-${i}`, 'reader'));
+  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+
+  const api = start('apps/api/src/main.js', { PORT: String(PORT), RUN_WORKER: 'false' });
+  const worker = start('apps/worker/src/main.js', {});
+  const sample = () => ({ api: rss(api.pid!), worker: rss(worker.pid!) });
+  const show = (label: string, s: { api: number; worker: number }) => console.log(`${label}: api ${mb(s.api)} MB, worker ${mb(s.worker)} MB`);
+  try {
+    await waitUp();
+    const post = (path: string, token: string, body: unknown) =>
+      fetch(`${BASE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) }).then((r) => r.status, () => 0);
+    for (let a = 0; a < ARTICLES; a++) await post('/articles', admin, { id: `flood-${a}`, title: `Flood ${a}`, author: 'Bench', category: 'Bench', body: ['p'] });
+    // A short warm-up, so "before" is a process that has served (code loaded and compiled).
+    let sent = 0;
+    const submit = () => post(`/articles/flood-${sent % ARTICLES}/replies`, readers[sent % READERS], { body: `reply ${sent++}: about as long as a thoughtful comment under a news story tends to be.` });
+    for (let i = 0; i < 200; i++) await submit();
+    await sleep(QUIET_SECONDS * 1000);
+    const before = sample();
+    show('before (after a warm-up and a quiet minute)', before);
+
+    const statuses = new Map<number, number>();
+    const during: { api: number; worker: number }[] = [];
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    let nextSample = started + 10_000;
+    while (performance.now() - started < SECONDS * 1000) {
+      inFlight.push(submit().then((s) => void statuses.set(s, (statuses.get(s) ?? 0) + 1)));
+      if (performance.now() >= nextSample) {
+        during.push(sample());
+        nextSample += 10_000;
+      }
+      // Paced on our own clock: the next send is due at sent-so-far / RATE.
+      const due = started + (inFlight.length / RATE) * 1000;
+      await sleep(Math.max(0, due - performance.now()));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await Promise.all(inFlight);
+    const peak = { api: Math.max(...during.map((d) => d.api)), worker: Math.max(...during.map((d) => d.worker)) };
+    console.log(`flood: ${inFlight.length} submissions sent over ${seconds.toFixed(1)} s (${(inFlight.length / seconds).toFixed(1)}/s sent), answers ${JSON.stringify(Object.fromEntries(statuses))}`);
+    show('during (peak of samples every 10 s)', peak);
+    show('during (last sample)', during[during.length - 1] ?? sample());
+
+    // Caught up: every log consumer at the head, as /health reports them.
+    for (let i = 0; i < 1800; i++) {
+      const health = await fetch(`${BASE}/health`).then((r) => r.text(), () => '');
+      const lags = [...health.matchAll(/"lag":(\d+)/g)].map((m) => Number(m[1]));
+      if (lags.length > 0 && lags.every((l) => l === 0)) break;
+      await sleep(1000);
+    }
+    await sleep(QUIET_SECONDS * 1000);
+    const after = sample();
+    show('after (caught up and a quiet minute)', after);
+    const ratio = (k: 'api' | 'worker') => (after[k] / before[k]).toFixed(2);
+    console.log(`after/before: api ${ratio('api')}, worker ${ratio('worker')} (target: within 1.10)`);
+  } finally {
+    api.kill('SIGTERM');
+    worker.kill('SIGTERM');
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
