@@ -16,6 +16,7 @@ const liked: ReactionEvent = { type: 'reply.reacted', schemaVersion: 1, data: { 
 function handlerWith(streams: ReactionEvent[][], conflicts: boolean[]) {
   const loads: number[] = [];
   const appended: ReactionEvent[][] = [];
+  const dependencies: (string[] | undefined)[] = [];
   const store = {
     load: async (streamId: string) => {
       expect(streamId).toBe('reaction-r1-c-bob');
@@ -23,7 +24,8 @@ function handlerWith(streams: ReactionEvent[][], conflicts: boolean[]) {
       loads.push(events.length);
       return { streamId, version: events.length, events: events.map((event, i) => ({ event, version: i + 1 })) };
     },
-    append: async (_stream: unknown, events: ReactionEvent[]) => {
+    append: async (_stream: unknown, events: ReactionEvent[], _metadata: unknown, options?: { dependsOn?: string[] }) => {
+      dependencies.push(options?.dependsOn);
       if (conflicts[appended.length]) {
         appended.push([]);
         throw new StreamConflictError('reaction-r1-c-bob', 0);
@@ -31,17 +33,20 @@ function handlerWith(streams: ReactionEvent[][], conflicts: boolean[]) {
       appended.push(events);
     },
   };
-  const aggregates = { reply: async () => ({ reply }), store };
+  // The reply's stream as the handler loads it: its head is the screening verdict.
+  const aggregates = { reply: async () => ({ reply, stream: { streamId: 'reply-r1', version: 2, head: 'reply-r1:2' } }), store };
   const commenters = { enrol: async () => 'c-bob' };
   const handler = new ReactToReplyHandler(aggregates as never, commenters as never, () => t0);
-  return { handler, loads, appended };
+  return { handler, loads, appended, dependencies };
 }
 
 describe('ReactToReplyHandler', () => {
   it('records a reaction in the reader\'s stream', async () => {
-    const { handler, appended } = handlerWith([[]], []);
+    const { handler, appended, dependencies } = handlerWith([[]], []);
     expect(await handler.execute(new ReactToReplyCommand('r1', bob, 'like', true))).toEqual({ replyId: 'r1', type: 'like', reacted: true, recorded: true });
     expect(appended).toEqual([[{ ...liked, data: { ...liked.data, at: t0.toISOString() } }]]);
+    // After the reply as the reader saw it, in the log.
+    expect(dependencies).toEqual([['reply-r1:2']]);
   });
 
   it('on a conflict reloads once and finds the racing request did it: nothing more recorded', async () => {
