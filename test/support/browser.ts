@@ -73,3 +73,8 @@ export const isInViewport = (l: Locator): Promise<boolean> =>
     const r = el.getBoundingClientRect();
     return r.bottom > 0 && r.top < (globalThis as unknown as { innerHeight: number }).innerHeight;
   });
+
+/** One computed style property of the element, as the browser resolved it. */
+export const computedStyle = (l: Locator, property: string): Promise<string> =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  l.evaluate((el: any, p: string) => (globalThis as any).getComputedStyle(el).getPropertyValue(p), property);
