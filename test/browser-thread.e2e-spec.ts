@@ -116,4 +116,34 @@ describe('the thread in the browser', () => {
     expect(await grandchild.getByRole('button', { name: 'Reply', exact: true }).count()).toBe(0);
     expect(problems).toEqual([]);
   });
+
+  it('on a pre-moderated article, the author sees their reply at once as waiting for a moderator, also after a reload', async () => {
+    const admin = `Bearer ${tokenFor(sys.config, 'admin', 'ada', 'Ada')}`;
+    await sys.http.patch(`/articles/${SEED_ARTICLE_ID}/settings`).set('Authorization', admin).send({ moderation: 'pre' }).expect(ok);
+    await until(async () => expect((await sys.http.get(`/articles/${SEED_ARTICLE_ID}`).expect(200)).body.replySettings.moderation).toBe('pre'));
+    const { page, problems } = await openPage(context, `${base}/`);
+    const form = section(page).getByRole('form', { name: 'Leave a reply' });
+    // Keyboard only: the form's fields in order, the hidden honeypot never among them.
+    await form.getByLabel(/^Your reply/).focus();
+    await page.keyboard.type('Held for a moderator, please.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Quinn');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('quinn@example.org');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const mine = section(page).locator('article[data-reply-id]').filter({ hasText: 'Held for a moderator, please.' });
+    await until(async () => expect(await mine.getAttribute('data-status')).toBe('pending'));
+    expect(await mine.locator('.status-badge').innerText()).toBe('Waiting for a moderator');
+    const id = await mine.getAttribute('data-reply-id');
+    const detail = await verdictOn(sys, id!);
+    expect(detail.status).toBe('pending');
+    await page.reload();
+    const again = section(page).locator(`article[data-reply-id="${id}"]`);
+    await until(async () => expect(await again.getAttribute('data-status')).toBe('pending'));
+    expect(await again.innerText()).toContain('Held for a moderator, please.');
+    // Nobody else sees it.
+    expect((await topLevel('newest')).map((r) => r.id)).not.toContain(id);
+    expect(problems).toEqual([]);
+  });
 });
