@@ -98,12 +98,17 @@ export class Api {
   retract = (replyId: string, who: Credentials) => this.call<unknown>('DELETE', `/replies/${enc(replyId)}`, { who });
   flag = (replyId: string, reason: FlagReason, note: string, who: Credentials) =>
     this.call<unknown>('POST', `/replies/${enc(replyId)}/flags`, { who, body: note ? { reason, note } : { reason } });
-  react = (replyId: string, type: Reaction, on: boolean, who: Credentials) =>
-    this.call<unknown>(on ? 'PUT' : 'DELETE', `/replies/${enc(replyId)}/reactions/${type}`, { who });
+  /** True when this changed something: 201 recorded, 200 the reader had it already; 204 either way on removal. */
+  react = async (replyId: string, type: Reaction, on: boolean, who: Credentials) =>
+    (await this.send(on ? 'PUT' : 'DELETE', `/replies/${enc(replyId)}/reactions/${type}`, { who })).status !== 200;
 
   streamUrl = (articleId: string) => `${this.base}/articles/${enc(articleId)}/replies/stream`;
 
-  private async call<T>(method: string, path: string, opts: { who?: Credentials; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  private async call<T>(method: string, path: string, opts: CallOptions = {}): Promise<T> {
+    return (await this.send(method, path, opts)).json as T;
+  }
+
+  private async send(method: string, path: string, opts: CallOptions = {}): Promise<{ status: number; json: unknown }> {
     const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
     if (opts.who?.token) headers.Authorization = `Bearer ${opts.who.token}`;
     if (opts.who?.editToken) headers['X-Edit-Token'] = opts.who.editToken;
@@ -117,11 +122,17 @@ export class Api {
     const text = await res.text();
     const json = text ? safeJson(text) : null;
     if (!res.ok) throw new ApiError(res.status, problemText(json, res.status));
-    return json as T;
+    return { status: res.status, json };
   }
 }
 
 const enc = encodeURIComponent;
+
+interface CallOptions {
+  who?: Credentials;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 function safeJson(text: string): unknown {
   try {

@@ -16,14 +16,15 @@ export function Reactions({ replyId, own }: { replyId: string; own: boolean }) {
   const toggle = async (type: Reaction) => {
     const on = !mine.has(type);
     try {
-      await s.api.react(replyId, type, on, { token: s.token });
+      const changed = await s.api.react(replyId, type, on, { token: s.token });
       const next = new Set(mine);
       if (on) next.add(type);
       else next.delete(type);
       setMine(next);
       s.model.update(replyId, (n) => {
         const c = { ...counts };
-        c[type] = Math.max(0, c[type] + (on ? 1 : -1));
+        // A reaction the reader already had (from another visit) is not counted twice.
+        if (changed) c[type] = Math.max(0, c[type] + (on ? 1 : -1));
         n.reply = { ...n.reply, reactions: c };
       });
       s.refresh();
