@@ -99,6 +99,8 @@ describe('the seed article page at /', () => {
     await postAsGuest(form, 'Near the park, according to the piece.', 'Sam');
     const child = threadOf(page, 'Where were the agents staged?').locator('ol.children article[data-reply-id]').filter({ hasText: 'Near the park' });
     await child.waitFor({ state: 'visible' });
+    // The form closed: the keyboard lands on the new reply.
+    await until(async () => expect(await isFocused(child)).toBe(true));
     await until(async () => expect(await child.getAttribute('data-status')).toBe('published'));
     // From a fresh page (from the API): the same nesting.
     await inPublicThread('Near the park, according to the piece.');

@@ -1,6 +1,7 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { SectionContext } from '../context';
+import { focusReplyLater } from '../focus';
 
 /** Edits one's own reply: the latest text and its version first, then PATCH with If-Match. */
 export function EditReply({ replyId, onDone }: { replyId: string; onDone: () => void }) {
@@ -40,6 +41,7 @@ export function EditReply({ replyId, onDone }: { replyId: string; onDone: () => 
       s.follow(replyId);
       s.announce('Your edit was sent; it is being checked.');
       s.refresh();
+      focusReplyLater(text.current, replyId);
       onDone();
     } catch (err) {
       setError(err instanceof ApiError ? (err.status === 412 || err.status === 409 ? 'Your reply changed meanwhile; open the editor again.' : err.message) : 'Your edit was not saved.');
@@ -88,6 +90,7 @@ export function RetractReply({ replyId, onDone }: { replyId: string; onDone: () 
       });
       s.announce('Your reply was retracted.');
       s.refresh();
+      focusReplyLater(yes.current, replyId);
       onDone();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Your reply was not retracted.');

@@ -1,6 +1,7 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, FLAG_REASONS, FlagReason } from '../api';
 import { SectionContext } from '../context';
+import { focusReplyLater } from '../focus';
 
 const LABELS: Record<FlagReason, string> = { spam: 'Spam', abuse: 'Abuse', 'off-topic': 'Off-topic', other: 'Something else' };
 
@@ -18,6 +19,7 @@ export function FlagForm({ replyId, onDone }: { replyId: string; onDone: () => v
     try {
       await s.api.flag(replyId, reason, note.trim(), { token: s.token });
       s.announce('Thank you: the moderators will look at this reply.');
+      focusReplyLater(first.current, replyId);
       onDone();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Your report was not sent.');

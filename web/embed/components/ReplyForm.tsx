@@ -3,6 +3,7 @@ import { ApiError } from '../api';
 import { SectionContext } from '../context';
 import { rememberEditToken } from '../guest-tokens';
 import { nameInToken } from '../token';
+import { focusReplyLater } from '../focus';
 
 interface Props {
   parentId: string | null;
@@ -52,6 +53,8 @@ export function ReplyForm({ parentId, parentAuthor, onDone }: Props) {
       setBody('');
       s.announce(answer.status === 'pending' ? 'Your reply was sent; a moderator will look at it.' : 'Your reply was sent; it is being checked.');
       s.refresh();
+      // A reply to a reply closes its form: the focus goes to the new reply.
+      if (parentId) focusReplyLater(text.current, answer.id);
       onDone?.();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : 'Something went wrong; your reply was not sent.');
