@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { computedStyle, launchChromium, listen, openPage, until } from './support/browser';
+import { computedStyle, followingLive, launchChromium, listen, openPage, until } from './support/browser';
 import { SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
 
 /**
@@ -69,6 +69,7 @@ describe('the reply section embedded on another site', () => {
     const mine = section(page).locator('article[data-reply-id]').filter({ hasText: 'Posted from another site.' });
     await until(async () => expect(await mine.getAttribute('data-status')).toBe('published'));
 
+    await followingLive(page);
     const other = tokenFor(sys.config, 'reader', 'elsewhere', 'Ivo');
     await sys.http.post(`/articles/${SEED_ARTICLE_ID}/replies`).set('Authorization', `Bearer ${other}`).send({ body: 'And one from elsewhere.' }).expect(202);
     await section(page).getByRole('button', { name: 'Show 1 new reply' }).waitFor({ state: 'visible' });

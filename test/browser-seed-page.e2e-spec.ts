@@ -1,7 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { isFocused, isInViewport, launchChromium, listen, openPage, screenshotDirs, seriousA11yViolations, until } from './support/browser';
+import { followingLive, isFocused, isInViewport, launchChromium, listen, openPage, screenshotDirs, seriousA11yViolations, until } from './support/browser';
 import { SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
 
 let sys: System;
@@ -133,8 +133,11 @@ describe('the seed article page at /', () => {
     const placeholder = section(page).locator(`article[data-reply-id="${id}"]`);
     await until(async () => expect(await placeholder.innerText()).toContain('retracted'));
     await until(async () => expect(await placeholder.innerText()).not.toContain('not in the morning'));
-    const thread = (await sys.http.get(`/articles/${SEED_ARTICLE_ID}/replies?sort=newest&limit=50`).expect(200)).body;
-    expect(thread.items.find((r: { id: string }) => r.id === id)).toBeUndefined();
+    // The public thread (a view, built a moment later) drops it: no reply beneath it.
+    await until(async () => {
+      const thread = (await sys.http.get(`/articles/${SEED_ARTICLE_ID}/replies?sort=newest&limit=50`).expect(200)).body;
+      expect(thread.items.find((r: { id: string }) => r.id === id)).toBeUndefined();
+    });
     expect(problems).toEqual([]);
   });
 
@@ -172,6 +175,7 @@ describe('the seed article page at /', () => {
 
   it('a reply published by another reader arrives live as "1 new reply", shown only when asked', async () => {
     const { page, problems } = await seedPage();
+    await followingLive(page);
     const reader = tokenFor(sys.config, 'reader', 'live-writer', 'Olu');
     const res = await sys.http
       .post(`/articles/${SEED_ARTICLE_ID}/replies`)

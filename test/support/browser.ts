@@ -78,3 +78,6 @@ export const isInViewport = (l: Locator): Promise<boolean> =>
 export const computedStyle = (l: Locator, property: string): Promise<string> =>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   l.evaluate((el: any, p: string) => (globalThis as any).getComputedStyle(el).getPropertyValue(p), property);
+
+/** Waits until the reply section on the page follows the live stream (replies published from now on reach it). */
+export const followingLive = (page: Page) => page.locator('reply-section section[data-live="open"]').waitFor({ state: 'attached' });

@@ -28,6 +28,7 @@ export function App({ api, articleId, token }: Props) {
   const [loadingMore, setLoadingMore] = useState(false);
   const [message, setMessage] = useState('');
   const [linkedId, setLinkedId] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
   const mine = useRef(new Set<string>());
   const followed = useRef(new Map<string, number>());
   const root = useRef<HTMLElement>(null);
@@ -99,6 +100,8 @@ export function App({ api, articleId, token }: Props) {
   // Live: replies published elsewhere wait behind the "N new replies" button.
   useEffect(() => {
     const source = new EventSource(api.streamUrl(articleId));
+    source.onopen = () => setLive(true);
+    source.onerror = () => setLive(false);
     source.addEventListener('reply', (e) => {
       let r: Reply;
       try {
@@ -192,7 +195,7 @@ export function App({ api, articleId, token }: Props) {
   const linkedAside = model.linked && !ordered.includes(model.linked) && !isNested(model, model.linked) ? model.linked : null;
 
   return (
-    <section class="section" aria-labelledby="rs-title" ref={root}>
+    <section class="section" aria-labelledby="rs-title" ref={root} data-live={live ? 'open' : 'connecting'}>
       <h2 id="rs-title">Leave a reply</h2>
       {error && (
         <p class="error" role="alert">
