@@ -1,5 +1,5 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, listen, openPage, until } from './support/browser';
+import { isFocused, launchChromium, listen, openPage, until } from './support/browser';
 import { SEED_ARTICLE_ID, startSystem, System, tokenFor, verdictOn } from './support/system';
 
 let sys: System;
@@ -92,6 +92,19 @@ describe('the thread in the browser', () => {
     await until(async () => expect((await shownTopLevel(page)).length).toBe(22));
     expect(new Set(await shownTopLevel(page)).size).toBe(22);
     expect(await section(page).getByRole('button', { name: 'Load more replies' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('a permalink to a reply beyond the first page shows it above the thread, focused', async () => {
+    const newest = (await topLevel('newest')).map((r) => r.id);
+    const last = newest[newest.length - 1];
+    const { page, problems } = await openPage(context, `${base}/#reply-${last}`);
+    const linked = section(page).locator(`.linked-aside article[data-reply-id="${last}"]`);
+    await until(async () => expect(await linked.getAttribute('class')).toContain('linked'));
+    await until(async () => expect(await isFocused(linked)).toBe(true));
+    expect(await linked.innerText()).toContain('Numbered reply');
+    // The thread's own first page is there too, below it.
+    await until(async () => expect((await shownTopLevel(page)).length).toBe(20));
     expect(problems).toEqual([]);
   });
 
