@@ -96,6 +96,8 @@ describe('the seed article page at /', () => {
     await parent.getByRole('button', { name: 'Reply', exact: true }).click();
     const form = section(page).getByRole('form', { name: 'Reply to Ruth' });
     await until(async () => expect(await isFocused(form.getByLabel('Your reply to Ruth'))).toBe(true));
+    // The guest's name and email carry over to their next reply on the page.
+    expect(await form.getByLabel('Name').inputValue()).toBe('Ruth');
     await postAsGuest(form, 'Near the park, according to the piece.', 'Sam');
     const child = threadOf(page, 'Where were the agents staged?').locator('ol.children article[data-reply-id]').filter({ hasText: 'Near the park' });
     await child.waitFor({ state: 'visible' });

@@ -13,14 +13,16 @@ interface Props {
 }
 
 let formCount = 0;
+/** A guest's name and email, kept for their next reply on this page (in memory only, never stored). */
+const guestDetails = { name: '', email: '' };
 
 /** A reply to the article or to a reply: text, and for guests a name and an email. */
 export function ReplyForm({ parentId, parentAuthor, onDone }: Props) {
   const s = useContext(SectionContext);
   const [uid] = useState(() => `f${++formCount}`);
   const [body, setBody] = useState('');
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
+  const [name, setName] = useState(guestDetails.name);
+  const [email, setEmail] = useState(guestDetails.email);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const text = useRef<HTMLTextAreaElement>(null);
@@ -44,6 +46,7 @@ export function ReplyForm({ parentId, parentAuthor, onDone }: Props) {
       if (website) payload.website = website;
       const answer = await s.api.submit(s.article.id, payload, { token: s.token });
       if (answer.editToken) rememberEditToken(answer.id, s.article.id, answer.editToken);
+      if (guest) Object.assign(guestDetails, { name: name.trim(), email: email.trim() });
       const now = new Date().toISOString();
       s.model.addOwn(
         { id: answer.id, parentId, author: { name: guest ? name.trim() : (nameInToken(s.token) ?? 'You') }, body, status: answer.status, featured: false, submittedAt: now, editedAt: null, replyCount: 0 },
