@@ -235,6 +235,12 @@ describe('the seed article page at /', () => {
     const { page, problems } = await seedPage();
     await section(page).locator('article[data-reply-id]').first().waitFor({ state: 'visible' });
     expect(await seriousA11yViolations(page)).toEqual([]);
+    // With a reply form open too.
+    const top = section(page).locator('article[data-reply-id]').first();
+    await top.getByRole('button', { name: 'Reply', exact: true }).click();
+    await section(page).getByRole('form', { name: /^Reply to / }).waitFor({ state: 'visible' });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await top.getByRole('button', { name: 'Reply', exact: true }).click();
 
     const shots: [string, { width: number; height: number }][] = [
       ['seed-page-desktop.png', { width: 1280, height: 1000 }],
