@@ -11,16 +11,21 @@ import { SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system
 function hostSite(): { server: Server; origin: () => string; api: { base: string } } {
   const api = { base: '' };
   const server = createServer((req, res) => {
-    if (req.url !== '/') {
+    const url = new URL(req.url ?? '/', 'http://host');
+    if (url.pathname !== '/') {
       res.writeHead(404).end();
       return;
     }
+    // The site signs its reader in: it hands the token over as a property, before embed.js loads.
+    const token = url.searchParams.get('token');
+    const signIn = token ? `<script>document.querySelector('reply-section').token = ${JSON.stringify(token)};</script>` : '';
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Another news site</title><link rel="icon" href="data:,">
 <style>p { color: rgb(200, 0, 0); } button { background: rgb(0, 128, 0); } h2 { font-size: 60px; }</style></head>
 <body><h1>Another news site</h1><p class="host-text">The host page's own paragraph.</p>
 <reply-section article-id="${SEED_ARTICLE_ID}"></reply-section>
+${signIn}
 <script src="${api.base}/embed.js" crossorigin="anonymous" defer></script>
 </body></html>`);
   });
@@ -78,6 +83,22 @@ describe('the reply section embedded on another site', () => {
     expect(await computedStyle(page.locator('p.host-text'), 'color')).toBe('rgb(200, 0, 0)');
     expect(await computedStyle(form.getByRole('button', { name: 'Post reply' }), 'background-color')).not.toBe('rgb(0, 128, 0)');
     expect(await computedStyle(section(page).getByRole('heading', { name: 'Leave a reply' }), 'font-size')).not.toBe('60px');
+    expect(problems).toEqual([]);
+  });
+
+  it('takes the signed-in reader the site hands over: no name or email asked, the reply under their name', async () => {
+    const token = tokenFor(sys.config, 'reader', 'site-reader', 'Ines');
+    const { page, problems } = await openPage(context, `${allowed.origin()}/?token=${encodeURIComponent(token)}`);
+    await section(page).getByText('Signed in as Ines.').waitFor({ state: 'visible' });
+    const form = section(page).getByRole('form', { name: 'Leave a reply' });
+    expect(await form.getByLabel('Email').count()).toBe(0);
+    await form.getByLabel(/^Your reply/).fill('Signed in on the news site.');
+    await form.getByRole('button', { name: 'Post reply' }).click();
+    const mine = section(page).locator('article[data-reply-id]').filter({ hasText: 'Signed in on the news site.' });
+    await until(async () => expect(await mine.getAttribute('data-status')).toBe('published'));
+    expect(await mine.locator('.author').innerText()).toBe('Ines');
+    // Their own reply: they may edit it.
+    expect(await mine.getByRole('button', { name: 'Edit' }).count()).toBe(1);
     expect(problems).toEqual([]);
   });
 

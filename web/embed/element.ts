@@ -32,6 +32,12 @@ export class ReplySectionElement extends HTMLElement {
   }
 
   connectedCallback(): void {
+    // A token the page set before embed.js loaded sits on the element itself, hiding the setter.
+    if (Object.prototype.hasOwnProperty.call(this, 'token')) {
+      const early = (this as unknown as { token: string | null }).token;
+      delete (this as unknown as { token?: string | null }).token;
+      this.tokenValue = early;
+    }
     if (!this.root) {
       this.root = this.attachShadow({ mode: 'open' });
       sheet ??= new CSSStyleSheet();
