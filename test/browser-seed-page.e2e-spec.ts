@@ -199,6 +199,8 @@ describe('the seed article page at /', () => {
     const { page, problems } = await seedPage();
     await postAsGuest(topForm(page), 'React to me.', 'Ana');
     await until(async () => expect(await replyWith(page, 'React to me.').getAttribute('data-status')).toBe('published'));
+    // Signing in starts the section afresh from the public thread: wait until its view has the reply.
+    await inPublicThread('React to me.');
     const reader = tokenFor(sys.config, 'reader', 'reactor', 'Rae');
     await page.locator('reply-section').evaluate((el, t) => el.setAttribute('token', t), reader);
     await section(page).getByText('Signed in as Rae.').waitFor({ state: 'visible' });
