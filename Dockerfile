@@ -6,7 +6,8 @@ RUN npm ci --no-audit --no-fund
 COPY .swcrc tsconfig.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
-RUN npx swc apps libs -d dist --config-file .swcrc --quiet
+COPY web ./web
+RUN npx swc apps libs -d dist --config-file .swcrc --quiet && node web/build.mjs
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

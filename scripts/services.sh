@@ -50,7 +50,7 @@ install_node_modules() {
 }
 
 build_app() {
-  echo "==> build (swc)"
+  echo "==> build (swc, and esbuild for the browser pages)"
   (cd "$ROOT" && npm run -s build)
 }
 
@@ -64,6 +64,27 @@ build_ferretdb() {
     echo "==> build tools/ferretdb (first time: downloads Go modules, about a minute)"
     "$dir/build.sh"
   fi
+}
+
+# The browser tests drive Debian's chromium (Playwright's own download is not used): install it
+# when it is missing and we can (root with apt-get), else stop naming CHROMIUM_PATH.
+ensure_chromium() {
+  local path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ -x "$path" ]; then
+    export CHROMIUM_PATH="$path"
+    return 0
+  fi
+  if [ -z "${CHROMIUM_PATH:-}" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> apt-get install -y chromium (for the browser tests)"
+    (apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }) >"$ROOT/data/logs/apt-chromium.log" 2>&1 || {
+      echo "error: apt-get could not install chromium (log: data/logs/apt-chromium.log); install it, or set CHROMIUM_PATH to a Chromium or Chrome binary" >&2
+      exit 1
+    }
+    export CHROMIUM_PATH=/usr/bin/chromium
+    return 0
+  fi
+  echo "error: the browser tests need Chromium: none at $path; install it (apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary" >&2
+  exit 1
 }
 
 # start_ferretdb PORT DATA_DIR LOG

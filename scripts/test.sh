@@ -5,8 +5,9 @@ cd "$ROOT"
 
 start_scratch_system test "${TEST_FERRETDB_PORT:-27027}"
 export TEST_MONGO_URL="$SCRATCH_MONGO_URL"
+ensure_chromium
 
-npx tsc -p tsconfig.json --noEmit
+npm run -s typecheck
 status=0
 npx jest --runInBand --json --outputFile="$ROOT/data/jest-results.json" "$@" || status=$?
 # One plain closing line, whatever the runner printed above.

@@ -81,6 +81,31 @@ describe('security headers', () => {
     }
   });
 
+  it('the article page at / gets a CSP allowing only its own files, and no inline script', async () => {
+    // No worker here, so no article view: the page says so (404), under the same headers
+    // (test/browser-seed-page.e2e-spec.ts checks the article itself).
+    const page = await sys.http.get('/').expect(404);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expectHardened(page.headers);
+    const csp = page.headers['content-security-policy'];
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+
+  it('with EMBED_ORIGINS unset, no other origin gets CORS or a cross-origin resource policy', async () => {
+    for (const path of ['/embed.js', '/articles']) {
+      const res = await sys.http.get(path).set('Origin', 'https://news.example.com').expect(200);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    }
+    const preflight = await sys.http.options('/articles').set('Origin', 'https://news.example.com').set('Access-Control-Request-Method', 'POST');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('/docs gets a CSP its Swagger UI works under: own scripts only, no inline script', async () => {
     const page = await sys.http.get('/docs/').redirects(2).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);

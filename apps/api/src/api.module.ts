@@ -39,6 +39,8 @@ import { ListArticlesHandler } from './queries/list-articles/list-articles.handl
 import { ListDeadLettersController } from './queries/list-dead-letters/list-dead-letters.controller';
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { SeedService } from './seed/seed.service';
+import { SeedArticlePageController } from './pages/seed-article-page/seed-article-page.controller';
+import { WebAssetsController } from './pages/web-assets/web-assets.controller';
 import { AdminQueue, VerificationsController } from './admin/verifications/verifications.controller';
 import { RebuildsController } from './admin/rebuilds/rebuilds.controller';
 import { WhatIfController } from './admin/what-if/what-if.controller';
@@ -81,6 +83,8 @@ const controllers = [
   StreamArticleRepliesController,
   IssueStreamTicketController,
   StreamModerationController,
+  SeedArticlePageController,
+  WebAssetsController,
 ];
 /** Live updates: one log tailer per process, shared by every open stream. */
 const liveProviders = [LogTailer, PublicReplyChanges];

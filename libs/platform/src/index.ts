@@ -23,6 +23,7 @@ export * from './http/dto-rules';
 export * from './http/id-rules';
 export * from './http/json-limits';
 export * from './http/configure-http';
+export * from './http/embed-cors';
 export * from './health/health.module';
 export * from './health/consumer-report';
 export * from './metrics/metrics-access';

@@ -97,6 +97,24 @@ describe('loadConfig', () => {
   });
 });
 
+describe('EMBED_ORIGINS', () => {
+  it('is empty (our own origin only) unless set, a list of origins when set', () => {
+    expect(loadConfig({}).embedOrigins).toEqual([]);
+    expect(loadConfig({ EMBED_ORIGINS: 'https://News.example.com, http://127.0.0.1:8080,http://[::1]:3000' }).embedOrigins).toEqual([
+      'https://news.example.com',
+      'http://127.0.0.1:8080',
+      'http://[::1]:3000',
+    ]);
+  });
+
+  it.each(['*', 'https://*.example.com', 'https://example.com/', 'https://example.com/path', 'example.com', 'ftp://example.com', 'https://a.com,,https://b.com', 'null'])(
+    'refuses %p, naming the setting',
+    (value) => {
+      expect(() => loadConfig({ EMBED_ORIGINS: value })).toThrow(/EMBED_ORIGINS must be comma-separated origins/);
+    },
+  );
+});
+
 describe('MODERATION_POLICY', () => {
   it('is the built-in policy when unset, a checked document when set, and refused when wrong', () => {
     expect(loadConfig({}).moderationPolicy.version).toBe(0);

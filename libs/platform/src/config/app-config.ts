@@ -45,6 +45,10 @@ export interface AkismetSettings {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** One origin: http(s), a host name or address (IPv6 in brackets), an optional port; nothing more. */
+const ORIGIN = String.raw`https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?`;
+export const EMBED_ORIGINS_PATTERN = new RegExp(`^(?:\\s*${ORIGIN}\\s*(?:,\\s*${ORIGIN}\\s*)*)?$`);
+
 export const AKISMET_DEFAULT_URL = 'https://rest.akismet.com';
 
 /** Everything the processes read from the environment, validated at start. */
@@ -237,6 +241,15 @@ export class AppConfig {
   @Transform(toInt) @IsInt({ message: 'WORKER_METRICS_PORT must be a port number (0: off)' }) @Min(0) @Max(65535)
   WORKER_METRICS_PORT = 0;
 
+  /**
+   * The sites allowed to embed the reply section (docs/decisions/0036): origins such as
+   * `https://news.example.com`, comma-separated. They get CORS answers and a cross-origin
+   * resource policy on the readers' API and /embed.js; empty, the default, means our own
+   * origin only. Never `*`.
+   */
+  @Matches(EMBED_ORIGINS_PATTERN, { message: 'EMBED_ORIGINS must be comma-separated origins like https://news.example.com (scheme, host and optional port; no path, no *), or empty' })
+  EMBED_ORIGINS = '';
+
   /** pino's level for the JSON logs; `silent` turns them off (the tests do, unless they read them). */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
@@ -262,6 +275,11 @@ export class AppConfig {
     if (action === 'submit') return { commenter: this.RATE_LIMIT_SUBMIT_PER_COMMENTER, network: this.RATE_LIMIT_SUBMIT_PER_NETWORK, windowMs };
     if (action === 'flag') return { commenter: this.RATE_LIMIT_FLAG_PER_COMMENTER, network: this.RATE_LIMIT_FLAG_PER_NETWORK, windowMs };
     return { commenter: this.RATE_LIMIT_REACT_PER_COMMENTER, network: this.RATE_LIMIT_REACT_PER_NETWORK, windowMs };
+  }
+
+  /** EMBED_ORIGINS as a list, each lower-cased as browsers send Origin. */
+  get embedOrigins(): string[] {
+    return this.EMBED_ORIGINS.split(',').map((o) => o.trim().toLowerCase()).filter((o) => o.length > 0);
   }
 
   get trustProxy(): boolean | number | string {

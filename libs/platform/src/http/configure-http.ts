@@ -10,6 +10,7 @@ import { requestIds } from '../logging/request-id';
 import { logEarlyRefusals } from '../logging/early-refusals';
 import { ProblemFilter } from './problem';
 import { securityHeaders } from './security-headers';
+import { embedCors } from './embed-cors';
 import { strictValidationPipe } from './validation';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -25,6 +26,8 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   express.use(logEarlyRefusals());
   // Before the rest, so every answer carries them, errors included.
   express.use(securityHeaders());
+  // After helmet: an embedding site's origin gets CORS and a cross-origin resource policy.
+  express.use(embedCors(config.embedOrigins));
   answerClientErrorsWithProblems(app.getHttpServer() as Server);
   // ETags here are stream versions, set by the handlers for If-Match; no body hashes.
   express.set('etag', false);

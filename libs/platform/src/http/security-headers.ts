@@ -28,7 +28,30 @@ const docsHeaders = helmet({
   },
 }) as unknown as Middleware;
 
+/**
+ * The reader pages (the seed article at /): scripts and styles from our own files only, no
+ * inline script or style (the embed styles its shadow root through a constructed stylesheet),
+ * API calls and the live stream to ourselves.
+ */
+const pageHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+    },
+  },
+}) as unknown as Middleware;
+
 const DOCS = /^\/(?:docs|admin\/queues)(?:\/|$)/;
+const PAGES = /^\/$/;
 
 /** helmet's headers (nosniff, frame and referrer policies, HSTS...) with a CSP per kind of page. */
-export const securityHeaders = (): Middleware => (req, res, next) => (DOCS.test(req.path) ? docsHeaders : apiHeaders)(req, res, next);
+export const securityHeaders = (): Middleware => (req, res, next) => (PAGES.test(req.path) ? pageHeaders : DOCS.test(req.path) ? docsHeaders : apiHeaders)(req, res, next);

@@ -1,0 +1,3 @@
+import { ReplySectionElement } from './element';
+
+if (!customElements.get('reply-section')) customElements.define('reply-section', ReplySectionElement);
