@@ -1,6 +1,6 @@
 import { DomainEvent } from '@app/domain';
 import type { mongo } from 'mongoose';
-import { CommitDocument, commitId, EventMetadata, InboxMarker, LoadedStream, StoredEvent } from './commit';
+import { CommitDocument, commitId, EventMetadata, InboxMarker, LoadedStream, realEvents, StoredEvent } from './commit';
 import { EventStoreCollections } from './collections';
 import { isDuplicateKey, StreamConflictError } from './errors';
 import { GroupInsert } from './group-insert';
@@ -117,5 +117,26 @@ export class MongoSnapshotStore implements SnapshotStore {
 
   async put({ _id, ...fields }: Snapshot): Promise<void> {
     await this.db.collection<Snapshot>(EventStoreCollections.snapshots).findOneAndUpdate({ _id }, { $set: fields }, { upsert: true });
+  }
+}
+
+/**
+ * Creates a stream whose id the caller did not draw at random: at version 0, or after the
+ * versions the sequencer filled as abandoned (an earlier try that failed half-way; decision
+ * 0037). False when the stream already holds real events.
+ */
+export async function createStream(store: EventStore, streamId: string, events: DomainEvent[], metadata: EventMetadata, options?: AppendOptions): Promise<boolean> {
+  let expected: Pick<LoadedStream, 'streamId' | 'version' | 'head'> = { streamId, version: 0, head: null };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await store.append(expected, events, metadata, options);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StreamConflictError)) throw error;
+      const stream = await store.load(streamId);
+      if (realEvents(stream.events).length > 0) return false;
+      if (attempt >= 3) throw error;
+      expected = stream;
+    }
   }
 }

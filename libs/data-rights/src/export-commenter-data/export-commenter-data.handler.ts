@@ -1,6 +1,6 @@
 import { reasonsForAuthor } from '@app/moderation';
 import { Reaction, ReactionEvent, Reply, ReplyEvent } from '@app/domain';
-import { EVENT_STORE, EventStore, StoredEvent } from '@app/event-store';
+import { EVENT_STORE, EventStore, realEvents, StoredEvent } from '@app/event-store';
 import { Clock, CLOCK } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
@@ -25,7 +25,8 @@ export class ExportCommenterDataHandler implements IQueryHandler<ExportCommenter
     for (let i = 0; i < ids.length; i += PARALLEL_LOADS) {
       const loaded = await Promise.all(ids.slice(i, i + PARALLEL_LOADS).map((id) => this.store.load<ReplyEvent>(Reply.streamId(id))));
       for (const stream of loaded) {
-        const reply = exportOf(stream.events);
+        // Without versions the sequencer filled as abandoned (decision 0037).
+        const reply = exportOf(realEvents(stream.events));
         if (reply) replies.push(reply);
       }
     }
@@ -36,7 +37,7 @@ export class ExportCommenterDataHandler implements IQueryHandler<ExportCommenter
       for (let i = 0; i < refs.length; i += PARALLEL_LOADS) {
         const slice = refs.slice(i, i + PARALLEL_LOADS);
         const loaded = await Promise.all(slice.map((ref) => this.store.load<ReactionEvent>(Reaction.streamId(ref.replyId, ref.commenterId))));
-        loaded.forEach((stream, j) => reactions.push(reactionsOf(slice[j], stream.events)));
+        loaded.forEach((stream, j) => reactions.push(reactionsOf(slice[j], realEvents(stream.events))));
       }
     }
     return { commenterId: commenterIds[0] ?? null, exportedAt: this.clock().toISOString(), replies, reactions };

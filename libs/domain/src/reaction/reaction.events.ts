@@ -10,7 +10,8 @@ export type ReactionCounts = Record<ReactionType, number>;
 export const noReactions = (): ReactionCounts => ({ like: 0, insightful: 0, funny: 0 });
 
 /** A reader reacted to a reply. Their own stream per reply (`reaction-<replyId>-<commenterId>`): one of each type. */
-export type ReplyReacted = DomainEvent<'reply.reacted', { replyId: string; articleId: string; commenterId: string; type: ReactionType; at: string }>;
+/** `first`: the stream's first reaction (set since versions may be filled as abandoned; absent on older events, where version 1 says it). */
+export type ReplyReacted = DomainEvent<'reply.reacted', { replyId: string; articleId: string; commenterId: string; type: ReactionType; at: string; first?: true }>;
 
 /** A reader took a reaction back. */
 export type ReplyUnreacted = DomainEvent<'reply.unreacted', { replyId: string; articleId: string; commenterId: string; type: ReactionType; at: string }>;

@@ -31,9 +31,22 @@ describe('Reaction', () => {
     expect(reaction.react(reply('published'), reader, 'like', t0)).toBe(false);
     expect(reaction.react(reply('published'), reader, 'funny', t0)).toBe(true);
     expect(reaction.pullEvents()).toEqual([
-      { type: 'reply.reacted', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', type: 'like', at: t0.toISOString() } },
+      { type: 'reply.reacted', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', type: 'like', at: t0.toISOString(), first: true } },
       { type: 'reply.reacted', schemaVersion: 1, data: { replyId: 'r1', articleId: 'a1', commenterId: 'bob', type: 'funny', at: t0.toISOString() } },
     ]);
+  });
+
+  it('marks only the stream\'s first reaction as first, also after a filled version and after a snapshot', () => {
+    const abandoned = { type: 'append.abandoned', schemaVersion: 1, data: {} } as never;
+    const afterFiller = new Reaction().rehydrate([abandoned]);
+    afterFiller.react(reply('published'), reader, 'like', t0);
+    expect(afterFiller.pullEvents()[0].data).toMatchObject({ first: true });
+    const taken = new Reaction().rehydrate([reacted('like'), { ...reacted('like'), type: 'reply.unreacted' } as never]);
+    taken.react(reply('published'), reader, 'like', t0);
+    expect(taken.pullEvents()[0].data).not.toHaveProperty('first');
+    const restored = new Reaction().restore(JSON.parse(JSON.stringify(new Reaction().rehydrate([reacted('like')]).snapshot())));
+    restored.react(reply('published'), reader, 'funny', t0);
+    expect(restored.pullEvents()[0].data).not.toHaveProperty('first');
   });
 
   it('takes back only a reaction that is there, and allows it again after', () => {

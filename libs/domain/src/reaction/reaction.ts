@@ -11,6 +11,8 @@ import { REACTION_TYPES, ReactionEvent, ReactionType } from './reaction.events';
  */
 export class Reaction extends AggregateRoot<ReactionEvent> {
   readonly types = new Set<ReactionType>();
+  /** Any reaction event before: the first one marks itself for the commenter ledger. */
+  private reacted = false;
 
   static streamId(replyId: string, commenterId: string): string {
     return `reaction-${replyId}-${commenterId}`;
@@ -22,7 +24,8 @@ export class Reaction extends AggregateRoot<ReactionEvent> {
     if (this.types.has(type)) return false;
     if (reply.status !== 'published') throw new RuleViolationError('only a published reply can be reacted to');
     if (reply.author.id === reader.id) throw new RuleViolationError('you cannot react to your own reply');
-    this.record({ type: 'reply.reacted', schemaVersion: 1, data: { replyId: reply.id, articleId: reply.articleId, commenterId: reader.id, type, at: now.toISOString() } });
+    const first = !this.reacted;
+    this.record({ type: 'reply.reacted', schemaVersion: 1, data: { replyId: reply.id, articleId: reply.articleId, commenterId: reader.id, type, at: now.toISOString(), ...(first ? { first: true as const } : {}) } });
     return true;
   }
 
@@ -37,15 +40,18 @@ export class Reaction extends AggregateRoot<ReactionEvent> {
   }
 
   protected toState() {
-    return { types: [...this.types] };
+    return { types: [...this.types], reacted: this.reacted };
   }
 
   protected fromState(state: unknown): void {
     this.types.clear();
-    for (const t of (state as { types: ReactionType[] }).types) this.types.add(t);
+    const s = state as { types: ReactionType[]; reacted?: boolean };
+    for (const t of s.types) this.types.add(t);
+    this.reacted = s.reacted ?? s.types.length > 0;
   }
 
   protected when(event: ReactionEvent): void {
+    this.reacted = true;
     if (event.type === 'reply.reacted') this.types.add(event.data.type);
     else if (event.type === 'reply.unreacted') this.types.delete(event.data.type);
   }

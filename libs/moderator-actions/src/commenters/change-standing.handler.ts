@@ -1,5 +1,5 @@
 import { ModerationBatch, NotFoundError } from '@app/domain';
-import { StreamConflictError } from '@app/event-store';
+import { createStream, StreamConflictError } from '@app/event-store';
 import { Aggregates, Clock, CLOCK, CommenterDirectory } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -36,12 +36,8 @@ export class ChangeStandingHandler implements ICommandHandler<ChangeStandingComm
       }
       if (batchId) {
         const batch = ModerationBatch.request({ batchId, action: 'reject', reason, selection: { commenterId } }, now);
-        try {
-          await this.aggregates.store.append({ streamId: ModerationBatch.streamId(batchId), version: 0, head: null }, batch.pullEvents(), { actor: moderator, correlationId: batchId, causationId: null });
-        } catch (error) {
-          // The moderation jobs recorded it from the ban first: the same batch, done.
-          if (!(error instanceof StreamConflictError)) throw error;
-        }
+        // False when the moderation jobs recorded it from the ban first: the same batch, done.
+        await createStream(this.aggregates.store, ModerationBatch.streamId(batchId), batch.pullEvents(), { actor: moderator, correlationId: batchId, causationId: null });
       }
       return { commenterId, standing: commenter.standing, until: commenter.suspendedUntil?.toISOString() ?? null, batchId: batchId ?? null };
     }

@@ -1,5 +1,5 @@
 import { Actor, BatchEvent, Commenter, CommenterEvent, DomainError, ModerationBatch, ModeratorAction, NotFoundError, ReplyStatus } from '@app/domain';
-import { CheckpointDocument, EventStoreCollections, LoadedStream, StreamConflictError } from '@app/event-store';
+import { CheckpointDocument, createStream, EventStoreCollections, LoadedStream, realEvents, StreamConflictError } from '@app/event-store';
 import { Aggregates, Clock, CLOCK, MONGO_DB } from '@app/platform';
 import { COMMENTER_LEDGER, CommenterReplyList } from '@app/data-rights';
 import { QueueReader } from '@app/read-models';
@@ -191,17 +191,14 @@ export class ModerationProcessor extends WorkerHost implements OnApplicationBoot
   /** A ban with reject-all whose batch the API did not get to record: recorded here, once. */
   private async ensureRejectAll({ batchId, rejectAllOf }: BatchJobData): Promise<void> {
     const stream = await this.aggregates.store.load(ModerationBatch.streamId(batchId));
-    if (stream.version > 0 || !rejectAllOf) return;
+    if (realEvents(stream.events).length > 0 || !rejectAllOf) return;
     // The whole stream, not from a snapshot: the ban may be older than the last snapshot.
     const commenterStream = await this.aggregates.store.load<CommenterEvent>(Commenter.streamId(rejectAllOf.commenterId));
     const ban = commenterStream.events.find((e) => e.event.type === 'commenter.standing-changed' && e.event.data.rejectAllBatchId === batchId);
     if (!ban) throw new Error(`no ban in ${Commenter.streamId(rejectAllOf.commenterId)} names batch ${batchId}`);
     const batch = ModerationBatch.request({ batchId, action: 'reject', reason: rejectAllOf.reason, selection: { commenterId: rejectAllOf.commenterId } }, new Date(ban.recordedAt));
-    try {
-      await this.aggregates.store.append(stream, batch.pullEvents(), { actor: ban.metadata.actor, correlationId: batchId, causationId: ban.commitId });
-    } catch (error) {
-      if (!(error instanceof StreamConflictError)) throw error;
-    }
+    // False when the API recorded it meanwhile: the same batch.
+    await createStream(this.aggregates.store, ModerationBatch.streamId(batchId), batch.pullEvents(), { actor: ban.metadata.actor, correlationId: batchId, causationId: ban.commitId });
   }
 
   /** Every reply of the commenter, once the ledger has read past the ban. */
@@ -227,7 +224,7 @@ class BatchRecord {
 
   static async load(aggregates: Aggregates, batchId: string): Promise<BatchRecord> {
     const { batch, stream } = await aggregates.batch(batchId);
-    const requestedBy = stream.events[0].metadata.actor as Actor;
+    const requestedBy = realEvents(stream.events)[0].metadata.actor as Actor;
     const undoneBy = (stream.events.find((e) => e.event.type === 'batch.undo-requested')?.metadata.actor ?? requestedBy) as Actor;
     return new BatchRecord(aggregates, batch, stream, requestedBy, undoneBy);
   }

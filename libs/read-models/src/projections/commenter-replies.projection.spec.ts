@@ -66,4 +66,14 @@ describe('CommenterRepliesProjection', () => {
     crashed.set(`${ViewCollections.commenterMeta}/c1`, first.get(`${ViewCollections.commenterMeta}/c1`)!);
     expect(await project(projection, entries.slice(5, 6), crashed)).toEqual(next);
   });
+
+  it('given a reaction stream whose version 1 was filled as abandoned, then its first reaction (marked first) is listed', async () => {
+    const stream = 'reaction-r7-c3';
+    const filler = entry(stream, 1, { type: 'append.abandoned', schemaVersion: 1, data: { commitId: `${stream}:1` } } as never);
+    const first = entry(stream, 2, { type: 'reply.reacted', schemaVersion: 1, data: { replyId: 'r7', articleId: 'a1', commenterId: 'c3', type: 'like', at: 'X', first: true } } as never);
+    const again = entry(stream, 3, { type: 'reply.reacted', schemaVersion: 1, data: { replyId: 'r7', articleId: 'a1', commenterId: 'c3', type: 'funny', at: 'X' } } as never);
+    const docs = await project(projection, [filler, first, again]);
+    expect(docs.get(`${ViewCollections.commenterReactions}/c3/0`)).toMatchObject({ replies: [{ replyId: 'r7', articleId: 'a1' }] });
+    expect(meta(docs, 'c3')).toMatchObject({ reactedTo: 1 });
+  });
 });

@@ -49,8 +49,9 @@ export class CommenterRepliesProjection implements Projection {
     const event = at.event as ReplyEvent | CommenterEvent | ReactionEvent;
     const M = ViewCollections.commenterMeta;
     // A reader's reaction stream on a reply, listed once, at its first event: an export reads
-    // the stream. Reactions came after this ledger version, so no past event is missed.
-    if (event.type === 'reply.reacted' && at.entry.version + at.index === 1) {
+    // the stream. Reactions came after this ledger version, so no past event is missed. The
+    // first says so itself when a filled version came before it (decision 0037).
+    if (event.type === 'reply.reacted' && (event.data.first === true || at.entry.version + at.index === 1)) {
       const { replyId, articleId, commenterId } = event.data;
       const meta = await store.get<CommenterMeta>(M, commenterId);
       if (isApplied(meta, at)) return;
