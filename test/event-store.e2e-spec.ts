@@ -1,5 +1,6 @@
 import {
   announceUnsequenced,
+  BatchOutcomeUnknownError,
   CommitDocument,
   EventStoreCollections,
   InjectedStoreFault,
@@ -114,7 +115,11 @@ describe('event store', () => {
     const failed = outcomes.filter((o) => o.status === 'rejected');
     expect(fault.fired).toBe('commits.insertMany');
     expect(failed.length).toBeGreaterThan(1);
-    for (const o of failed) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(InjectedStoreFault);
+    // Alone, the fault itself; in a group, outcome unknown (never a conflict), caused by it.
+    const reasons = failed.map((o) => (o as PromiseRejectedResult).reason);
+    expect(reasons.some((r) => r instanceof BatchOutcomeUnknownError)).toBe(true);
+    for (const r of reasons) expect(r instanceof BatchOutcomeUnknownError ? r.cause : r).toBeInstanceOf(InjectedStoreFault);
+    for (const r of reasons) expect(r).not.toBeInstanceOf(StreamConflictError);
     // The failed ones left markers without commits: the sequencer fills their versions; the others go in the log.
     const sequencer = new Sequencer(db, { batchSize: 100, markerGraceMs: 0 });
     while ((await sequencer.sequenceInbox()).sequenced > 0);

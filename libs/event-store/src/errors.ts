@@ -41,6 +41,8 @@ export class InjectedStoreFault extends Error {
  * there. Such a batch is retried from the checkpoint as long as it takes, never parked.
  */
 export function isTransient(error: unknown): boolean {
+  // A grouped insert that failed as a whole: whatever made it fail.
+  if ((error as { name?: string } | null)?.name === 'BatchOutcomeUnknownError') return isTransient((error as { cause?: unknown }).cause);
   const e = error as { name?: string; code?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
   const name = e?.name ?? '';
   if (/^Mongo(ServerSelection|Network|NotConnected|Topology|PoolClosed)/.test(name)) return true;

@@ -11,6 +11,17 @@ export class BatchedInsertError extends Error {
   }
 }
 
+/**
+ * A batch call failed as a whole: each of its inserts may or may not be stored. Never a
+ * duplicate-key error, whatever code the call carried, so no append reads it as a conflict.
+ */
+export class BatchOutcomeUnknownError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`a grouped insert failed as a whole, outcome unknown: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'BatchOutcomeUnknownError';
+  }
+}
+
 interface Waiting<T> {
   doc: T;
   resolve(): void;
@@ -21,8 +32,8 @@ interface Waiting<T> {
  * Group commit: inserts that arrive while one batch is on its way go together in the next
  * `insertMany`, unordered, so each document keeps its own `_id` check and its own outcome. A
  * lone insert goes at once (no waiting for company); under load, round trips are shared.
- * A failure of the whole call (timeout, connection) fails every insert of that batch, which
- * is what each would have seen alone: applied or not, unknown.
+ * A failure of the whole call (timeout, connection, or a server that stored some documents
+ * before failing) fails every insert of that batch as outcome unknown, never as a conflict.
  */
 export class GroupInsert<T extends mongo.Document> {
   private queue: Waiting<T>[] = [];
@@ -60,8 +71,10 @@ export class GroupInsert<T extends mongo.Document> {
       else await this.collection().insertMany(docs as mongo.OptionalUnlessRequiredId<T>[], { ordered: false });
       return docs.map(() => null);
     } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-      if (docs.length === 1 || !Array.isArray(writeErrors) || writeErrors.length === 0) return docs.map(() => error);
+      if (docs.length === 1) return [error];
+      const { writeErrors, writeConcernError } = error as { writeErrors?: { index: number; code?: number; errmsg?: string }[]; writeConcernError?: unknown };
+      // Per-document answers only when the server gave them and nothing else is in doubt.
+      if (!Array.isArray(writeErrors) || writeErrors.length === 0 || writeConcernError) return docs.map(() => new BatchOutcomeUnknownError(error));
       const out: (unknown | null)[] = docs.map(() => null);
       for (const w of writeErrors) out[w.index] = new BatchedInsertError(w.code, w.errmsg ?? `insert ${w.index} failed`);
       return out;

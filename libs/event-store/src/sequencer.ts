@@ -77,6 +77,12 @@ class RecentIds {
 export class Sequencer {
   private head: { position: number; sequencedAt: Date } | null = null;
   private readonly known = new RecentIds(50_000);
+  /**
+   * Markers seen without their commit, and when this sequencer first saw each (its own
+   * monotonic clock): the grace runs from there, so neither a writer's clock nor a queue
+   * before the marker's insert shortens it. Lost on failover, which only delays a filler.
+   */
+  private readonly waitingSince = new Map<string, number>();
 
   constructor(
     private readonly db: mongo.Db,
@@ -164,7 +170,10 @@ export class Sequencer {
    * FerretDB both scan the inbox, which holds only commits in flight.
    */
   async sequenceInbox(): Promise<SequencedBatch> {
-    const markers = await this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.options.batchSize).toArray();
+    // Past the markers still waiting for their commit, so they never hold the rest back.
+    const markers = await this.inbox.find({}).sort({ recordedAt: 1, _id: 1 }).limit(this.options.batchSize + this.waitingSince.size).toArray();
+    const present = new Set(markers.map((m) => m._id));
+    for (const id of this.waitingSince.keys()) if (!present.has(id)) this.waitingSince.delete(id);
     return this.sequence(markers.map((m) => m._id), new Map(markers.map((m) => [m._id, m])));
   }
 
@@ -195,6 +204,7 @@ export class Sequencer {
     for (const commit of await this.lookUp(ids)) if (commit) loaded.set(commit._id, commit);
     for (const id of ids) {
       let commit = loaded.get(id);
+      if (commit) this.waitingSince.delete(id);
       const marker = markers.get(id);
       if (!commit && marker?.streamId !== undefined && !this.known.has(id)) {
         commit = (await this.abandonIfDue(marker)) ?? undefined;
@@ -251,7 +261,9 @@ export class Sequencer {
    */
   private async abandonIfDue(marker: InboxMarker): Promise<CommitDocument | null> {
     const now = this.clock();
-    if (now.getTime() - marker.recordedAt.getTime() < this.options.markerGraceMs) return null;
+    const seenAt = this.waitingSince.get(marker._id) ?? this.waitingSince.set(marker._id, performance.now()).get(marker._id)!;
+    if (performance.now() - seenAt < this.options.markerGraceMs) return null;
+    this.waitingSince.delete(marker._id);
     const filler: CommitDocument = {
       _id: marker._id,
       streamId: marker.streamId!,

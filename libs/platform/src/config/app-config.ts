@@ -151,10 +151,12 @@ export class AppConfig {
   REBUILD_BATCH_SIZE = 2_000;
 
   /**
-   * How long an inbox marker waits for its commit (a writer between its two inserts) before
-   * the sequencer fills that stream version as abandoned; the late writer then gets a conflict.
+   * How long an inbox marker waits for its commit (a writer between its two inserts), from
+   * when the sequencer first sees it, before the sequencer fills that stream version as
+   * abandoned; the late writer then gets a conflict. At least a second: shorter races every
+   * append in flight.
    */
-  @Transform(toInt) @IsInt({ message: 'MARKER_GRACE_MS must be a whole number of milliseconds' }) @Min(0)
+  @Transform(toInt) @IsInt({ message: 'MARKER_GRACE_MS must be a whole number of milliseconds' }) @Min(1_000)
   MARKER_GRACE_MS = 30_000;
 
   /**

@@ -66,6 +66,8 @@ const TITLES: Record<number, string> = {
 
 /** Mongo driver errors that mean the store cannot be reached right now. */
 function isStoreDown(error: unknown): boolean {
+  // A grouped insert that failed as a whole (libs/event-store GroupInsert): its cause.
+  if ((error as { name?: string } | null)?.name === 'BatchOutcomeUnknownError') return isStoreDown((error as { cause?: unknown }).cause);
   const name = (error as { name?: string })?.name ?? '';
   return /^Mongo(ServerSelection|Network|NotConnected|Topology)/.test(name) || name === 'PoolClearedError' || name === 'MongoWaitQueueTimeoutError';
 }

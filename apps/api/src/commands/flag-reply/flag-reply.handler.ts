@@ -20,17 +20,22 @@ export class FlagReplyHandler implements ICommandHandler<FlagReplyCommand> {
     // The note is theirs, sealed with their key: a flagger is a commenter like any author.
     const commenter = { ...flagger, id: await this.commenters.enrol(flagger) };
     const streamId = Flag.streamId(replyId, commenter.id);
-    const stream = await this.aggregates.store.load<FlagEvent>(streamId);
-    const flag = new Flag().rehydrate(stream.events.map((e) => e.event));
     const policy = await this.policies.current();
-    // The flag carries the rules it is counted by, so a rebuild reports and hides as they did.
-    flag.raise(reply, commenter, reason, note, this.clock(), { version: policy.version, flagThreshold: policy.flags.threshold, hideAtThreshold: policy.flags.hideAtThreshold });
-    try {
-      // The first insert is the one flag per reader; the reply's submission comes first in the log.
-      await this.aggregates.store.append(stream, flag.pullEvents(), metadataFor(commenter), { dependsOn: [replyStream.head!] });
-    } catch (error) {
-      if (error instanceof StreamConflictError) throw new RuleViolationError('you have flagged this reply already');
-      throw error;
+    for (let attempt = 0; ; attempt++) {
+      const stream = await this.aggregates.store.load<FlagEvent>(streamId);
+      const flag = new Flag().rehydrate(stream.events.map((e) => e.event));
+      // The flag carries the rules it is counted by, so a rebuild reports and hides as they did.
+      flag.raise(reply, commenter, reason, note, this.clock(), { version: policy.version, flagThreshold: policy.flags.threshold, hideAtThreshold: policy.flags.hideAtThreshold });
+      try {
+        // The first insert is the one flag per reader; the reply as they saw it comes first in the log.
+        await this.aggregates.store.append(stream, flag.pullEvents(), metadataFor(commenter), { dependsOn: [replyStream.head!] });
+        break;
+      } catch (error) {
+        if (!(error instanceof StreamConflictError)) throw error;
+        // Another request of theirs flagged it; or this one was too slow and its version was
+        // filled as abandoned (decision 0037): then once more, after it (raise refuses a second flag).
+        if (attempt >= 2) throw new RuleViolationError('you have flagged this reply already');
+      }
     }
     return { replyId, reason };
   }

@@ -44,7 +44,7 @@ describe('ReactToReplyHandler', () => {
   it('records a reaction in the reader\'s stream', async () => {
     const { handler, appended, dependencies } = handlerWith([[]], []);
     expect(await handler.execute(new ReactToReplyCommand('r1', bob, 'like', true))).toEqual({ replyId: 'r1', type: 'like', reacted: true, recorded: true });
-    expect(appended).toEqual([[{ ...liked, data: { ...liked.data, at: t0.toISOString() } }]]);
+    expect(appended).toEqual([[{ ...liked, data: { ...liked.data, at: t0.toISOString(), first: true } }]]);
     // After the reply as the reader saw it, in the log.
     expect(dependencies).toEqual([['reply-r1:2']]);
   });

@@ -1,5 +1,5 @@
 import { Reply, ReplyEvent } from '@app/domain';
-import { EVENT_STORE, EventStore } from '@app/event-store';
+import { EVENT_STORE, EventStore, realEvents } from '@app/event-store';
 import { Allow, REPLY_ID } from '@app/platform';
 import { NotFoundError } from '@app/domain';
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
@@ -51,11 +51,13 @@ export class GetReplyHistoryController {
   async history(@Param() { id }: ReplyHistoryParam, @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void }) {
     res.setHeader('Cache-Control', 'no-store');
     const stream = await this.store.load<ReplyEvent>(Reply.streamId(id));
-    if (stream.version === 0) throw new NotFoundError(`reply ${id} not found`);
+    // Versions filled as abandoned (decision 0037) are no part of a reply's history.
+    const events = realEvents(stream.events);
+    if (events.length === 0) throw new NotFoundError(`reply ${id} not found`);
     return {
       replyId: id,
       version: stream.version,
-      steps: stream.events.map((e) => ({
+      steps: events.map((e) => ({
         version: e.version,
         at: e.recordedAt,
         position: e.position ?? null,
