@@ -132,7 +132,8 @@ describe('crashes', () => {
     });
     expect(filler.events).toEqual([{ type: 'append.abandoned', schemaVersion: 1, data: { commitId: `${stream}:1`, announcedAt: expect.any(String) } }]);
     expect(filler.metadata.actor).toMatchObject({ kind: 'system', id: 'sequencer' });
-    expect(await sys.db.collection('inbox').countDocuments({ _id: `${stream}:1` as never })).toBe(0);
+    // The marker goes after the position is recorded.
+    await eventually(async () => expect(await sys.db.collection('inbox').countDocuments({ _id: `${stream}:1` as never })).toBe(0));
     // In the log exactly once; the stream is at version 1 with nothing in it, so there is no reply.
     const log = sys.app.get<LogReader>(LOG_READER);
     const seen: string[] = [];
