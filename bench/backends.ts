@@ -33,7 +33,7 @@ async function main() {
   console.log(`store: ${process.env.FERRETDB_HANDLER ?? 'sqlite'}; ${OPS} sequential operations of each kind per size, one client`);
   for (const size of SIZES) {
     const col = conn.db!.collection<{ _id: string }>(`size_${size}`);
-    let t = performance.now();
+    const t = performance.now();
     for (let i = 0; i < size; i += 500) await col.insertMany(Array.from({ length: Math.min(500, size - i) }, (_, k) => doc(i + k)));
     const loadPerSec = size / ((performance.now() - t) / 1000);
     const inserts = await timed(OPS, (i) => col.insertOne(doc(size + i)));
