@@ -12,7 +12,9 @@ install_node_modules
 build_app
 if [ -z "${MONGO_URL:-}" ]; then
   build_ferretdb
-  start_ferretdb "$FERRETDB_PORT" "$ROOT/data/ferretdb" "$ROOT/data/logs/ferretdb.log"
+  FERRETDB_PG_URL="${FERRETDB_POSTGRESQL_URL:-}"
+  [ "$FERRETDB_HANDLER" = postgresql ] && [ -z "$FERRETDB_PG_URL" ] && postgresql_database reply_section_ferretdb keep
+  start_ferretdb "$FERRETDB_PORT" "$ROOT/data/ferretdb" "$ROOT/data/logs/ferretdb.log" "$FERRETDB_PG_URL"
   export MONGO_URL="mongodb://127.0.0.1:$FERRETDB_PORT/reply_section"
 fi
 ensure_redis "$REDIS_URL" "$ROOT/data/logs/redis.log"

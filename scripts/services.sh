@@ -20,12 +20,28 @@ require_node
 FERRETDB_BIN="$ROOT/tools/ferretdb/bin/ferretdb"
 STARTED_PIDS=()
 
+# The store behind FerretDB: sqlite (the default: files under data/) or postgresql (opt-in,
+# to measure it: docs/benchmarks.md, docs/decisions/0038). With postgresql, FerretDB keeps
+# everything in the database FERRETDB_POSTGRESQL_URL names; unset, npm test and npm run
+# bench create a fresh database on FERRETDB_POSTGRESQL_SERVER for the run and drop it at
+# the end, and npm start uses (and creates once) reply_section_ferretdb there.
+FERRETDB_HANDLER="${FERRETDB_HANDLER:-sqlite}"
+FERRETDB_POSTGRESQL_SERVER="${FERRETDB_POSTGRESQL_SERVER:-postgres://postgres@127.0.0.1:5432}"
+case "$FERRETDB_HANDLER" in
+  sqlite | postgresql) ;;
+  *) echo "error: FERRETDB_HANDLER must be sqlite or postgresql, not '$FERRETDB_HANDLER'" >&2; exit 1 ;;
+esac
+DROP_PG_DATABASES=()
+
 stop_services() {
   for pid in "${STARTED_PIDS[@]:-}"; do
     [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
   for pid in "${STARTED_PIDS[@]:-}"; do
     [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+  for db in "${DROP_PG_DATABASES[@]:-}"; do
+    [ -n "$db" ] && psql "$FERRETDB_POSTGRESQL_SERVER/postgres" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
   done
 }
 trap stop_services EXIT
@@ -87,17 +103,51 @@ ensure_chromium() {
   exit 1
 }
 
-# start_ferretdb PORT DATA_DIR LOG
+require_postgresql() {
+  if ! command -v psql >/dev/null 2>&1; then
+    echo "error: FERRETDB_HANDLER=postgresql needs psql on the PATH (e.g. apt-get install postgresql-client)" >&2
+    exit 1
+  fi
+  if ! psql "$FERRETDB_POSTGRESQL_SERVER/postgres" -qtAc "SELECT 1" >/dev/null; then
+    echo "error: FERRETDB_HANDLER=postgresql: no PostgreSQL answers on $FERRETDB_POSTGRESQL_SERVER (set FERRETDB_POSTGRESQL_SERVER or FERRETDB_POSTGRESQL_URL)" >&2
+    exit 1
+  fi
+}
+
+# postgresql_database NAME fresh|keep: sets FERRETDB_PG_URL to database NAME on
+# FERRETDB_POSTGRESQL_SERVER; fresh: created now and dropped when the script ends; keep:
+# created if missing, kept.
+postgresql_database() {
+  require_postgresql
+  if [ "$2" = fresh ]; then
+    psql "$FERRETDB_POSTGRESQL_SERVER/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE \"$1\"" >/dev/null
+    DROP_PG_DATABASES+=("$1")
+  elif [ -z "$(psql "$FERRETDB_POSTGRESQL_SERVER/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]; then
+    psql "$FERRETDB_POSTGRESQL_SERVER/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE \"$1\"" >/dev/null
+  fi
+  FERRETDB_PG_URL="$FERRETDB_POSTGRESQL_SERVER/$1"
+}
+
+# start_ferretdb PORT DATA_DIR LOG [PG_URL]: on SQLite in DATA_DIR, or with
+# FERRETDB_HANDLER=postgresql in the database PG_URL.
 start_ferretdb() {
   if port_open 127.0.0.1 "$1"; then
     echo "error: port $1 is taken; stop what listens there or choose another port (FERRETDB_PORT for npm start, TEST_FERRETDB_PORT for npm test)" >&2
     exit 1
   fi
   mkdir -p "$2"
-  "$FERRETDB_BIN" -listen "127.0.0.1:$1" -dir "$2" >"$3" 2>&1 &
+  if [ "$FERRETDB_HANDLER" = postgresql ]; then
+    "$FERRETDB_BIN" -listen "127.0.0.1:$1" -dir "$2" -handler postgresql -postgresql-url "$4" >"$3" 2>&1 &
+  else
+    "$FERRETDB_BIN" -listen "127.0.0.1:$1" -dir "$2" >"$3" 2>&1 &
+  fi
   STARTED_PIDS+=("$!")
   wait_port 127.0.0.1 "$1" "FerretDB (log: $3)"
-  echo "==> FerretDB on 127.0.0.1:$1 (data: $2)"
+  if [ "$FERRETDB_HANDLER" = postgresql ]; then
+    echo "==> FerretDB on 127.0.0.1:$1 (PostgreSQL: ${4%%\?*})"
+  else
+    echo "==> FerretDB on 127.0.0.1:$1 (data: $2)"
+  fi
 }
 
 # ensure_redis URL LOG: use the Redis answering at URL, else start redis-server there.
@@ -129,7 +179,15 @@ start_scratch_system() {
   build_app
   build_ferretdb
   rm -rf "$ROOT/data/$1-ferretdb"
-  start_ferretdb "$2" "$ROOT/data/$1-ferretdb" "$ROOT/data/logs/$1-ferretdb.log"
+  FERRETDB_PG_URL=""
+  if [ "$FERRETDB_HANDLER" = postgresql ]; then
+    if [ -n "${FERRETDB_POSTGRESQL_URL:-}" ]; then
+      FERRETDB_PG_URL="$FERRETDB_POSTGRESQL_URL"
+    else
+      postgresql_database "ferretdb_$1_$(date +%s)_$$" fresh
+    fi
+  fi
+  start_ferretdb "$2" "$ROOT/data/$1-ferretdb" "$ROOT/data/logs/$1-ferretdb.log" "$FERRETDB_PG_URL"
   SCRATCH_MONGO_URL="mongodb://127.0.0.1:$2"
   ensure_redis "$REDIS_URL" "$ROOT/data/logs/$1-redis.log"
 }

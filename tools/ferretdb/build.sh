@@ -11,6 +11,8 @@ rm -rf build && mkdir -p build
 cp -r "$SRC" build/FerretDB && chmod -R u+w build/FerretDB
 sed -i -f patches/sqlite-id-lookup-uses-index.sed build/FerretDB/internal/backends/sqlite/metadata/metadata.go
 grep -q '`->"_id"`' build/FerretDB/internal/backends/sqlite/metadata/metadata.go || { echo "error: the _id index patch did not apply" >&2; exit 1; }
+sed -i -f patches/postgresql-id-lookup-uses-index.sed build/FerretDB/internal/backends/postgresql/query.go
+grep -q 'metadata.IDColumn, p.Next()' build/FerretDB/internal/backends/postgresql/query.go || { echo "error: the PostgreSQL _id index patch did not apply" >&2; exit 1; }
 cp go.mod build/go.patched.mod && cp go.sum build/go.patched.sum
 echo "replace $MODULE => ./build/FerretDB" >> build/go.patched.mod
 go build -modfile=build/go.patched.mod -o bin/ferretdb .
