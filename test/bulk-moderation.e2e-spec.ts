@@ -236,6 +236,8 @@ describe('commenters', () => {
     const d = await eventually(async () => {
       const x = await detail(id);
       expect(x.status).not.toBe('checking');
+      // The detail view itself: until it is projected, the answer comes from the stream, without the verdict.
+      expect(x.history.length).toBeGreaterThan(0);
       return x;
     }, 20_000);
     expect(d).toMatchObject({ status: 'rejected', verdict: { decision: 'reject', reasons: [{ code: 'commenter-banned' }] } });
