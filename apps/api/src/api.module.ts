@@ -41,6 +41,7 @@ import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-le
 import { SeedService } from './seed/seed.service';
 import { SeedArticlePageController } from './pages/seed-article-page/seed-article-page.controller';
 import { WebAssetsController } from './pages/web-assets/web-assets.controller';
+import { ModeratorConsoleController } from './pages/moderator-console/moderator-console.controller';
 import { AdminQueue, VerificationsController } from './admin/verifications/verifications.controller';
 import { RebuildsController } from './admin/rebuilds/rebuilds.controller';
 import { WhatIfController } from './admin/what-if/what-if.controller';
@@ -85,6 +86,7 @@ const controllers = [
   StreamModerationController,
   SeedArticlePageController,
   WebAssetsController,
+  ModeratorConsoleController,
 ];
 /** Live updates: one log tailer per process, shared by every open stream. */
 const liveProviders = [LogTailer, PublicReplyChanges];

@@ -12,6 +12,7 @@ export * from './store/aggregates';
 export * from './policy/policy-in-force';
 export * from './auth/access';
 export * from './auth/access.guard';
+export * from './auth/mint-token';
 export * from './auth/guest-identity';
 export * from './auth/keyed-hash';
 export * from './network/network-data';

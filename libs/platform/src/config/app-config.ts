@@ -190,6 +190,13 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean({ message: 'SEED_ARTICLE must be true or false' })
   SEED_ARTICLE = true;
 
+  /**
+   * The moderator console's development sign-in (POST /dev/sign-in mints a token for any role):
+   * only when set to true explicitly, and refused in production.
+   */
+  @Transform(toBool) @IsBoolean({ message: 'DEV_SIGN_IN must be true or false' })
+  DEV_SIGN_IN = false;
+
   /** Run the worker's jobs inside the API process too (the local default). */
   @Transform(toBool) @IsBoolean({ message: 'RUN_WORKER must be true or false' })
   RUN_WORKER = false;
@@ -307,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (config.CHAOS_FAULT_RATE > 0) lines.push('CHAOS_FAULT_RATE is for the chaos run only, never in production');
     if (config.HASH_KEY === DEV_HASH_KEY) lines.push('HASH_KEY must be set in production (the default is for development only)');
     if (config.DATA_KEY_SECRET === DEV_DATA_KEY_SECRET) lines.push('DATA_KEY_SECRET must be set in production (the default is for development only)');
+    if (config.DEV_SIGN_IN) lines.push('DEV_SIGN_IN=true mints tokens for anyone who asks: for development only, never in production');
     if (!config.PERSONAL_DATA_ENCRYPTION) lines.push('PERSONAL_DATA_ENCRYPTION=false is for measuring only, never in production');
   }
   try {

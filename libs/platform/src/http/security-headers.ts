@@ -29,7 +29,7 @@ const docsHeaders = helmet({
 }) as unknown as Middleware;
 
 /**
- * The reader pages (the seed article at /): scripts and styles from our own files only, no
+ * The pages (the seed article at /, the moderator console at /moderation): scripts and styles from our own files only, no
  * inline script or style (the embed styles its shadow root through a constructed stylesheet),
  * API calls and the live stream to ourselves.
  */
@@ -51,7 +51,7 @@ const pageHeaders = helmet({
 }) as unknown as Middleware;
 
 const DOCS = /^\/(?:docs|admin\/queues)(?:\/|$)/;
-const PAGES = /^\/$/;
+const PAGES = /^\/(?:moderation\/?)?$/;
 
 /** helmet's headers (nosniff, frame and referrer policies, HSTS...) with a CSP per kind of page. */
 export const securityHeaders = (): Middleware => (req, res, next) => (PAGES.test(req.path) ? pageHeaders : DOCS.test(req.path) ? docsHeaders : apiHeaders)(req, res, next);

@@ -5,7 +5,7 @@ import { readWebAsset, WEB_ASSETS, WebAsset } from './web-assets';
 
 type Response = { setHeader(k: string, v: string): void; send(body: Buffer): void };
 
-/** The embed script at a stable path (sites link it), and the article page's stylesheet. */
+/** The embed script at a stable path (sites link it), the console's script, and the pages' stylesheets. */
 @ApiExcludeController()
 @Controller()
 export class WebAssetsController {
@@ -19,6 +19,18 @@ export class WebAssetsController {
   @Allow('anyone')
   styles(@Res() res: Response) {
     this.send('article.css', res);
+  }
+
+  @Get('console.js')
+  @Allow('anyone')
+  console(@Res() res: Response) {
+    this.send('console.js', res);
+  }
+
+  @Get('console.css')
+  @Allow('anyone')
+  consoleStyles(@Res() res: Response) {
+    this.send('console.css', res);
   }
 
   private send(name: WebAsset, res: Response) {

@@ -1,8 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** What `npm run build` writes for browsers (web/build.mjs): the embed and the article page's styles. */
-export const WEB_ASSETS = { 'embed.js': 'text/javascript; charset=utf-8', 'article.css': 'text/css; charset=utf-8' } as const;
+/** What `npm run build` writes for browsers (web/build.mjs): the embed, the console and their pages' styles. */
+export const WEB_ASSETS = {
+  'embed.js': 'text/javascript; charset=utf-8',
+  'article.css': 'text/css; charset=utf-8',
+  'console.js': 'text/javascript; charset=utf-8',
+  'console.css': 'text/css; charset=utf-8',
+} as const;
 export type WebAsset = keyof typeof WEB_ASSETS;
 
 /** dist/web, found from here upwards so it works from the sources (tests) and from dist/. */
