@@ -96,6 +96,26 @@ describe('security headers', () => {
     expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 
+  it('the moderator console at /moderation gets the same page CSP; its script and styles are ours, never cross-origin', async () => {
+    const page = await sys.http.get('/moderation').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expectHardened(page.headers);
+    const csp = page.headers['content-security-policy'];
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    // The console's API calls keep the JSON answers' CSP; its files get no CORS, even for a listed embed origin.
+    expect((await sys.http.get('/moderation/queues')).headers['content-security-policy']).not.toContain("script-src 'self'");
+    for (const path of ['/console.js', '/console.css']) {
+      const res = await sys.http.get(path).set('Origin', 'https://news.example.com').expect(200);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    }
+  });
+
   it('with EMBED_ORIGINS unset, no other origin gets CORS or a cross-origin resource policy', async () => {
     for (const path of ['/embed.js', '/articles']) {
       const res = await sys.http.get(path).set('Origin', 'https://news.example.com').expect(200);
