@@ -34,6 +34,9 @@ export function useModerationStream(api: ConsoleApi, onChange: (c: QueueChange) 
       source.onopen = () => {
         delay = 1000;
         setState('open');
+        // What changed before the stream opened (or while it was down, before the first event
+        // gave us a position to resume from) never arrives: reload what is shown.
+        handlers.current.onReset();
       };
       source.addEventListener('queue', (e) => {
         const message = e as MessageEvent<string>;

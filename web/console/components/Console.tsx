@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ConsoleApi } from '../api';
+import { BatchTracker } from '../batches';
 import { forgetSession, savedSession, saveSession, Session } from '../session';
 import { AdminViews } from './AdminViews';
 import { ModerationLog } from './ModerationLog';
@@ -16,13 +17,18 @@ export function Console({ devSignIn }: { devSignIn: boolean }) {
   const [section, setSection] = useState<Section>('queues');
   const api = useMemo(() => (session ? new ConsoleApi(session.token) : null), [session]);
 
-  const signOut = (why: string | null) => {
+  const signOut = useCallback((why: string | null) => {
     forgetSession();
     setSession(null);
     setNotice(why);
-  };
+  }, []);
+  // A 401 anywhere means the token went bad (expired, rotated key): back to sign-in, saying so.
+  const onUnauthorized = useCallback(() => signOut('Your session ended (the token expired or was refused). Sign in again.'), [signOut]);
+  // The moderator's batches outlive the queue view: their Undo stays offered in every section.
+  const batches = useMemo(() => (api && session ? new BatchTracker(api, session.sub, onUnauthorized) : null), [api, session, onUnauthorized]);
+  useEffect(() => () => batches?.stop(), [batches]);
 
-  if (!session || !api) {
+  if (!session || !api || !batches) {
     return (
       <SignIn
         devSignIn={devSignIn}
@@ -36,8 +42,6 @@ export function Console({ devSignIn }: { devSignIn: boolean }) {
       />
     );
   }
-  // A 401 anywhere means the token went bad (expired, rotated key): back to sign-in, saying so.
-  const onUnauthorized = () => signOut('Your session ended (the token expired or was refused). Sign in again.');
   const sections: [Section, string][] = [
     ['queues', 'Queues'],
     ['log', 'Moderation log'],
@@ -66,7 +70,7 @@ export function Console({ devSignIn }: { devSignIn: boolean }) {
           Sign out
         </button>
       </header>
-      {section === 'queues' && <Queues api={api} session={session} onUnauthorized={onUnauthorized} />}
+      {section === 'queues' && <Queues api={api} batches={batches} onUnauthorized={onUnauthorized} />}
       {section === 'log' && <ModerationLog api={api} onUnauthorized={onUnauthorized} />}
       {section === 'policy' && <PolicyEditor api={api} onUnauthorized={onUnauthorized} />}
       {section === 'views' && <AdminViews api={api} onUnauthorized={onUnauthorized} />}

@@ -20,18 +20,54 @@ const SERVER_FIELDS = new Set(['version', 'changedAt', 'changedBy']);
 
 type Value = unknown;
 
+/**
+ * A word list as lines. The text is the field's own while the admin types (a new line or a
+ * space is kept); the draft gets the list of non-empty lines.
+ */
+function ListField({ id, label, value, onChange }: { id: string; label: string; value: string[]; onChange: (v: Value) => void }) {
+  const [text, setText] = useState(() => value.join('\n'));
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={Math.min(10, Math.max(3, value.length + 1))}
+        value={text}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          onChange(e.currentTarget.value.split('\n').map((w) => w.trim()).filter(Boolean));
+        }}
+      />
+    </div>
+  );
+}
+
+/** A number as typed ("0.0" on its way to "0.05" stays); the draft gets it once it is one, the server checks its range. */
+function NumberField({ id, label, value, onChange }: { id: string; label: string; value: number; onChange: (v: Value) => void }) {
+  const [text, setText] = useState(() => String(value));
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        inputMode="decimal"
+        value={text}
+        onInput={(e) => {
+          const raw = e.currentTarget.value;
+          setText(raw);
+          const n = Number(raw);
+          onChange(raw.trim() !== '' && Number.isFinite(n) ? n : raw);
+        }}
+      />
+    </div>
+  );
+}
+
 /** The policy as form fields: lists as lines, numbers, switches, the mode. */
 function Field({ path, value, onChange }: { path: string; value: Value; onChange: (v: Value) => void }) {
   const id = `policy-${path.replace(/\./g, '-')}`;
   const label = LABELS[path] ?? path;
-  if (Array.isArray(value)) {
-    return (
-      <div class="field">
-        <label for={id}>{label}</label>
-        <textarea id={id} rows={Math.min(10, Math.max(3, value.length + 1))} value={value.join('\n')} onInput={(e) => onChange(e.currentTarget.value.split('\n').map((w) => w.trim()).filter(Boolean))} />
-      </div>
-    );
-  }
+  if (Array.isArray(value)) return <ListField id={id} label={label} value={value as string[]} onChange={onChange} />;
   if (typeof value === 'boolean') {
     return (
       <div class="field check">
@@ -40,14 +76,7 @@ function Field({ path, value, onChange }: { path: string; value: Value; onChange
       </div>
     );
   }
-  if (typeof value === 'number') {
-    return (
-      <div class="field">
-        <label for={id}>{label}</label>
-        <input id={id} type="number" step="any" value={String(value)} onInput={(e) => onChange(e.currentTarget.value === '' ? e.currentTarget.value : Number(e.currentTarget.value))} />
-      </div>
-    );
-  }
+  if (typeof value === 'number') return <NumberField id={id} label={label} value={value} onChange={onChange} />;
   if (path === 'defaultMode') {
     return (
       <div class="field">
@@ -85,12 +114,15 @@ export function PolicyEditor({ api, onUnauthorized }: { api: ConsoleApi; onUnaut
   const [loaded, setLoaded] = useState<Policy | null>(null);
   const [draft, setDraft] = useState<Record<string, Value> | null>(null);
   const [message, setMessage] = useState<{ kind: 'done' | 'error' | 'conflict'; text: string } | null>(null);
+  /** Bumped on each load: the fields start again from what was loaded. */
+  const [loads, setLoads] = useState(0);
 
   const load = useCallback(async () => {
     try {
       const policy = await api.policy();
       setLoaded(policy);
       setDraft(Object.fromEntries(Object.entries(policy).filter(([k]) => !SERVER_FIELDS.has(k))));
+      setLoads((n) => n + 1);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) onUnauthorized();
       setMessage({ kind: 'error', text: e instanceof ApiError ? e.message : String(e) });
@@ -136,7 +168,7 @@ export function PolicyEditor({ api, onUnauthorized }: { api: ConsoleApi; onUnaut
         </div>
       )}
       {draft && (
-        <form aria-label="Policy" onSubmit={save}>
+        <form aria-label="Policy" onSubmit={save} key={loads}>
           {Object.entries(draft).map(([k, v]) => (
             <Field key={k} path={k} value={v} onChange={(next) => setDraft({ ...draft, [k]: next })} />
           ))}

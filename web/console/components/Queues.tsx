@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, BulkAction, ConsoleApi, Counts, Decision, Queue, QueueChange, QueueItem, QUEUES, ReplyDetail, versionOf } from '../api';
-import { PAST, RecentBatch, saveBatches, savedBatches } from '../batches';
+import { BatchTracker, PAST, RecentBatch } from '../batches';
 import { useModerationStream } from '../live';
-import { Session } from '../session';
 import { BulkBar } from './BulkBar';
 import { CommenterPanel } from './CommenterPanel';
 import { QueueList } from './QueueList';
@@ -10,20 +9,30 @@ import { ReplyPanel } from './ReplyPanel';
 
 export const QUEUE_LABELS: Record<Queue, string> = { pending: 'Pending', reported: 'Reported', appeals: 'Appeals', spam: 'Spam', rejected: 'Rejected', approved: 'Approved' };
 const PAGE = 20;
+const STILL_LOADING = 'This reply is still loading: decide once it shows.';
 
 export interface Opened {
   reply: ReplyDetail;
   version: number;
 }
 
-/** What a focused item's panel says after an action: done, refused, or a conflict with someone else's change. */
+/** What a reply's panel says after an action on it: done, refused, or a conflict with someone else's change. */
 export interface Outcome {
+  replyId: string;
   kind: 'done' | 'error' | 'conflict';
   text: string;
 }
 
+/** Keys go to the page unless the moderator is typing: text fields, selects and editable text keep theirs. */
+function typing(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  if (el.isContentEditable || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
+  return el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes((el as HTMLInputElement).type);
+}
+
 /** The queues: tabs with live counts, a list worked from the keyboard, the focused reply's panel, bulk actions with undo. */
-export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; session: Session; onUnauthorized: () => void }) {
+export function Queues({ api, batches: tracker, onUnauthorized }: { api: ConsoleApi; batches: BatchTracker; onUnauthorized: () => void }) {
   const [queue, setQueue] = useState<Queue>('pending');
   const [articleId, setArticleId] = useState('');
   const [order, setOrder] = useState<'newest' | 'oldest'>('newest');
@@ -39,14 +48,20 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [rejecting, setRejecting] = useState(false);
   const [commenterId, setCommenterId] = useState<string | null>(null);
-  const [batches, setBatches] = useState<RecentBatch[]>(() => savedBatches());
+  const [batches, setBatches] = useState<RecentBatch[]>(() => tracker.batches);
   const [announcement, setAnnouncement] = useState('');
   const listRef = useRef<HTMLUListElement>(null);
   const moveFocus = useRef(false);
   /** The latest status the stream or our own decisions told us of, per reply: what a focused item that left the queue shows. */
   const seen = useRef(new Map<string, string>());
-  const state = useRef({ items, focusId, queue, articleId, order });
-  state.current = { items, focusId, queue, articleId, order };
+  /** Replies with a decision on its way: a second key press or click waits for the first. */
+  const deciding = useRef(new Set<string>());
+  /** Bumped by every list request: an answer to an older one (another tab, filter or order) is dropped. */
+  const listRequest = useRef(0);
+  const state = useRef({ items, focusId, queue, articleId, order, opened, commenterId, gone });
+  state.current = { items, focusId, queue, articleId, order, opened, commenterId, gone };
+
+  useEffect(() => tracker.subscribe(setBatches), [tracker]);
 
   const failed = useCallback(
     (error: unknown): string => {
@@ -67,27 +82,33 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
   /** The first page again (as many items as shown, up to 100), keeping the focused item in place if it left the queue. */
   const reload = useCallback(
     async (keep = true) => {
+      const request = ++listRequest.current;
       const { queue: q, articleId: a, order: o, items: shown, focusId: focused } = state.current;
       try {
         const page = await api.queue(q, { articleId: a.trim() || undefined, order: o, limit: keep ? Math.min(100, Math.max(PAGE, shown.length)) : PAGE });
-        if (state.current.queue !== q) return;
+        if (request !== listRequest.current) return;
         let next = page.items;
         let left: Map<string, string> = new Map();
         if (keep && focused && !next.some((i) => i.id === focused)) {
           const at = shown.findIndex((i) => i.id === focused);
-          if (at >= 0) next = [...next.slice(0, at), shown[at], ...next.slice(at)];
-          if (at >= 0) left = new Map([[focused, seen.current.get(focused) ?? 'changed']]);
+          if (at >= 0) {
+            next = [...next.slice(0, at), shown[at], ...next.slice(at)];
+            left = new Map([[focused, seen.current.get(focused) ?? 'changed']]);
+          }
         }
-        setGone(left);
         setItems(next);
+        setGone(left);
         setNextCursor(page.nextCursor);
         setListError(null);
-        setSelected((s) => new Set([...s].filter((id) => next.some((i) => i.id === id))));
+        // A reply that left the queue is never part of a bulk action.
+        setSelected((s) => new Set([...s].filter((id) => page.items.some((i) => i.id === id))));
+        // A fresh list starts at its first reply; a refreshed one keeps the focus, or takes the first if it had none.
         if (!keep) setFocusId(next[0]?.id ?? null);
+        else setFocusId((f) => f ?? next[0]?.id ?? null);
       } catch (error) {
-        setListError(failed(error));
+        if (request === listRequest.current) setListError(failed(error));
       } finally {
-        setLoading(false);
+        if (request === listRequest.current) setLoading(false);
       }
     },
     [api, failed],
@@ -96,6 +117,7 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
   useEffect(() => {
     setLoading(true);
     setItems([]);
+    setNextCursor(null);
     setSelected(new Set());
     setGone(new Map());
     setOpened(null);
@@ -105,22 +127,46 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
     void loadCounts();
   }, [queue, articleId, order, reload, loadCounts]);
 
-  // Live: counts on every change; the list when the change names this queue.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const onChange = useCallback(
-    (change: QueueChange) => {
-      seen.current.set(change.replyId, change.status);
-      if (pending.current) return;
-      pending.current = setTimeout(() => {
-        pending.current = null;
+  // Live: counts on every change; the list when the change names this queue or one shown. The
+  // stream follows the log, the lists a view a moment behind it: read again soon, then twice more
+  // after the last change, so what is shown settles on what the view has caught up with.
+  const soon = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const later = useRef<ReturnType<typeof setTimeout>[]>([]);
+  const refreshSoon = useCallback(
+    (list: boolean) => {
+      const run = () => {
         void loadCounts();
-        void reload(true);
-      }, 250);
+        if (list) void reload(true);
+      };
+      if (!soon.current) {
+        soon.current = setTimeout(() => {
+          soon.current = null;
+          run();
+        }, 250);
+      }
+      for (const t of later.current) clearTimeout(t);
+      later.current = [1_000, 3_000].map((ms) => setTimeout(run, ms));
     },
     [loadCounts, reload],
   );
-  const live = useModerationStream(api, onChange, () => void reload(true).then(loadCounts), onUnauthorized);
-  useEffect(() => () => void (pending.current && clearTimeout(pending.current)), []);
+  const onChange = useCallback(
+    (change: QueueChange) => {
+      seen.current.set(change.replyId, change.status);
+      const { queue: q, items: shown } = state.current;
+      refreshSoon(change.queues.includes(q) || shown.some((i) => i.id === change.replyId));
+    },
+    [refreshSoon],
+  );
+  // Opened, reopened after a gap, or told it fell too far behind: what is shown is reloaded.
+  const onReset = useCallback(() => void reload(true).then(loadCounts), [reload, loadCounts]);
+  const live = useModerationStream(api, onChange, onReset, onUnauthorized);
+  useEffect(
+    () => () => {
+      if (soon.current) clearTimeout(soon.current);
+      for (const t of later.current) clearTimeout(t);
+    },
+    [],
+  );
 
   // The focused item's detail (full text, version for If-Match, verdict, history).
   const open = useCallback(
@@ -128,21 +174,23 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
       try {
         const answer = await api.reply(id);
         const next = { reply: answer.body, version: versionOf(answer.etag, answer.body.version) };
-        if (state.current.focusId === id) setOpened(next);
+        if (state.current.focusId === id) {
+          setOpened(next);
+          setOutcome((o) => (o?.replyId === id && o.text === STILL_LOADING ? null : o));
+        }
         return next;
       } catch (error) {
-        setOutcome({ kind: 'error', text: failed(error) });
+        if (state.current.focusId === id) setOutcome({ replyId: id, kind: 'error', text: failed(error) });
         return null;
       }
     },
     [api, failed],
   );
   useEffect(() => {
-    setOutcome(null);
     setRejecting(false);
     setCommenterId(null);
+    setOpened(null);
     if (focusId) void open(focusId);
-    else setOpened(null);
   }, [focusId, open]);
 
   useEffect(() => {
@@ -160,23 +208,42 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
     setFocusId(list[next].id);
   };
 
-  const toggle = (id: string) =>
+  /** Back to the focused item in the list (after the reject form closes, say). */
+  const refocus = () => {
+    moveFocus.current = true;
+    setItems((list) => [...list]);
+  };
+
+  const toggle = (id: string) => {
+    if (state.current.gone.has(id)) return;
     setSelected((s) => {
       const next = new Set(s);
       if (!next.delete(id)) next.add(id);
       return next;
     });
+  };
 
-  /** One decision on the focused reply, as of the version its panel shows: a conflict is shown, never overwritten. */
+  /**
+   * One decision on the focused reply, as of the version its panel shows, and only once the
+   * panel shows it: a key pressed before the detail arrives decides nothing. A conflict is
+   * shown, never overwritten.
+   */
   const decide = async (action: Decision, reason = '') => {
-    const id = state.current.focusId;
-    if (!id) return;
-    const current = opened?.reply.id === id ? opened : await open(id);
-    if (!current) return;
+    const { focusId: id, opened: current } = state.current;
+    if (!id || deciding.current.has(id)) return;
+    if (current?.reply.id !== id) {
+      setOutcome({ replyId: id, kind: 'error', text: STILL_LOADING });
+      return;
+    }
+    deciding.current.add(id);
+    const mine = (o: Omit<Outcome, 'replyId'>) => setOutcome({ ...o, replyId: id });
     try {
       await api.decide(id, action, current.version, reason.trim());
-      setRejecting(false);
-      setOutcome({ kind: 'done', text: `${PAST[action]}.` });
+      if (state.current.focusId === id && action === 'reject') {
+        setRejecting(false);
+        refocus();
+      }
+      mine({ kind: 'done', text: `${PAST[action]}.` });
       setAnnouncement(`${PAST[action]}: reply by ${current.reply.author?.name ?? 'unknown'}.`);
       if (action !== 'feature' && action !== 'unfeature') seen.current.set(id, action === 'approve' ? 'published' : action === 'reject' ? 'rejected' : 'spam');
       void open(id);
@@ -188,59 +255,37 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
         const last = latest?.reply.history?.[latest.reply.history.length - 1];
         const by = last ? last.actor.name || last.actor.id || last.actor.kind : null;
         const now = latest ? `It is now ${latest.reply.status}${by ? `, after ${last!.type} by ${by}` : ''} (version ${latest.version}).` : '';
-        setOutcome({ kind: 'conflict', text: `Someone else changed this reply since you opened it. ${now} Nothing was overwritten: review it and decide again.` });
+        mine({ kind: 'conflict', text: `Someone else changed this reply since you opened it. ${now} Nothing was overwritten: review it and decide again.` });
         setAnnouncement('Conflict: someone else changed this reply.');
       } else {
-        setOutcome({ kind: 'error', text: failed(error) });
+        mine({ kind: 'error', text: failed(error) });
       }
+    } finally {
+      deciding.current.delete(id);
     }
-  };
-
-  const recordBatch = (batch: RecentBatch) =>
-    setBatches((list) => {
-      const next = [batch, ...list.filter((b) => b.batchId !== batch.batchId)];
-      saveBatches(next);
-      return next;
-    });
-
-  /** Polls a batch until it settles (the job runs in the workers), updating its line in the bar. */
-  const follow = async (batchId: string, base: RecentBatch, until: string[]) => {
-    for (let i = 0; i < 240; i++) {
-      try {
-        const b = await api.batch(batchId);
-        const line = { ...base, state: b.state, changed: b.counts?.changed ?? null, restored: b.undo?.counts.restored ?? null, changedSince: b.undo?.counts.changedSince ?? null };
-        recordBatch(line);
-        if (until.includes(b.state)) return line;
-      } catch (error) {
-        failed(error);
-      }
-      await new Promise((r) => setTimeout(r, 400));
-    }
-    return null;
   };
 
   const bulk = async (action: BulkAction, reason: string) => {
-    const ids = state.current.items.map((i) => i.id).filter((id) => selected.has(id));
+    const { items: shown, gone: left } = state.current;
+    const ids = shown.map((i) => i.id).filter((id) => selected.has(id) && !left.has(id));
     if (ids.length === 0) return;
+    // Cleared before the request: a second click has nothing to send.
+    setSelected(new Set());
     try {
       const { batchId } = await api.bulk(action, ids, reason.trim());
-      const base: RecentBatch = { batchId, action, total: ids.length, state: 'running', changed: null, restored: null, changedSince: null };
-      recordBatch(base);
-      setSelected(new Set());
       setAnnouncement(`${PAST[action]}: ${ids.length} replies, running.`);
-      const done = await follow(batchId, base, ['completed', 'failed']);
+      const done = await tracker.add({ batchId, action, total: ids.length, state: 'running', changed: null, restored: null, changedSince: null });
       if (done) setAnnouncement(`${PAST[action]} ${done.changed ?? 0} of ${ids.length} replies. Undo stays offered above the list.`);
       void reload(true);
       void loadCounts();
     } catch (error) {
-      setOutcome({ kind: 'error', text: failed(error) });
+      setAnnouncement(failed(error));
     }
   };
 
   const undo = async (batch: RecentBatch) => {
     try {
-      await api.undo(batch.batchId);
-      const done = await follow(batch.batchId, { ...batch, state: 'undoing' }, ['undone', 'failed']);
+      const done = await tracker.undo(batch);
       if (done) setAnnouncement(`Undone: ${done.restored ?? 0} restored${done.changedSince ? `, ${done.changedSince} changed since and left as they are` : ''}.`);
       void reload(true);
       void loadCounts();
@@ -249,31 +294,27 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
     }
   };
 
-  const dismiss = (batchId: string) =>
-    setBatches((list) => {
-      const next = list.filter((b) => b.batchId !== batchId);
-      saveBatches(next);
-      return next;
-    });
-
-  // Keys: j/k move, a approve, r reject (with a reason), s spam, f feature, x select. Never while typing.
+  // Keys: j/k move, a approve, r reject (with a reason), s spam, f feature or unfeature, x select. Never while typing.
   const keys = useRef<(e: KeyboardEvent) => void>(() => undefined);
   keys.current = (e: KeyboardEvent) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
-    const target = e.target as HTMLElement | null;
-    if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(target.tagName))) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || typing(e.target)) return;
+    const { focusId: id, commenterId: commenter, opened: current } = state.current;
+    // With the commenter's panel open, the reply is out of sight: keys decide nothing on it.
+    const onReply = id !== null && commenter === null;
     const act: Record<string, () => void> = {
       j: () => move(1),
       k: () => move(-1),
-      a: () => void decide('approve'),
-      r: () => state.current.focusId && setRejecting(true),
-      s: () => void decide('spam'),
-      f: () => void decide('feature'),
-      x: () => state.current.focusId && toggle(state.current.focusId),
+      a: () => onReply && void decide('approve'),
+      r: () => onReply && setRejecting(true),
+      s: () => onReply && void decide('spam'),
+      f: () => onReply && void decide(current?.reply.id === id && current.reply.featured ? 'unfeature' : 'feature'),
+      x: () => id !== null && toggle(id),
     };
     const run = act[e.key];
     if (!run) return;
     e.preventDefault();
+    // Holding a key down acts once.
+    if (e.repeat && e.key !== 'j' && e.key !== 'k') return;
     run();
   };
   useEffect(() => {
@@ -295,8 +336,10 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
 
   const loadMore = async () => {
     if (!nextCursor) return;
+    const request = listRequest.current;
     try {
       const page = await api.queue(queue, { cursor: nextCursor, articleId: articleId.trim() || undefined, order });
+      if (request !== listRequest.current) return;
       setItems((shown) => [...shown, ...page.items.filter((i) => !shown.some((s) => s.id === i.id))]);
       setNextCursor(page.nextCursor);
     } catch (error) {
@@ -304,6 +347,7 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
     }
   };
 
+  const focusedOpened = focusId && opened?.reply.id === focusId ? opened : null;
   return (
     <main class="queues" data-live={live}>
       <div class="queue-bar">
@@ -333,7 +377,7 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
           j/k move · a approve · r reject · s spam · f feature · x select
         </span>
       </div>
-      <BulkBar selected={selected.size} batches={batches} onBulk={bulk} onUndo={undo} onDismiss={dismiss} onClear={() => setSelected(new Set())} />
+      <BulkBar selected={selected.size} batches={batches} onBulk={bulk} onUndo={undo} onDismiss={(id) => tracker.dismiss(id)} onClear={() => setSelected(new Set())} />
       <p class="visually-hidden" aria-live="polite">
         {announcement}
       </p>
@@ -353,17 +397,29 @@ export function Queues({ api, session, onUnauthorized }: { api: ConsoleApi; sess
           onMore={loadMore}
         />
         {commenterId ? (
-          <CommenterPanel api={api} commenterId={commenterId} onClose={() => setCommenterId(null)} onFailed={failed} onBatch={(b) => void follow(b.batchId, b, ['completed', 'failed']).then(() => loadCounts())} />
+          <CommenterPanel
+            api={api}
+            commenterId={commenterId}
+            onClose={() => {
+              setCommenterId(null);
+              refocus();
+            }}
+            onFailed={failed}
+            onBatch={(b) => void tracker.add(b).then(() => loadCounts())}
+          />
         ) : (
           <ReplyPanel
-            opened={focusId && opened?.reply.id === focusId ? opened : null}
+            opened={focusedOpened}
             item={items.find((i) => i.id === focusId) ?? null}
             gone={focusId ? (gone.get(focusId) ?? null) : null}
-            outcome={outcome}
+            outcome={outcome && outcome.replyId === focusId ? outcome : null}
             rejecting={rejecting}
             onDecide={decide}
             onReject={(reason) => void decide('reject', reason)}
-            onRejecting={setRejecting}
+            onRejecting={(on) => {
+              setRejecting(on);
+              if (!on) refocus();
+            }}
             onCommenter={setCommenterId}
             onReload={() => focusId && void open(focusId).then(() => setOutcome(null))}
           />

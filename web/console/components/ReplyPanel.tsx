@@ -31,7 +31,7 @@ export function ReplyPanel(props: {
   const reply = opened?.reply;
   const commenterId = reply?.commenterId ?? item?.commenterId ?? null;
   return (
-    <section class="panel" aria-label="Reply" data-reply-id={reply?.id ?? item?.id}>
+    <section class="panel" aria-label="Reply" data-reply-id={reply?.id ?? item?.id} data-version={opened ? String(opened.version) : undefined} aria-busy={opened ? undefined : 'true'}>
       {outcome && (
         <div class={`outcome ${outcome.kind}`} role={outcome.kind === 'done' ? 'status' : 'alert'}>
           <p>{outcome.text}</p>

@@ -7,7 +7,14 @@ const LIFETIME = '8h';
 
 /** The subject a dev name signs in as: the same name is the same moderator in the log. */
 export const devSubject = (name: string) =>
-  `dev-${name.normalize('NFKC').toLowerCase().trim().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'user'}`;
+  `dev-${
+    name
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'user'
+  }`;
 
 /**
  * The moderator console's development sign-in: a token for any role, for whoever asks. Only

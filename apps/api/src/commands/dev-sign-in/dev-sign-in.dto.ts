@@ -12,6 +12,6 @@ export class DevSignInDto {
 
   @ApiProperty({ description: 'The name shown in the moderation log; the token subject is made from it', maxLength: 60 })
   @IsString() @MinLength(1) @MaxLength(60) @IsVisibleText()
-  @Matches(/^[\p{L}\p{N} ._'-]+$/u, { message: 'name may hold letters, digits, spaces and . _ \' - only' })
+  @Matches(/^[\p{L}\p{M}\p{N} ._'-]+$/u, { message: 'name may hold letters, digits, spaces and . _ \' - only' })
   name: string;
 }

@@ -23,6 +23,11 @@ describe('the development sign-in subject', () => {
     expect(devSubject('Ｍｏ')).toBe('dev-mo');
     expect(devSubject('Zoë')).toBe('dev-zoë');
     expect(devSubject("O'Neil")).toBe('dev-o-neil');
+    // An accent typed as a combining mark is the same name as the precomposed letter; however
+    // long the name grows in NFKC, the subject stays short.
+    expect(devSubject('Ze\u0301non')).toBe('dev-z\u00e9non');
+    expect(devSubject('Ze\u0301non')).toBe(devSubject('Z\u00e9non'));
+    expect(devSubject('\ufdfa'.repeat(10)).length).toBeLessThanOrEqual(64);
   });
 
   it('never equals a subject without the dev- prefix', () => {
