@@ -1,8 +1,8 @@
 import { MODERATION_QUEUE, ModeratorActionsModule } from '@app/moderator-actions';
 import { DataRightsModule } from '@app/data-rights';
-import { ADMIN_QUEUE, AuthModule, HealthModule, LOG_QUEUE, LoggingModule, MetricsEndpointModule, platformModules, RateLimitsModule } from '@app/platform';
+import { ADMIN_QUEUE, AppConfig, AuthModule, HealthModule, LOG_QUEUE, LoggingModule, MetricsEndpointModule, platformModules, RateLimitsModule } from '@app/platform';
 import { SPAM_QUEUE } from '@app/screening';
-import { ReadModelsModule } from '@app/read-models';
+import { ReadModelsModule, ViewChangeSubscriber, ViewDocumentCache } from '@app/read-models';
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AppealReplyController } from './commands/appeal-reply/appeal-reply.controller';
@@ -88,8 +88,15 @@ const controllers = [
   WebAssetsController,
   ModeratorConsoleController,
 ];
-/** Live updates: one log tailer per process, shared by every open stream. */
-const liveProviders = [LogTailer, PublicReplyChanges];
+/**
+ * Live updates: one log tailer per process, shared by every open stream; and the thread
+ * documents' cache, fed by the view writers' notices (decision 0041).
+ */
+const liveProviders = [
+  LogTailer,
+  PublicReplyChanges,
+  { provide: ViewChangeSubscriber, inject: [AppConfig, ViewDocumentCache], useFactory: (c: AppConfig, cache: ViewDocumentCache) => new ViewChangeSubscriber(c.REDIS_URL, c.QUEUE_PREFIX, cache) },
+];
 /** Admin work the workers carry out. */
 const adminProviders = [AdminQueue];
 /** Every BullMQ queue the system has, for the depths /metrics shows. */

@@ -15,6 +15,8 @@ export * from './live-projections';
 export * from './verify';
 export * from './queries/cursors';
 export * from './queries/thread.reader';
+export * from './queries/view-document-cache';
+export * from './queries/view-change-notices';
 export * from './queries/view.reader';
 export * from './queries/queue.reader';
 export * from './queries/moderation-log.reader';

@@ -3,8 +3,9 @@ import { ScreeningBacklog, ScreeningDispatcher, ScreeningModule, SPAM_QUEUE } fr
 import { Queue } from 'bullmq';
 import { CommenterLedger } from '@app/data-rights';
 import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogHandler, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
-import { AppConfig, Clock, CLOCK, CommenterDirectory, LoggingModule, MONGO_DB, NetworkData, platformModules, WorkCounters, WorkerMetricsServer } from '@app/platform';
-import { liveProjections, ProjectionRunner, ReadModelsModule, ViewNames } from '@app/read-models';
+import { AppConfig, Clock, CLOCK, CommenterDirectory, LoggingModule, MONGO_DB, NetworkData, platformModules, REDIS, WorkCounters, WorkerMetricsServer } from '@app/platform';
+import { liveProjections, Projection, ProjectionRunner, ReadModelsModule, viewChangePublisher, ViewNames } from '@app/read-models';
+import type Redis from 'ioredis';
 import { LiveProjector, RunningConsumer } from './live-projector';
 import { Logger, Module } from '@nestjs/common';
 import { MODERATION_QUEUE, ModerationBacklog, ModerationJobsDispatcher, ModerationJobsModule } from '@app/moderator-actions';
@@ -28,12 +29,19 @@ const workerProviders = [
   },
   {
     provide: LOG_CONSUMERS,
-    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE), ScreeningBacklog, getQueueToken(MODERATION_QUEUE), ModerationBacklog, ViewNames],
-    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue, backlog: ScreeningBacklog, moderation: Queue, moderationBacklog: ModerationBacklog, names: ViewNames): RunningConsumer[] => {
+    inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE), ScreeningBacklog, getQueueToken(MODERATION_QUEUE), ModerationBacklog, ViewNames, REDIS],
+    useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue, backlog: ScreeningBacklog, moderation: Queue, moderationBacklog: ModerationBacklog, names: ViewNames, redis: Redis): RunningConsumer[] => {
       const options = { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming };
       const consumer = (handler: LogHandler) => new LogConsumer(db, reader, leases, handler, options);
       // Views: each follows its alias, so a rebuild flipped live takes over from the old generation.
-      const views = liveProjections().map((p) => new LiveProjector(p, names, (at) => consumer(new ProjectionRunner(db, p, at))));
+      // The thread's writers announce what they wrote: the API's cache of thread documents drops it.
+      const notify = viewChangePublisher(redis, config.QUEUE_PREFIX);
+      const runner = (p: Projection, at: ViewNames) => {
+        const r = new ProjectionRunner(db, p, at);
+        if (p.name === 'thread') r.notify = notify;
+        return r;
+      };
+      const views = liveProjections().map((p) => new LiveProjector(p, names, (at) => consumer(runner(p, at))));
       // Side effects: resumed from their checkpoints, never rebuilt (a replay would fire them again).
       const ledger = new CommenterLedger(db, store, { forgetCommenter: (id) => commenters.forget(id), forgetNetworkData: async (ids) => void (await network.forget(ids)) }, clock);
       const sideEffects = [ledger, new ScreeningDispatcher(spam, backlog, clock), new ModerationJobsDispatcher(moderation, moderationBacklog, clock)];

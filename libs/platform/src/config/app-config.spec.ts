@@ -22,13 +22,15 @@ describe('loadConfig', () => {
     expect(loadConfig(real).PERSONAL_DATA_ENCRYPTION).toBe(true);
   });
 
-  it('keeps the development sign-in off unless DEV_SIGN_IN=true, and refuses it in production', () => {
+  it('keeps the development sign-in off unless DEV_SIGN_IN=true, and refuses it in production or with a real key', () => {
     expect(loadConfig({}).DEV_SIGN_IN).toBe(false);
     expect(loadConfig({ DEV_SIGN_IN: 'true' }).DEV_SIGN_IN).toBe(true);
     expect(() => loadConfig({ DEV_SIGN_IN: 'maybe' })).toThrow(/DEV_SIGN_IN must be true or false/);
     const real = { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-length', HASH_KEY: 'a-real-hash-key-of-length', DATA_KEY_SECRET: 'a-real-data-key-secret-of-32-chars!' };
     expect(loadConfig(real).DEV_SIGN_IN).toBe(false);
     expect(() => loadConfig({ ...real, DEV_SIGN_IN: 'true' })).toThrow(/DEV_SIGN_IN=true .* never in production/);
+    // Nor with a real signing key, production or not: other services trust its tokens.
+    expect(() => loadConfig({ DEV_SIGN_IN: 'true', JWT_SECRET: 'a-real-secret-of-length' })).toThrow(/DEV_SIGN_IN=true needs the development JWT_SECRET/);
   });
 
   it('refuses turning personal-data encryption off in production, and allows it to measure elsewhere', () => {

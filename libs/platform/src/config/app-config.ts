@@ -191,8 +191,19 @@ export class AppConfig {
   SEED_ARTICLE = true;
 
   /**
+   * The API keeps the thread documents it read lately, current by the view writers' notices on
+   * Redis; this bounds how long one could be served if a notice were lost (0: no cache).
+   */
+  @Transform(toInt) @IsInt({ message: 'VIEW_CACHE_TTL_MS must be a whole number of milliseconds (0: off)' }) @Min(0) @Max(3_600_000)
+  VIEW_CACHE_TTL_MS = 5_000;
+
+  /** How many thread documents (buckets of 100 replies, metas, top lists) the API keeps at most. */
+  @Transform(toInt) @IsInt({ message: 'VIEW_CACHE_DOCUMENTS must be a whole number' }) @Min(1) @Max(1_000_000)
+  VIEW_CACHE_DOCUMENTS = 2_000;
+
+  /**
    * The moderator console's development sign-in (POST /dev/sign-in mints a token for any role):
-   * only when set to true explicitly, and refused in production.
+   * only when set to true explicitly, with the development JWT_SECRET, and never in production.
    */
   @Transform(toBool) @IsBoolean({ message: 'DEV_SIGN_IN must be true or false' })
   DEV_SIGN_IN = false;
@@ -322,6 +333,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     lines.push(`MODERATION_POLICY is not a valid policy: ${(error as Error).message}`);
   }
+  // Its tokens would be signed with the key every other service of the site trusts.
+  if (config.DEV_SIGN_IN && config.JWT_SECRET !== DEV_JWT_SECRET) lines.push('DEV_SIGN_IN=true needs the development JWT_SECRET: with a real one it would mint tokens that other services trust');
   if (config.AKISMET_KEY && !config.AKISMET_SITE) lines.push('AKISMET_SITE must be set with AKISMET_KEY: Akismet needs the front page of the site it screens for');
   if (!(config.STORE_TIMEOUT_MS < config.LEASE_MARGIN_MS && config.LEASE_MARGIN_MS < config.LEASE_TTL_MS)) {
     lines.push('STORE_TIMEOUT_MS < LEASE_MARGIN_MS < LEASE_TTL_MS must hold, so a write started in time ends before the lease');

@@ -68,6 +68,11 @@ export class ProjectionRunner implements LogHandler {
   readonly kind = 'view';
   /** Test hook: runs after the documents are written, before the checkpoint is saved. */
   afterWrite: (() => Promise<void>) | null = null;
+  /**
+   * Told of every document a batch wrote or tried to (physical collection, ids), written or
+   * not: readers' caches drop them (view-change-notices.ts). An extra notice costs a reload.
+   */
+  notify: ((collection: string, ids: string[]) => void) | null = null;
 
   constructor(
     private readonly db: mongo.Db,
@@ -128,6 +133,21 @@ export class ProjectionRunner implements LogHandler {
       return doc;
     });
     await applyEntries(this.projection, entries, store);
+    try {
+      await this.write(store, guard);
+    } finally {
+      // Also after a failure: some writes may have landed.
+      if (this.notify) {
+        for (const collection of this.projection.collections) {
+          const ids = [...store.changes([collection])].map(([, doc]) => doc._id);
+          if (ids.length) this.notify(this.names.collection(collection), ids);
+        }
+      }
+    }
+    await this.afterWrite?.();
+  }
+
+  private async write(store: BatchStore, guard: WriteGuard): Promise<void> {
     // Collection by collection, in the projection's order; new documents in one insertMany.
     for (const collection of this.projection.collections) {
       const inserts: ViewDocument[] = [];
@@ -151,7 +171,6 @@ export class ProjectionRunner implements LogHandler {
         for (const doc of inserts) this.remember(collection, doc);
       }
     }
-    await this.afterWrite?.();
   }
 
   /** The consumer rewound to a rolled-back document: the replay starts from it as it stands. */

@@ -16,6 +16,7 @@ import {
 import { ViewCollections } from '../versions';
 import { ViewNames } from '../view-names';
 import { decodeCursor, encodeCursor, isIndex } from './cursors';
+import { ViewDocumentCache } from './view-document-cache';
 
 export type ThreadSort = 'newest' | 'oldest' | 'top';
 
@@ -105,19 +106,30 @@ export function visibleItem(s: ReplySummary): ThreadItem | null {
   };
 }
 
-/** Reads a page of a thread from its bucket documents, each one `_id` lookup. */
+/**
+ * Reads a page of a thread from its bucket documents, each one `_id` lookup, through the
+ * cache the writers' notices keep current (when there is one; never for time travel).
+ */
 export class ThreadReader {
   constructor(
     private readonly db: mongo.Db,
     private readonly names: ViewNames,
+    private readonly cache: ViewDocumentCache | null = null,
   ) {}
 
+  /** One view document by `_id`, from the cache when it holds it current. */
+  private doc<T extends { _id: string }>(logical: string, id: string): Promise<T | null> {
+    const collection = this.names.collection(logical);
+    const load = () => this.db.collection<T>(collection).findOne({ _id: id } as never) as Promise<T | null>;
+    return this.cache ? this.cache.get(collection, id, load) : load();
+  }
+
   private bucket(articleId: string, b: number): Promise<ThreadBucket | null> {
-    return this.db.collection<ThreadBucket>(this.names.collection(ViewCollections.threadBuckets)).findOne({ _id: threadBucketId(articleId, b) });
+    return this.doc<ThreadBucket>(ViewCollections.threadBuckets, threadBucketId(articleId, b));
   }
 
   private meta(articleId: string): Promise<ThreadMeta | null> {
-    return this.db.collection<ThreadMeta>(this.names.collection(ViewCollections.threadMeta)).findOne({ _id: threadMetaId(articleId) });
+    return this.doc<ThreadMeta>(ViewCollections.threadMeta, threadMetaId(articleId));
   }
 
   async page(articleId: string, sort: ThreadSort, limit: number, rawCursor?: string): Promise<ThreadPage> {
@@ -140,8 +152,7 @@ export class ThreadReader {
    */
   replies(replyId: string, limit: number, rawCursor?: string): Promise<ThreadPage> {
     const from = decode(rawCursor, replyId) ?? { b: 0, i: 0, p: replyId };
-    const children = this.db.collection<ThreadChildren>(this.names.collection(ViewCollections.threadChildren));
-    return this.forward((b) => children.findOne({ _id: threadChildrenId(replyId, b) }), limit, from);
+    return this.forward((b) => this.doc<ThreadChildren>(ViewCollections.threadChildren, threadChildrenId(replyId, b)), limit, from);
   }
 
   /** Whether the thread has seen this reply, public or not. */
@@ -184,7 +195,7 @@ export class ThreadReader {
   }
 
   private async top(articleId: string, limit: number, offset: number): Promise<ThreadPage> {
-    const doc = await this.db.collection<ThreadTop>(this.names.collection(ViewCollections.threadTop)).findOne({ _id: threadTopId(articleId) });
+    const doc = await this.doc<ThreadTop>(ViewCollections.threadTop, threadTopId(articleId));
     const all = doc?.top ?? [];
     const ranked = all.slice(offset, offset + limit);
     const buckets = new Map<number, Promise<ThreadBucket | null>>();
