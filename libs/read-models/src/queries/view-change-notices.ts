@@ -63,6 +63,8 @@ export class ViewChangeSubscriber implements OnModuleInit, OnModuleDestroy {
       maxRetriesPerRequest: 1,
       connectTimeout: 2_000,
       autoResubscribe: false,
+      // Named, so an operator (or a test) can tell it apart in CLIENT LIST.
+      connectionName: `${this.prefix}:view-changes`,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
     this.redis = redis;
