@@ -140,7 +140,7 @@ async function main() {
       }
 
       if (PHASES.has('flood')) await flood(raw.insertsPerSec, reader);
-      if (PHASES.has('page')) await firstPage();
+      if (PHASES.has('page')) await firstPage(reader);
       if (PHASES.has('latency')) await latency(reader);
     } finally {
       await stopApi(api);
@@ -203,18 +203,39 @@ async function flood(rawInsertsPerSec: number, reader: string) {
   }
 }
 
-/** 2. First page of the 10,000-reply thread. */
-async function firstPage() {
+/**
+ * 2. First page of the 10,000-reply thread, read while the thread keeps receiving replies
+ * (BENCH_PAGE_WRITE_RATE a second, screened and projected as any): each one changes the page.
+ */
+async function firstPage(reader: string) {
   {
+    const reads = Number(process.env.BENCH_PAGE_READS ?? 1_000);
+    const writeRate = Number(process.env.BENCH_PAGE_WRITE_RATE ?? 10);
+    let writing = writeRate > 0;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        const t = performance.now();
+        const res = await json('POST', '/articles/bench-big/replies', reader, { body: `A reply arriving while the page is read, number ${written}.` });
+        if (res.status === 202) written++;
+        await sleep(Math.max(0, 1000 / writeRate - (performance.now() - t)));
+      }
+    })();
     const pageTimes: number[] = [];
-    for (let i = 0; i < 200; i++) {
+    const started = performance.now();
+    for (let i = 0; i < reads; i++) {
       const t = performance.now();
       const res = await fetch(`${BASE}/articles/bench-big/replies?sort=newest&limit=20`);
       await res.json();
       pageTimes.push(performance.now() - t);
     }
+    const seconds = (performance.now() - started) / 1000;
+    writing = false;
+    await writer;
     pageTimes.sort((a, b) => a - b);
-    console.log(`first page of a ${THREAD_SIZE}-reply thread: p50 ${round(pct(pageTimes, 50))} ms, p99 ${round(pct(pageTimes, 99))} ms (200 sequential reads)`);
+    console.log(
+      `first page of a ${THREAD_SIZE}-reply thread: p50 ${round(pct(pageTimes, 50))} ms, p99 ${round(pct(pageTimes, 99))} ms (${reads} sequential reads over HTTP in ${round(seconds)} s, while ${written} replies arrived: ${round(written / seconds)}/s)`,
+    );
   }
 }
 

@@ -13,6 +13,7 @@ function usePoll<T extends { state: string }>(get: (() => Promise<T>) | null, on
   useEffect(() => {
     if (!get) return;
     let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
     const tick = async () => {
       try {
         const next = await getter.current!();
@@ -21,14 +22,18 @@ function usePoll<T extends { state: string }>(get: (() => Promise<T>) | null, on
         setError(null);
         if (SETTLED.includes(next.state)) return;
       } catch (e) {
+        if (stopped) return;
         if (e instanceof ApiError && e.status === 401) return onUnauthorized();
         setError(e instanceof ApiError ? e.message : String(e));
+        // A refusal will not change by asking again; a network error might.
+        if (e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 429) return;
       }
-      if (!stopped) setTimeout(() => void tick(), 1000);
+      if (!stopped) timer = setTimeout(() => void tick(), 1000);
     };
     void tick();
     return () => {
       stopped = true;
+      if (timer) clearTimeout(timer);
     };
   }, [get, onUnauthorized]);
   return [job, error];

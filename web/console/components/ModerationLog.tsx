@@ -47,7 +47,7 @@ export function ModerationLog({ api, onUnauthorized }: { api: ConsoleApi; onUnau
           Article id <input value={articleId} onInput={(e) => setArticleId(e.currentTarget.value)} size={28} />
         </label>
         <label>
-          Moderator <input value={moderator} onInput={(e) => setModerator(e.currentTarget.value)} size={16} />
+          Moderator id <input value={moderator} onInput={(e) => setModerator(e.currentTarget.value)} size={16} />
         </label>
         <button type="submit">Filter</button>
       </form>
