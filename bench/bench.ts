@@ -27,6 +27,8 @@ const ENCRYPTION_RUN = Number(process.env.BENCH_ENCRYPTION_RUN ?? 3_000);
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'raw,encryption,flood,page,latency,rebuild').split(',').map((p) => p.trim()));
 /** Seconds between progress lines (log head, each consumer's checkpoint, the screening backlog) while the flood is worked off; 0: none. */
 const TRACE_SECONDS = Number(process.env.BENCH_TRACE_SECONDS ?? 0);
+/** separate (default: as deployed) or inline (one process, as npm start). */
+const WORKER_MODE = process.env.BENCH_WORKER === 'inline' ? 'inline' : 'separate';
 
 /** One reader floods from one address: screening runs, without velocity and repetition limits (nor the API's rate limits). */
 const BENCH_POLICY = JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMinute: 100_000, perNetworkPerMinute: 100_000 }, repetition: { maxSameText: 100_000 } });
@@ -49,8 +51,8 @@ async function rawStore() {
   return { insertsPerSec, lookupsPerSec };
 }
 
-function startApi(database = 'bench_app', env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
+function startApi(database = 'bench_app', env: Record<string, string> = {}, script = 'apps/api/src/main.js'): ChildProcess {
+  const child = spawn(process.execPath, [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', ...script.split('/'))], {
     env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200', MODERATION_POLICY: BENCH_POLICY, ...UNREACHABLE_RATE_LIMITS, ...env },
     // BENCH_API_LOG: a file that takes the API's own log (appended), for a run that needs reading.
     stdio: ['ignore', process.env.BENCH_API_LOG ? openSync(process.env.BENCH_API_LOG, 'a') : 'ignore', 'inherit'],
@@ -58,7 +60,18 @@ function startApi(database = 'bench_app', env: Record<string, string> = {}): Chi
   return child;
 }
 
+/**
+ * The system as deployed (docker-compose.yml): the API and a worker, each its own process on
+ * the same store and Redis; with BENCH_WORKER=inline, one process running both (`npm start`).
+ */
+function startSystem(): ChildProcess[] {
+  if (WORKER_MODE === 'inline') return [startApi()];
+  const prefix = `bench-${Date.now()}`;
+  return [startApi('bench_app', { RUN_WORKER: 'false', QUEUE_PREFIX: prefix }), startApi('bench_app', { QUEUE_PREFIX: prefix, WORKER_METRICS_PORT: '0' }, 'apps/worker/src/main.js')];
+}
+
 async function stopApi(api: ChildProcess): Promise<void> {
+  if (api.exitCode !== null) return;
   api.kill('SIGTERM');
   await new Promise((r) => api.once('exit', r));
 }
@@ -132,7 +145,8 @@ async function main() {
 
   // The system is started only for the phases that use it.
   if (['flood', 'page', 'latency'].some((p) => PHASES.has(p))) {
-    const api = startApi();
+    const processes = startSystem();
+    console.log(`system: ${WORKER_MODE === 'inline' ? 'API and worker in one process' : 'the API and a worker, separate processes'} (BENCH_WORKER=${WORKER_MODE})`);
     try {
       await waitUp();
       for (const id of ['bench-big', 'bench-latency']) {
@@ -143,7 +157,7 @@ async function main() {
       if (PHASES.has('page')) await firstPage(reader);
       if (PHASES.has('latency')) await latency(reader);
     } finally {
-      await stopApi(api);
+      for (const p of processes) await stopApi(p);
     }
   }
 
