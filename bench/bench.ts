@@ -6,7 +6,7 @@ import { liveViewNames, THREAD_BUCKET_SIZE, ThreadMeta, ViewCollections } from '
 import { JwtService } from '@nestjs/jwt';
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
@@ -21,10 +21,10 @@ const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
 const RAW_OPS = 2_000;
 const ENCRYPTION_RUN = Number(process.env.BENCH_ENCRYPTION_RUN ?? 3_000);
 /**
- * Phases to run (comma-separated): raw, encryption, flood (with screening and catch-up), page,
+ * Phases to run (comma-separated): raw, encryption, flood (with screening and catch-up), page, idle,
  * latency, rebuild (bench/rebuild/phase.ts). All by default.
  */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'raw,encryption,flood,page,latency,rebuild').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'raw,encryption,idle,flood,page,latency,rebuild').split(',').map((p) => p.trim()));
 /** Seconds between progress lines (log head, each consumer's checkpoint, the screening backlog) while the flood is worked off; 0: none. */
 const TRACE_SECONDS = Number(process.env.BENCH_TRACE_SECONDS ?? 0);
 /** separate (default: as deployed) or inline (one process, as npm start). */
@@ -152,10 +152,12 @@ async function main() {
       for (const id of ['bench-big', 'bench-latency']) {
         await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
       }
+      if (PHASES.has('idle')) await idle(processes, 'with 2 articles and no replies');
 
       if (PHASES.has('flood')) await flood(raw.insertsPerSec, reader);
       if (PHASES.has('page')) await firstPage(reader);
       if (PHASES.has('latency')) await latency(reader);
+      if (PHASES.has('idle') && PHASES.has('flood')) await idle(processes, `after the run (${THREAD_SIZE}+ replies stored)`);
     } finally {
       for (const p of processes) await stopApi(p);
     }
@@ -163,6 +165,30 @@ async function main() {
 
   // Last, with nothing else running: it measures one process against the store.
   if (PHASES.has('rebuild')) await rebuildPhase(MONGO, REDIS_URL);
+}
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Idle CPU: what the API and the worker use with nothing to do (polls, sweeps, leases), over
+ * BENCH_IDLE_SECONDS, once the views have caught up. Costs that grow with history show here.
+ */
+async function idle(processes: ChildProcess[], label: string) {
+  const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+  // Let what the run left finish: screening, views, the spam model.
+  await sleep(Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 20) * 1000);
+  const before = processes.map((p) => cpuSeconds(p.pid!));
+  const started = performance.now();
+  await sleep(seconds * 1000);
+  const elapsed = (performance.now() - started) / 1000;
+  const shares = processes.map((p, i) => (100 * (cpuSeconds(p.pid!) - before[i])) / elapsed);
+  const names = processes.length === 1 ? ['api+worker'] : ['api', 'worker'];
+  console.log(`idle CPU ${label}: ${names.map((n, i) => `${n} ${round(shares[i], 2)}%`).join(', ')} of a core over ${round(elapsed)} s (target < 1% with a million replies)`);
 }
 
 /** 1. Accepted submissions per second, filling a 10,000-reply thread (each one screened); then screening and the views catching up. */

@@ -50,8 +50,12 @@ export class BatchStore implements ProjectionStore {
 
 /** Document updates in flight at once: well inside the driver's connection pool. */
 const PARALLEL_WRITES = 20;
-/** Documents whose last written position this process remembers; forgotten all at once past it. */
-const REMEMBERED_WRITES = 200_000;
+/**
+ * Documents whose last written position this process remembers, the least recently written
+ * forgotten first. A rollback it must catch lands within a lease and a store timeout of the
+ * write (decision 0025): 20,000 writes cover minutes of a flood, and the memory stays flat.
+ */
+const REMEMBERED_WRITES = 20_000;
 
 /** The partition of an entry: its article, so one failing article never stops the others. */
 export function articleOf(entry: LogEntry): string {
@@ -185,8 +189,11 @@ export class ProjectionRunner implements LogHandler {
 
   private remember(collection: string, doc: ViewDocument): void {
     if (this.cacheSize > 0) this.keep(`${collection}\u0000${doc._id}`, structuredClone(doc));
-    if (this.written.size >= REMEMBERED_WRITES) this.written.clear();
-    this.written.set(`${collection}\u0000${doc._id}`, { position: doc.position, eventIndex: doc.eventIndex });
+    const key = `${collection}\u0000${doc._id}`;
+    // Re-inserted, so the Map's order is the order of last writes.
+    this.written.delete(key);
+    this.written.set(key, { position: doc.position, eventIndex: doc.eventIndex });
+    if (this.written.size > REMEMBERED_WRITES) this.written.delete(this.written.keys().next().value!);
   }
 }
 
