@@ -53,7 +53,7 @@ async function rawStore() {
 
 function startApi(database = 'bench_app', env: Record<string, string> = {}, script = 'apps/api/src/main.js'): ChildProcess {
   const child = spawn(process.execPath, [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', ...script.split('/'))], {
-    env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: '200', MODERATION_POLICY: BENCH_POLICY, ...UNREACHABLE_RATE_LIMITS, ...env },
+    env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: process.env.BENCH_POLL_INTERVAL_MS ?? '200', MODERATION_POLICY: BENCH_POLICY, ...UNREACHABLE_RATE_LIMITS, ...env },
     // BENCH_API_LOG: a file that takes the API's own log (appended), for a run that needs reading.
     stdio: ['ignore', process.env.BENCH_API_LOG ? openSync(process.env.BENCH_API_LOG, 'a') : 'ignore', 'inherit'],
   });
