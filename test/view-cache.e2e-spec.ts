@@ -1,6 +1,6 @@
 import { threadBucketId, ViewChangeSubscriber, ViewCollections, ViewDocumentCache, viewChangesChannel, ViewNames } from '@app/read-models';
 import Redis from 'ioredis';
-import { SEED_ARTICLE_ID, startSystem, System, tokenFor, TEST_REDIS_URL } from './support/system';
+import { eventually as until, SEED_ARTICLE_ID, startSystem, System, tokenFor, TEST_REDIS_URL } from './support/system';
 
 const A = SEED_ARTICLE_ID;
 const TTL_MS = 1_500;
@@ -20,18 +20,6 @@ afterAll(async () => {
   redis?.disconnect();
   await sys?.stop();
 });
-
-async function until<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 const page = async () => (await sys.http.get(`/articles/${A}/replies?sort=newest&limit=20`).expect(200)).body.items as { id: string; body: string }[];
 
