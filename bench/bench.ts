@@ -144,7 +144,7 @@ async function main() {
   }
 
   // The system is started only for the phases that use it.
-  if (['flood', 'page', 'latency'].some((p) => PHASES.has(p))) {
+  if (['idle', 'flood', 'page', 'latency'].some((p) => PHASES.has(p))) {
     const processes = startSystem();
     console.log(`system: ${WORKER_MODE === 'inline' ? 'API and worker in one process' : 'the API and a worker, separate processes'} (BENCH_WORKER=${WORKER_MODE})`);
     try {

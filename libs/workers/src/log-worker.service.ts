@@ -10,6 +10,12 @@ import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
 type JobHandlers = Record<JobName, () => Promise<unknown>>;
 
 /**
+ * An idle poll waits up to this many poll intervals (4 s at the default 1 s): a lost wake-up
+ * or a Redis outage costs at most that much delay, and an idle worker polls four times less.
+ */
+const IDLE_BACKOFF = 4;
+
+/**
  * Runs the log's jobs: woken through BullMQ, and polling on timers so a lost wake-up or a
  * Redis outage only costs delay.
  */
@@ -53,16 +59,27 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
 
     this.every('poll', this.config.POLL_INTERVAL_MS, async () => {
       // Side by side: a long sequencing round must not starve the projectors.
-      await Promise.all([this.sequence(), this.catchUp()]);
+      const [sequenced, handled] = await Promise.all([this.sequence(), this.catchUp()]);
       if (this.config.WORKER_HEARTBEAT_FILE) await writeFile(this.config.WORKER_HEARTBEAT_FILE, new Date().toISOString());
+      return sequenced + handled;
     });
   }
 
-  private every(name: string, ms: number, work: () => Promise<unknown>): void {
+  /**
+   * Runs `work` every `ms`; while it finds nothing to do, the pause doubles up to
+   * IDLE_BACKOFF times `ms` (an idle worker mostly sleeps: wake-ups bring new work at once),
+   * and the first round that does work brings it back to `ms`. A failed round counts as work.
+   */
+  private every(name: string, ms: number, work: () => Promise<number>): void {
+    let pause = ms;
     const tick = async () => {
       if (this.stopped) return;
-      await work().catch((error) => this.logger.warn(`${name}: ${(error as Error).message}`));
-      if (!this.stopped) this.timers.set(name, setTimeout(tick, ms));
+      const done = await work().catch((error) => {
+        this.logger.warn(`${name}: ${(error as Error).message}`);
+        return 1;
+      });
+      pause = done > 0 ? ms : Math.min(pause * 2, ms * IDLE_BACKOFF);
+      if (!this.stopped) this.timers.set(name, setTimeout(tick, pause));
     };
     this.timers.set(name, setTimeout(tick, ms));
   }
