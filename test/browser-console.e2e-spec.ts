@@ -1,7 +1,5 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { followingLive, isFocused, launchChromium, listen, openPage, screenshotDirs, seriousA11yViolations, until } from './support/browser';
+import { followingLive, isFocused, launchChromium, listen, openPage, saveScreenshots, seriousA11yViolations, until } from './support/browser';
 import { SEED_ARTICLE_ID, startSystem, System, tokenFor, verdictOn } from './support/system';
 
 let sys: System;
@@ -352,18 +350,15 @@ describe('the moderator console', () => {
     // The screenshots show an ordinary reply open (the payload stays in the list, as text).
     await focusByKeyboard(page, shown);
 
-    const shots: [string, { width: number; height: number }][] = [
-      ['console-desktop.png', { width: 1280, height: 800 }],
-      ['console-phone.png', { width: 390, height: 1100 }],
-    ];
-    const [dataDir, ...more] = screenshotDirs();
-    for (const [name, viewport] of shots) {
-      await page.setViewportSize(viewport);
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: join(dataDir, name) });
-      for (const dir of more) copyFileSync(join(dataDir, name), join(dir, name));
-      expect([name, await seriousA11yViolations(page)]).toEqual([name, []]);
-    }
+    await saveScreenshots(
+      page,
+      [
+        ['console-desktop.png', { width: 1280, height: 800 }],
+        ['console-phone.png', { width: 390, height: 1100 }],
+      ],
+      () => page.evaluate('window.scrollTo(0, 0)'),
+      async (name) => expect([name, await seriousA11yViolations(page)]).toEqual([name, []]),
+    );
 
     await page.getByRole('button', { name: 'Moderation log' }).click();
     await page.locator('.log tbody tr').first().waitFor({ state: 'visible' });

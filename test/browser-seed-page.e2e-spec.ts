@@ -1,7 +1,5 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { followingLive, isFocused, isInViewport, launchChromium, listen, openPage, screenshotDirs, seriousA11yViolations, until } from './support/browser';
+import { followingLive, isFocused, isInViewport, launchChromium, listen, openPage, saveScreenshots, seriousA11yViolations, until } from './support/browser';
 import { SEED_ARTICLE_ID, startSystem, System, tokenFor } from './support/system';
 
 let sys: System;
@@ -244,19 +242,18 @@ describe('the seed article page at /', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await top.getByRole('button', { name: 'Reply', exact: true }).click();
 
-    const shots: [string, { width: number; height: number }][] = [
-      ['seed-page-desktop.png', { width: 1280, height: 1000 }],
-      ['seed-page-phone.png', { width: 390, height: 1100 }],
-    ];
-    const [dataDir, ...more] = screenshotDirs();
-    for (const [name, viewport] of shots) {
-      await page.setViewportSize(viewport);
+    await saveScreenshots(
+      page,
+      [
+        ['seed-page-desktop.png', { width: 1280, height: 1000 }],
+        ['seed-page-phone.png', { width: 390, height: 1100 }],
+      ],
       // The end of the article and the reply section under it.
-      await section(page).getByRole('heading', { name: 'Leave a reply' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
-      await page.evaluate('window.scrollBy(0, -60)');
-      await page.screenshot({ path: join(dataDir, name) });
-      for (const dir of more) copyFileSync(join(dataDir, name), join(dir, name));
-    }
+      async () => {
+        await section(page).getByRole('heading', { name: 'Leave a reply' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+        await page.evaluate('window.scrollBy(0, -60)');
+      },
+    );
     expect(problems).toEqual([]);
   });
 });

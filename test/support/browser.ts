@@ -1,5 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, ConsoleMessage, Locator, Page } from 'playwright-core';
@@ -56,6 +56,21 @@ export function screenshotDirs(): string[] {
   if (process.env.UPDATE_SCREENSHOTS === '1') dirs.push(join(root, 'docs', 'screenshots'));
   for (const d of dirs) mkdirSync(d, { recursive: true });
   return dirs;
+}
+
+/**
+ * Saves the page at each viewport into data/screenshots (and docs/screenshots under `npm run
+ * screenshots`); `frame` places the view before each shot, `after` checks the page at that size.
+ */
+export async function saveScreenshots(page: Page, shots: [string, { width: number; height: number }][], frame: () => Promise<unknown>, after?: (name: string) => Promise<void>): Promise<void> {
+  const [dataDir, ...more] = screenshotDirs();
+  for (const [name, viewport] of shots) {
+    await page.setViewportSize(viewport);
+    await frame();
+    await page.screenshot({ path: join(dataDir, name) });
+    for (const dir of more) copyFileSync(join(dataDir, name), join(dir, name));
+    await after?.(name);
+  }
 }
 
 /** Retries `check` (jest expectations on what the page shows) until it passes: a wait on a condition, never a sleep. */

@@ -1,8 +1,7 @@
 import { DEFAULT_POLICY, POLICY_LIMITS } from '@app/moderation';
-import { AppConfig, Clock, CLOCK, configureHttp, dropRedisPrefix, loadConfig, LOG_DESTINATION, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
+import { AppConfig, Clock, CLOCK, configureHttp, dropRedisPrefix, loadConfig, LOG_DESTINATION, mintToken, MONGO_DB, UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { INestApplication } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
-import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import type { mongo } from 'mongoose';
@@ -87,7 +86,7 @@ function capturingDestination(lines: string[]): { write(line: string): void } {
 
 
 export function tokenFor(config: AppConfig, role: 'reader' | 'moderator' | 'admin', sub = `${role}-1`, name = sub): string {
-  return new JwtService().sign({ sub, name, role }, { secret: config.JWT_SECRET, algorithm: 'HS256', expiresIn: '1h' });
+  return mintToken(config, { sub, name, role }, '1h');
 }
 
 /** Retries `check` until it stops throwing; views are built asynchronously. */
