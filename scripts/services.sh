@@ -171,14 +171,15 @@ ensure_redis() {
 }
 
 # start_scratch_system NAME PORT: installs and builds, then a FerretDB with an empty data
-# folder data/NAME-ferretdb on PORT, and Redis. Sets SCRATCH_MONGO_URL (no database part).
+# folder data/NAME-ferretdb on PORT (kept with SCRATCH_KEEP=1), and Redis. Sets SCRATCH_MONGO_URL (no database part).
 start_scratch_system() {
   mkdir -p "$ROOT/data/logs"
   export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
   install_node_modules
   build_app
   build_ferretdb
-  rm -rf "$ROOT/data/$1-ferretdb"
+  # SCRATCH_KEEP=1: the data of an earlier run stays (a loaded history, say).
+  [ "${SCRATCH_KEEP:-}" = 1 ] || rm -rf "$ROOT/data/$1-ferretdb"
   FERRETDB_PG_URL=""
   if [ "$FERRETDB_HANDLER" = postgresql ]; then
     if [ -n "${FERRETDB_POSTGRESQL_URL:-}" ]; then

@@ -15,7 +15,7 @@ import {
   PersonalDataCipher,
 } from '@app/event-store';
 import type { mongo } from 'mongoose';
-import { History } from './history';
+import { History, HistoryCommit } from './history';
 import { Random } from './random';
 
 export const COMMENTERS = 2_000;
@@ -50,7 +50,7 @@ class KnownKeys implements DataKeys {
 }
 
 /** Writes without waiting for each call, at most IN_FLIGHT at once; the first error ends the load. */
-class Writes {
+export class Writes {
   private readonly pending = new Set<Promise<unknown>>();
   private failure: unknown = null;
 
@@ -76,12 +76,27 @@ class Writes {
  * are sealed with each commenter's data key, as with encryption on (the default).
  */
 export async function loadHistory(db: mongo.Db, events: number, dataKeySecret: string, onProgress?: (events: number) => void): Promise<Loaded> {
+  return loadCommits(db, (commenters) => new History(events, commenters).commits(), dataKeySecret, { onProgress });
+}
+
+export interface LoadOptions {
+  /** Commenters to make (each with a data key). */
+  commenters?: number;
+  onProgress?: (events: number) => void;
+  /** Each log entry as the log reader would hand it over (personal fields in the clear), in order. */
+  onEntry?: (entry: LogEntry) => Promise<void> | void;
+}
+
+/** Writes the commits `history` makes for the commenters given, as `loadHistory` describes. */
+export async function loadCommits(db: mongo.Db, history: (commenters: Actor[]) => Iterable<HistoryCommit>, dataKeySecret: string, options: LoadOptions = {}): Promise<Loaded> {
+  const { onProgress, onEntry } = options;
+  const commenterCount = options.commenters ?? COMMENTERS;
   const started = performance.now();
   await ensureEventStoreIndexes(db);
   const keys = new KnownKeys(new MongoDataKeys(db, dataKeySecret));
   const commenters: Actor[] = [];
-  for (let i = 0; i < COMMENTERS; i += 50) {
-    const made = await Promise.all(Array.from({ length: Math.min(50, COMMENTERS - i) }, () => keys.create()));
+  for (let i = 0; i < commenterCount; i += 50) {
+    const made = await Promise.all(Array.from({ length: Math.min(50, commenterCount - i) }, () => keys.create()));
     made.forEach(({ keyId }, j) => commenters.push((i + j) % 10 === 9 ? { kind: 'guest', id: keyId, name: `Guest ${i + j}` } : { kind: 'reader', id: keyId, name: `Reader ${i + j}` }));
   }
   const cipher = new PersonalDataCipher(keys, PERSONAL_FIELDS, true);
@@ -123,7 +138,7 @@ export async function loadHistory(db: mongo.Db, events: number, dataKeySecret: s
     roundSize = 1 + rounds.int(40);
   };
 
-  for (const c of new History(events, commenters).commits()) {
+  for (const c of history(commenters)) {
     position += 1;
     count += c.events.length;
     const id = `${c.streamId}:${c.version}`;
@@ -133,6 +148,7 @@ export async function loadHistory(db: mongo.Db, events: number, dataKeySecret: s
     commitBatch.push({ _id: id, streamId: c.streamId, version: c.version, previous: heads.get(c.streamId) ?? null, ...(c.dependsOn ? { dependsOn: c.dependsOn } : {}), events: sealed, recordedAt: c.recordedAt, metadata: c.metadata, position, sequencedAt });
     heads.set(c.streamId, id);
     const entry: LogEntry = { position, commitId: id, streamId: c.streamId, version: c.version, events: sealed, recordedAt: c.recordedAt, sequencedAt, metadata: c.metadata };
+    await onEntry?.({ ...entry, events: c.events });
     round.push(entry);
     block.push(entry);
     if (round.length >= roundSize || position === blockEnd(position)) endRound();

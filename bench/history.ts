@@ -1,0 +1,115 @@
+/*
+ * npm run bench:history: the same figures at an empty store and after a million replies
+ * across a thousand articles (issue 9, item 5), and their ratios. Loading takes minutes.
+ */
+import { EventStoreCollections } from '@app/event-store';
+import { DEV_DATA_KEY_SECRET } from '@app/platform';
+import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+import { cpus, totalmem } from 'node:os';
+import { replyHistory } from './history/replies';
+import { HistoryViews } from './history/views';
+import { firstPage, flood, idle, latency, rawStore } from './phases';
+import { loadCommits } from './rebuild/loader';
+import { BASE, json, MONGO, round, startSystem, stopApi, token, waitUp, WORKER_MODE } from './system';
+
+const REPLIES = Number(process.env.BENCH_HISTORY_REPLIES ?? 1_000_000);
+const ARTICLES = Number(process.env.BENCH_HISTORY_ARTICLES ?? 1_000);
+const COMMENTERS = Number(process.env.BENCH_HISTORY_COMMENTERS ?? 5_000);
+const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
+/** A database already loaded with the same history is measured again as it is (BENCH_HISTORY_REUSE=1). */
+const REUSE = Boolean(process.env.BENCH_HISTORY_REUSE);
+const LOAD_RECORD = 'bench_history_load';
+const WARM_UP = 300;
+
+interface Figures {
+  idle: number[];
+  submissionsPerSec: number;
+  page: { p50: number; p99: number };
+  visible: { p50: number; p99: number };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The bench's phases on one database, the system started on it and stopped after. */
+async function measure(database: string, label: string, rawInsertsPerSec: number): Promise<Figures> {
+  console.log(`\n== ${label} (database ${database}) ==`);
+  const admin = token('bench-admin', 'admin', 'Admin');
+  const reader = token('bench-reader', 'reader', 'Reader');
+  const processes = startSystem(database, { SEED_ARTICLE: 'false' });
+  try {
+    const started = performance.now();
+    await waitUp();
+    console.log(`system up in ${round((performance.now() - started) / 1000)} s`);
+    for (const id of ['bench-warm-up', 'bench-big', 'bench-latency']) {
+      const res = await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
+      if (res.status >= 300) throw new Error(`article ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    // A fresh process runs cold (code not yet optimised, pools empty): both stores get the same start.
+    const warm = await autocannon({ url: `${BASE}/articles/bench-warm-up/replies`, method: 'POST', connections: 8, amount: WARM_UP, headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` }, body: JSON.stringify({ body: 'Warming up.' }) });
+    console.log(`warm-up: ${warm['2xx']} replies on another article`);
+    const idleShares = await idle(processes, label);
+    const submissionsPerSec = await flood(database, THREAD_SIZE, rawInsertsPerSec, reader);
+    const page = await firstPage(THREAD_SIZE, reader);
+    const visible = await latency(database, reader);
+    return { idle: idleShares, submissionsPerSec, page, visible };
+  } finally {
+    for (const p of processes) await stopApi(p);
+  }
+}
+
+/** Loads the history into `database` (dropped first), unless REUSE finds it there. */
+async function load(database: string): Promise<void> {
+  const conn = await mongoose.createConnection(`${MONGO}/${database}`).asPromise();
+  const db = conn.db!;
+  try {
+    const earlier = await db.collection<{ _id: string; replies: number; articles: number }>(LOAD_RECORD).findOne({ _id: 'load' });
+    if (REUSE && earlier?.replies === REPLIES && earlier.articles === ARTICLES) {
+      console.log(`\nhistory: reused, ${fmt(REPLIES)} replies across ${fmt(ARTICLES)} articles`);
+      return;
+    }
+    await db.dropDatabase();
+    const views = new HistoryViews();
+    const loaded = await loadCommits(db, (commenters) => replyHistory(REPLIES, ARTICLES, commenters), DEV_DATA_KEY_SECRET, {
+      commenters: COMMENTERS,
+      onEntry: views.add,
+      onProgress: (events) => events % 200_000 < 10 && console.log(`  loading: ${fmt(events)} events`),
+    });
+    const viewsStarted = performance.now();
+    const sizes = views.sizes();
+    const documents = await views.write(db, (n) => console.log(`  views: ${fmt(n)} documents`));
+    const viewSeconds = (performance.now() - viewsStarted) / 1000;
+    console.log(
+      `\nhistory: ${fmt(REPLIES)} replies across ${fmt(ARTICLES)} articles by ${fmt(COMMENTERS)} commenters: ${fmt(loaded.events)} events in ${fmt(loaded.entries)} commits and log entries, written in ${round(loaded.seconds)} s; views ${fmt(documents)} documents in ${round(viewSeconds)} s`,
+    );
+    console.log(`  view documents: ${Object.entries(sizes).map(([name, n]) => `${name} ${fmt(n)}`).join(', ')}`);
+    const commits = ((await db.command({ collStats: EventStoreCollections.commits }).catch(() => ({ count: NaN }))) as { count?: number }).count;
+    console.log(`  commits stored: ${fmt(commits ?? NaN)}`);
+    await db.collection<{ _id: string; replies: number; articles: number }>(LOAD_RECORD).insertOne({ _id: 'load', replies: REPLIES, articles: ARTICLES, ...loaded });
+  } finally {
+    await conn.close();
+  }
+}
+
+async function main() {
+  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${WORKER_MODE} processes; poll ${process.env.BENCH_POLL_INTERVAL_MS ?? 200} ms`);
+  const raw = await rawStore();
+  console.log(`store raw: ${round(raw.insertsPerSec)} inserts/s, ${round(raw.lookupsPerSec)} _id lookups/s (sequential, one client)`);
+
+  const empty = await measure('history_empty', 'an empty store', raw.insertsPerSec);
+  await load('history_full');
+  const full = await measure('history_full', `after ${fmt(REPLIES)} replies across ${fmt(ARTICLES)} articles`, raw.insertsPerSec);
+
+  // Each ratio is "as good as at the empty store" at 1: throughput full/empty, times empty/full.
+  const ratio = (a: number, b: number) => round(a / b, 2);
+  console.log(`\n== after the history against the empty store (target >= 0.9 each) ==`);
+  console.log(`submissions/s: ${round(full.submissionsPerSec)} against ${round(empty.submissionsPerSec)}: ratio ${ratio(full.submissionsPerSec, empty.submissionsPerSec)}`);
+  console.log(`first page p50: ${round(full.page.p50)} against ${round(empty.page.p50)} ms: ratio ${ratio(empty.page.p50, full.page.p50)}; p99 ${round(full.page.p99)} against ${round(empty.page.p99)} ms: ratio ${ratio(empty.page.p99, full.page.p99)}`);
+  console.log(`submit-to-visible p50: ${round(full.visible.p50)} against ${round(empty.visible.p50)} ms: ratio ${ratio(empty.visible.p50, full.visible.p50)}; p99 ${round(full.visible.p99)} against ${round(empty.visible.p99)} ms: ratio ${ratio(empty.visible.p99, full.visible.p99)}`);
+  console.log(`idle CPU with the history stored: ${full.idle.map((s) => `${round(s, 2)}%`).join(', ')} of a core (target < 1%); empty store ${empty.idle.map((s) => `${round(s, 2)}%`).join(', ')}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

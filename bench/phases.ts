@@ -1,0 +1,214 @@
+/* The phases of the benches: each starts from a running system and prints, and returns, its figures. */
+import { liveViewNames, THREAD_BUCKET_SIZE, ThreadMeta, ViewCollections } from '@app/read-models';
+import { SCREENING_BACKLOG } from '@app/screening';
+import autocannon from 'autocannon';
+import { ChildProcess } from 'node:child_process';
+import mongoose from 'mongoose';
+import { BASE, cpuSeconds, json, MONGO, pct, percentiles, round, sleep, summary } from './system';
+
+/** Seconds between progress lines (log head, each consumer's checkpoint, the screening backlog) while the flood is worked off; 0: none. */
+const TRACE_SECONDS = Number(process.env.BENCH_TRACE_SECONDS ?? 0);
+const RAW_OPS = 2_000;
+
+export async function rawStore(): Promise<{ insertsPerSec: number; lookupsPerSec: number }> {
+  const conn = await mongoose.createConnection(`${MONGO}/bench_raw`).asPromise();
+  // Fresh each run, also on a store kept from an earlier one.
+  await conn.db!.dropDatabase();
+  const col = conn.db!.collection<{ _id: string }>('raw');
+  const doc = (i: number) => ({ _id: `reply-${i}:1`, streamId: `reply-${i}`, version: 1, previous: null, events: [{ type: 'reply.submitted', schemaVersion: 1, data: { body: 'x'.repeat(300) } }], recordedAt: new Date() });
+  let t = performance.now();
+  for (let i = 0; i < RAW_OPS; i++) await col.insertOne(doc(i));
+  const insertsPerSec = RAW_OPS / ((performance.now() - t) / 1000);
+  t = performance.now();
+  for (let i = 0; i < RAW_OPS; i++) await col.findOne({ _id: `reply-${(i * 7919) % RAW_OPS}:1` });
+  const lookupsPerSec = RAW_OPS / ((performance.now() - t) / 1000);
+  await conn.close();
+  return { insertsPerSec, lookupsPerSec };
+}
+
+/**
+ * Idle CPU: what the API and the worker use with nothing to do (polls, sweeps, leases), over
+ * BENCH_IDLE_SECONDS, once the views have caught up. Costs that grow with history show here.
+ */
+export async function idle(processes: ChildProcess[], label: string): Promise<number[]> {
+  const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+  // Let what the run left finish: screening, views, the spam model.
+  await sleep(Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 20) * 1000);
+  const before = processes.map((p) => cpuSeconds(p.pid!));
+  const started = performance.now();
+  await sleep(seconds * 1000);
+  const elapsed = (performance.now() - started) / 1000;
+  const shares = processes.map((p, i) => (100 * (cpuSeconds(p.pid!) - before[i])) / elapsed);
+  const names = processes.length === 1 ? ['api+worker'] : ['api', 'worker'];
+  console.log(`idle CPU ${label}: ${names.map((n, i) => `${n} ${round(shares[i], 2)}%`).join(', ')} of a core over ${round(elapsed)} s (target < 1% with a million replies)`);
+  return shares;
+}
+
+/** 1. Accepted submissions per second, filling a 10,000-reply thread (each one screened); then screening and the views catching up. */
+export async function flood(database: string, threadSize: number, rawInsertsPerSec: number, reader: string): Promise<number> {
+  {
+    const floodStarted = performance.now();
+    const run = await autocannon({
+      url: `${BASE}/articles/bench-big/replies`,
+      method: 'POST',
+      connections: 16,
+      amount: threadSize,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` },
+      body: JSON.stringify({ body: 'A reply of ordinary length, about as long as a thoughtful comment under a news story tends to be.' }),
+    });
+    const accepted = run['2xx'];
+    // Our own clock: autocannon's duration is rounded up to whole seconds.
+    const acceptedPerSec = accepted / ((performance.now() - floodStarted) / 1000);
+    console.log(`submissions: ${accepted} accepted, ${run.non2xx} refused, ${round(acceptedPerSec)}/s over HTTP (16 connections); ratio to raw inserts ${round(acceptedPerSec / rawInsertsPerSec, 3)}`);
+
+    const conn = await mongoose.createConnection(`${MONGO}/${database}`).asPromise();
+    const started = performance.now();
+    const tracer = TRACE_SECONDS > 0 ? setInterval(() => void trace(conn.db!, started).catch(() => undefined), TRACE_SECONDS * 1000) : null;
+    // Screening: every version scored once its backlog is empty (one process: 4 spam workers).
+    // The backlog is also empty for a moment while submissions still wait to be sequenced or
+    // dispatched: it counts only once the inbox is empty and the dispatcher is at the head,
+    // from the first look that found it empty for good.
+    // FerretDB counts by reading every document (0.66 s for 10,000 backlog entries, measured):
+    // five counts a second would take a core from the system measured. One document is enough.
+    const empty = async (name: string) => !(await conn.db!.collection(name).findOne({}, { projection: { _id: 1 } }));
+    let emptySince: number | null = null;
+    for (;;) {
+      if (!(await empty(SCREENING_BACKLOG))) emptySince = null;
+      else {
+        emptySince ??= performance.now();
+        const head = (await conn.db!.collection<{ _id: string; position: number }>('sequencer').findOne({ _id: 'head' }))?.position ?? 0;
+        const dispatched = (await conn.db!.collection<{ _id: string; position: number }>('checkpoints').findOne({ _id: 'screening-dispatcher@1' }))?.position ?? 0;
+        if (dispatched >= head && (await empty('inbox'))) break;
+      }
+      await sleep(200);
+    }
+    const screenedSeconds = (emptySince - floodStarted) / 1000;
+    console.log(`screening: ${accepted} replies scored ${round((emptySince - started) / 1000)} s after the last was accepted; ${round(accepted / screenedSeconds)} scored/s over the flood (one worker process, 4 spam jobs at a time, sharing the cores)`);
+    for (;;) {
+      const meta = await conn.db!.collection<ThreadMeta>(liveViewNames().collection(ViewCollections.threadMeta)).findOne({ _id: 'bench-big' });
+      if (meta && meta.lastBucket * THREAD_BUCKET_SIZE + meta.lastBucketSize >= accepted) break;
+      await sleep(200);
+    }
+    console.log(`projection caught up with ${accepted} replies ${round((performance.now() - started) / 1000)} s after the last was accepted`);
+    if (tracer) clearInterval(tracer);
+    if (TRACE_SECONDS > 0) await trace(conn.db!, started);
+    await conn.close();
+    return acceptedPerSec;
+  }
+}
+
+/**
+ * 2. First page of the 10,000-reply thread, read while the thread keeps receiving replies
+ * (BENCH_PAGE_WRITE_RATE a second, screened and projected as any): each one changes the page.
+ */
+export async function firstPage(threadSize: number, reader: string): Promise<{ p50: number; p99: number }> {
+  {
+    const reads = Number(process.env.BENCH_PAGE_READS ?? 1_000);
+    const writeRate = Number(process.env.BENCH_PAGE_WRITE_RATE ?? 10);
+    let writing = writeRate > 0;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        const t = performance.now();
+        const res = await json('POST', '/articles/bench-big/replies', reader, { body: `A reply arriving while the page is read, number ${written}.` });
+        if (res.status === 202) written++;
+        await sleep(Math.max(0, 1000 / writeRate - (performance.now() - t)));
+      }
+    })();
+    const pageTimes: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < reads; i++) {
+      const t = performance.now();
+      const res = await fetch(`${BASE}/articles/bench-big/replies?sort=newest&limit=20`);
+      await res.json();
+      pageTimes.push(performance.now() - t);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    writing = false;
+    await writer;
+    pageTimes.sort((a, b) => a - b);
+    console.log(
+      `first page of a ${threadSize}-reply thread: p50 ${round(pct(pageTimes, 50))} ms, p99 ${round(pct(pageTimes, 99))} ms (${reads} sequential reads over HTTP in ${round(seconds)} s, while ${written} replies arrived: ${round(written / seconds)}/s)`,
+    );
+    return percentiles(pageTimes);
+  }
+}
+
+/** 3. Submit-to-visible latency at a fixed offered load, and where the time goes. */
+export async function latency(database: string, reader: string): Promise<{ p50: number; p99: number }> {
+  {
+    const rate = Number(process.env.BENCH_RATE ?? 20);
+    const count = rate * 10;
+    /** Per reply: when it was sent and answered (wall clock, to compare with the store's stamps). */
+    const sent = new Map<string, { sentAt: number; answeredAt: number }>();
+    const visibleAt = new Map<string, number>();
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const res = await fetch(`${BASE}/articles/bench-latency/replies?sort=newest&limit=50`);
+        const now = Date.now();
+        const page = (await res.json()) as { items: { id: string }[] };
+        for (const item of page.items) if (!visibleAt.has(item.id)) visibleAt.set(item.id, now);
+        await sleep(20);
+      }
+    })();
+    const submissions: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const t = Date.now();
+      submissions.push(json('POST', '/articles/bench-latency/replies', reader, { body: `latency probe ${i}` }).then((r) => void sent.set(String(r.body.id), { sentAt: t, answeredAt: Date.now() })));
+      await sleep(1000 / rate);
+    }
+    await Promise.all(submissions);
+    const deadline = Date.now() + 60_000;
+    while ([...sent.keys()].some((id) => !visibleAt.has(id)) && Date.now() < deadline) await sleep(50);
+    polling = false;
+    await poller;
+    const seen = [...sent].filter(([id]) => visibleAt.has(id));
+    const total = seen.map(([id, s]) => visibleAt.get(id)! - s.answeredAt);
+    console.log(`submit-to-visible (screening in the path) at ${rate} submissions/s: ${summary(total)} (from the 202 to the first public read showing it; ${seen.length}/${count} seen; first page of 50 polled every ~20 ms)`);
+    await breakdown(database, seen, visibleAt);
+    return percentiles(total);
+  }
+}
+
+/**
+ * Where a reply's way to the page spends its time, from the stamps the store keeps (same
+ * machine, same wall clock, millisecond resolution): the HTTP answer; the submission from
+ * `recordedAt` (taken before its marker and commit inserts) to `sequencedAt`; screening up to
+ * the verdict's commit; the verdict to the log; the views and the reader's poll.
+ */
+async function breakdown(database: string, seen: [string, { sentAt: number; answeredAt: number }][], visibleAt: Map<string, number>) {
+  const conn = await mongoose.createConnection(`${MONGO}/${database}`).asPromise();
+  const commits = conn.db!.collection<{ _id: string; events: { type: string }[]; recordedAt: Date; sequencedAt?: Date }>('commits');
+  const stages: Record<string, number[]> = { 'HTTP accept': [], 'submission to log': [], 'log to verdict (screening)': [], 'verdict to log': [], 'log to first read (views + poll)': [] };
+  for (const [id, s] of seen) {
+    const submission = await commits.findOne({ _id: `reply-${id}:1` });
+    let verdict = null;
+    for (let v = 2; v < 6 && !verdict; v++) {
+      const c = await commits.findOne({ _id: `reply-${id}:${v}` });
+      if (!c) break;
+      if (c.events.some((e) => e.type === 'reply.screened')) verdict = c;
+    }
+    if (!submission?.sequencedAt || !verdict?.sequencedAt) continue;
+    stages['HTTP accept'].push(s.answeredAt - s.sentAt);
+    stages['submission to log'].push(submission.sequencedAt.getTime() - submission.recordedAt.getTime());
+    stages['log to verdict (screening)'].push(verdict.recordedAt.getTime() - submission.sequencedAt.getTime());
+    stages['verdict to log'].push(verdict.sequencedAt.getTime() - verdict.recordedAt.getTime());
+    stages['log to first read (views + poll)'].push(visibleAt.get(id)! - verdict.sequencedAt.getTime());
+  }
+  for (const [stage, xs] of Object.entries(stages)) if (xs.length) console.log(`  ${stage}: ${summary(xs)}`);
+  await conn.close();
+}
+
+/** One progress line: the log head, how far behind it each consumer is, what screening still waits for. */
+async function trace(db: mongoose.mongo.Db, started: number) {
+  const head = ((await db.collection<{ _id: string; position: number }>('sequencer').findOne({ _id: 'head' }))?.position ?? 0) as number;
+  const checkpoints = await db.collection<{ _id: string; position: number }>('checkpoints').find({}).toArray();
+  // collStats' count: a scan would load the store being measured.
+  const count = async (name: string) => ((await db.command({ collStats: name }).catch(() => ({ count: NaN }))) as { count?: number }).count ?? 0;
+  const waiting = await count(SCREENING_BACKLOG);
+  const inbox = await count('inbox');
+  const behind = checkpoints.map((c) => `${c._id.replace(/@\d+$/, '')} ${head - c.position}`).join(', ');
+  console.log(`  [${round((performance.now() - started) / 1000)} s] head ${head}, inbox ${inbox}, backlog ${waiting}; behind: ${behind}`);
+}
+
