@@ -3,7 +3,8 @@ import { DEFAULT_POLICY } from '@app/moderation';
 import { UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { JwtService } from '@nestjs/jwt';
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { growth, summarise } from './heap-summary';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,11 +25,30 @@ const POLICY = JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMi
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => Math.round(kb / 1024);
 
+/** FLOOD_HEAP_SNAPSHOTS=1: a heap snapshot of each process before and after (each forces a full collection), and what grew. */
+const SNAPSHOTS = Boolean(process.env.FLOOD_HEAP_SNAPSHOTS);
+const SNAPSHOT_DIR = join(__dirname, '..', '..', 'data', 'flood-heap');
+
 function start(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(__dirname, '..', script)], {
+  const flags = SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : [];
+  return spawn(process.execPath, [...flags, join(__dirname, '..', script)], {
     env: { ...process.env, MONGO_URL: `${MONGO}/bench_flood`, REDIS_URL, JWT_SECRET: SECRET, QUEUE_PREFIX: `flood-${Date.now()}`, MODERATION_POLICY: POLICY, SEED_ARTICLE: 'false', LOG_LEVEL: 'warn', ...UNREACHABLE_RATE_LIMITS, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+/** Asks for a heap snapshot and waits until its file is written whole; returns its path. */
+async function snapshot(proc: ChildProcess): Promise<string> {
+  const mine = () => readdirSync(SNAPSHOT_DIR).filter((f) => f.includes(`.${proc.pid}.`) && f.endsWith('.heapsnapshot'));
+  const earlier = new Set(mine());
+  proc.kill('SIGUSR2');
+  for (let size = -1; ; await sleep(2_000)) {
+    const file = mine().find((f) => !earlier.has(f));
+    if (!file) continue;
+    const now = statSync(join(SNAPSHOT_DIR, file)).size;
+    if (now > 0 && now === size) return join(SNAPSHOT_DIR, file);
+    size = now;
+  }
 }
 
 /** Resident memory in KB, from /proc (what the operating system gives the process). */
@@ -52,6 +72,7 @@ async function main() {
   const readers = Array.from({ length: READERS }, (_, i) => sign(`flood-reader-${i}`, 'reader'));
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 
+  if (SNAPSHOTS) (rmSync(SNAPSHOT_DIR, { recursive: true, force: true }), mkdirSync(SNAPSHOT_DIR, { recursive: true }));
   const api = start('apps/api/src/main.js', { PORT: String(PORT), RUN_WORKER: 'false' });
   const worker = start('apps/worker/src/main.js', {});
   const sample = () => ({ api: rss(api.pid!), worker: rss(worker.pid!) });
@@ -68,6 +89,7 @@ async function main() {
     await sleep(QUIET_SECONDS * 1000);
     const before = sample();
     show('before (after a warm-up and a quiet minute)', before);
+    const snapshotsBefore = SNAPSHOTS ? { api: await snapshot(api), worker: await snapshot(worker) } : null;
 
     const statuses = new Map<number, number>();
     const during: { api: number; worker: number }[] = [];
@@ -103,6 +125,10 @@ async function main() {
     show('after (caught up and a quiet minute)', after);
     const ratio = (k: 'api' | 'worker') => (after[k] / before[k]).toFixed(2);
     console.log(`after/before: api ${ratio('api')}, worker ${ratio('worker')} (target: within 1.10)`);
+    if (snapshotsBefore) {
+      const snapshotsAfter = { api: await snapshot(api), worker: await snapshot(worker) };
+      for (const k of ['api', 'worker'] as const) console.log(`${k}, heap snapshots (after a full collection) before -> after:\n${growth(summarise(snapshotsBefore[k]), summarise(snapshotsAfter[k])).join('\n')}`);
+    }
   } finally {
     api.kill('SIGTERM');
     worker.kill('SIGTERM');

@@ -9,6 +9,8 @@ import { BASE, cpuSeconds, json, MONGO, pct, percentiles, round, sleep, summary 
 /** Seconds between progress lines (log head, each consumer's checkpoint, the screening backlog) while the flood is worked off; 0: none. */
 const TRACE_SECONDS = Number(process.env.BENCH_TRACE_SECONDS ?? 0);
 const RAW_OPS = 2_000;
+/** FerretDB's process, when the bench script started it. */
+const STORE_PID = Number(process.env.BENCH_STORE_PID) || null;
 
 export async function rawStore(): Promise<{ insertsPerSec: number; lookupsPerSec: number }> {
   const conn = await mongoose.createConnection(`${MONGO}/bench_raw`).asPromise();
@@ -34,22 +36,25 @@ export async function idle(processes: ChildProcess[], label: string): Promise<nu
   const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
   // Let what the run left finish: screening, views, the spam model.
   await sleep(Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 20) * 1000);
-  const before = processes.map((p) => cpuSeconds(p.pid!));
+  // The store's CPU too (set by scripts/services.sh): what the processes ask of it is theirs.
+  const pids = [...processes.map((p) => p.pid!), ...(STORE_PID ? [STORE_PID] : [])];
+  const before = pids.map(cpuSeconds);
   const started = performance.now();
   await sleep(seconds * 1000);
   const elapsed = (performance.now() - started) / 1000;
-  const shares = processes.map((p, i) => (100 * (cpuSeconds(p.pid!) - before[i])) / elapsed);
-  const names = processes.length === 1 ? ['api+worker'] : ['api', 'worker'];
-  console.log(`idle CPU ${label}: ${names.map((n, i) => `${n} ${round(shares[i], 2)}%`).join(', ')} of a core over ${round(elapsed)} s (target < 1% with a million replies)`);
+  const shares = pids.map((pid, i) => (100 * (cpuSeconds(pid) - before[i])) / elapsed);
+  const names = [...(processes.length === 1 ? ['api+worker'] : ['api', 'worker']), ...(STORE_PID ? ['store'] : [])];
+  const total = shares.reduce((a, b) => a + b, 0);
+  console.log(`idle CPU ${label}: ${names.map((n, i) => `${n} ${round(shares[i], 2)}%`).join(', ')}; in all ${round(total, 2)}% of a core over ${round(elapsed)} s (target < 1% with a million replies)`);
   return shares;
 }
 
 /** 1. Accepted submissions per second, filling a 10,000-reply thread (each one screened); then screening and the views catching up. */
-export async function flood(database: string, threadSize: number, rawInsertsPerSec: number, reader: string): Promise<number> {
+export async function flood(database: string, threadSize: number, rawInsertsPerSec: number, reader: string, articleId = 'bench-big'): Promise<number> {
   {
     const floodStarted = performance.now();
     const run = await autocannon({
-      url: `${BASE}/articles/bench-big/replies`,
+      url: `${BASE}/articles/${articleId}/replies`,
       method: 'POST',
       connections: 16,
       amount: threadSize,
@@ -85,11 +90,19 @@ export async function flood(database: string, threadSize: number, rawInsertsPerS
     const screenedSeconds = (emptySince - floodStarted) / 1000;
     console.log(`screening: ${accepted} replies scored ${round((emptySince - started) / 1000)} s after the last was accepted; ${round(accepted / screenedSeconds)} scored/s over the flood (one worker process, 4 spam jobs at a time, sharing the cores)`);
     for (;;) {
-      const meta = await conn.db!.collection<ThreadMeta>(liveViewNames().collection(ViewCollections.threadMeta)).findOne({ _id: 'bench-big' });
+      const meta = await conn.db!.collection<ThreadMeta>(liveViewNames().collection(ViewCollections.threadMeta)).findOne({ _id: articleId });
       if (meta && meta.lastBucket * THREAD_BUCKET_SIZE + meta.lastBucketSize >= accepted) break;
       await sleep(200);
     }
     console.log(`projection caught up with ${accepted} replies ${round((performance.now() - started) / 1000)} s after the last was accepted`);
+    // The other views and side effects too, so the phases after this one measure a system at rest.
+    for (;;) {
+      const head = (await conn.db!.collection<{ _id: string; position: number }>('sequencer').findOne({ _id: 'head' }))?.position ?? 0;
+      const checkpoints = await conn.db!.collection<{ _id: string; position: number }>('checkpoints').find({}).toArray();
+      if (checkpoints.every((c) => c.position >= head) && (await empty('inbox'))) break;
+      await sleep(500);
+    }
+    console.log(`every consumer caught up ${round((performance.now() - started) / 1000)} s after the last was accepted`);
     if (tracer) clearInterval(tracer);
     if (TRACE_SECONDS > 0) await trace(conn.db!, started);
     await conn.close();
@@ -101,7 +114,7 @@ export async function flood(database: string, threadSize: number, rawInsertsPerS
  * 2. First page of the 10,000-reply thread, read while the thread keeps receiving replies
  * (BENCH_PAGE_WRITE_RATE a second, screened and projected as any): each one changes the page.
  */
-export async function firstPage(threadSize: number, reader: string): Promise<{ p50: number; p99: number }> {
+export async function firstPage(threadSize: number, reader: string, articleId = 'bench-big'): Promise<{ p50: number; p99: number }> {
   {
     const reads = Number(process.env.BENCH_PAGE_READS ?? 1_000);
     const writeRate = Number(process.env.BENCH_PAGE_WRITE_RATE ?? 10);
@@ -110,7 +123,7 @@ export async function firstPage(threadSize: number, reader: string): Promise<{ p
     const writer = (async () => {
       while (writing) {
         const t = performance.now();
-        const res = await json('POST', '/articles/bench-big/replies', reader, { body: `A reply arriving while the page is read, number ${written}.` });
+        const res = await json('POST', `/articles/${articleId}/replies`, reader, { body: `A reply arriving while the page is read, number ${written}.` });
         if (res.status === 202) written++;
         await sleep(Math.max(0, 1000 / writeRate - (performance.now() - t)));
       }
@@ -119,7 +132,7 @@ export async function firstPage(threadSize: number, reader: string): Promise<{ p
     const started = performance.now();
     for (let i = 0; i < reads; i++) {
       const t = performance.now();
-      const res = await fetch(`${BASE}/articles/bench-big/replies?sort=newest&limit=20`);
+      const res = await fetch(`${BASE}/articles/${articleId}/replies?sort=newest&limit=20`);
       await res.json();
       pageTimes.push(performance.now() - t);
     }
@@ -135,9 +148,8 @@ export async function firstPage(threadSize: number, reader: string): Promise<{ p
 }
 
 /** 3. Submit-to-visible latency at a fixed offered load, and where the time goes. */
-export async function latency(database: string, reader: string): Promise<{ p50: number; p99: number }> {
+export async function latency(database: string, reader: string, rate: number, articleId = 'bench-latency'): Promise<{ p50: number; p99: number; seen: number; count: number }> {
   {
-    const rate = Number(process.env.BENCH_RATE ?? 20);
     const count = rate * 10;
     /** Per reply: when it was sent and answered (wall clock, to compare with the store's stamps). */
     const sent = new Map<string, { sentAt: number; answeredAt: number }>();
@@ -145,7 +157,7 @@ export async function latency(database: string, reader: string): Promise<{ p50: 
     let polling = true;
     const poller = (async () => {
       while (polling) {
-        const res = await fetch(`${BASE}/articles/bench-latency/replies?sort=newest&limit=50`);
+        const res = await fetch(`${BASE}/articles/${articleId}/replies?sort=newest&limit=100`);
         const now = Date.now();
         const page = (await res.json()) as { items: { id: string }[] };
         for (const item of page.items) if (!visibleAt.has(item.id)) visibleAt.set(item.id, now);
@@ -155,7 +167,7 @@ export async function latency(database: string, reader: string): Promise<{ p50: 
     const submissions: Promise<void>[] = [];
     for (let i = 0; i < count; i++) {
       const t = Date.now();
-      submissions.push(json('POST', '/articles/bench-latency/replies', reader, { body: `latency probe ${i}` }).then((r) => void sent.set(String(r.body.id), { sentAt: t, answeredAt: Date.now() })));
+      submissions.push(json('POST', `/articles/${articleId}/replies`, reader, { body: `latency probe ${i}` }).then((r) => void sent.set(String(r.body.id), { sentAt: t, answeredAt: Date.now() })));
       await sleep(1000 / rate);
     }
     await Promise.all(submissions);
@@ -165,9 +177,9 @@ export async function latency(database: string, reader: string): Promise<{ p50: 
     await poller;
     const seen = [...sent].filter(([id]) => visibleAt.has(id));
     const total = seen.map(([id, s]) => visibleAt.get(id)! - s.answeredAt);
-    console.log(`submit-to-visible (screening in the path) at ${rate} submissions/s: ${summary(total)} (from the 202 to the first public read showing it; ${seen.length}/${count} seen; first page of 50 polled every ~20 ms)`);
+    console.log(`submit-to-visible (screening in the path) at ${rate} submissions/s: ${summary(total)} (from the 202 to the first public read showing it; ${seen.length}/${count} seen; first page of 100 polled every ~20 ms)`);
     await breakdown(database, seen, visibleAt);
-    return percentiles(total);
+    return { ...percentiles(total), seen: seen.length, count };
   }
 }
 

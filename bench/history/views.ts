@@ -6,80 +6,125 @@ import { Writes } from '../rebuild/loader';
 
 /** Entries applied at once: each document a batch touches is copied once, not per event. */
 const BATCH = 2_000;
+/**
+ * A document nobody touched for this many entries goes to the store and leaves memory (a
+ * million replies' views do not fit): most are a reply's own, done once it is screened. One
+ * touched again later is read back.
+ */
+const KEEP_ENTRIES = Number(process.env.BENCH_HISTORY_KEEP_ENTRIES ?? 100_000);
 const DOCS_PER_CALL = 1_000;
+/** Replacements in flight within one write. */
+const PARALLEL_REPLACES = 20;
 /** The consumers with side effects (worker.module.ts): at the head, they fire nothing for the history. */
 const SIDE_EFFECTS = [COMMENTER_LEDGER, 'screening-dispatcher@1', 'moderation-jobs@1'];
 
+interface Kept {
+  doc: ViewDocument;
+  /** Position of the last entry that changed it. */
+  touched: number;
+}
+
 /**
- * Every view the worker keeps, built in memory by the projections' own code from the entries
- * as the log reader hands them over, then written once per document, with every consumer's
+ * Every view the worker keeps, built by the projections' own code from the entries as the log
+ * reader hands them over, each document written when it has gone quiet, with every consumer's
  * checkpoint at the head: the store as if the worker had followed the whole history live.
  */
 export class HistoryViews {
   private readonly projections: Projection[] = [...liveProjections(), new CommenterRepliesProjection()];
   private readonly names = ViewNames.of(this.projections);
-  /** Physical collection → `_id` → document. */
-  private readonly docs = new Map<string, Map<string, ViewDocument>>();
+  /** Physical collection → `_id` → document, while it may still change. */
+  private readonly kept = new Map<string, Map<string, Kept>>();
+  /** Physical collection → the `_id`s already in the store. */
+  private readonly stored = new Map<string, Set<string>>();
+  private readonly counts = new Map<string, number>();
+  private readonly writes = new Writes();
   private pending: LogEntry[] = [];
   private head = 0;
+  private spilledAt = 0;
+  written = 0;
+  readBack = 0;
+
+  constructor(private readonly db: mongo.Db) {}
 
   readonly add = async (entry: LogEntry): Promise<void> => {
     this.pending.push(entry);
     this.head = entry.position;
     if (this.pending.length >= BATCH) await this.flush();
+    if (this.head - this.spilledAt >= KEEP_ENTRIES) {
+      this.spilledAt = this.head;
+      await this.spill(this.head - KEEP_ENTRIES);
+    }
   };
 
   private async flush(): Promise<void> {
     const entries = this.pending;
     this.pending = [];
     for (const projection of this.projections) {
-      const store = new BatchStore(async (collection, id) => {
-        const doc = this.collection(collection).get(id);
-        return doc ? structuredClone(doc) : null;
+      const store = new BatchStore(async (logical, id) => {
+        const name = this.names.collection(logical);
+        const kept = this.of(this.kept, name, () => new Map<string, Kept>()).get(id);
+        if (kept) return structuredClone(kept.doc);
+        if (!this.of(this.stored, name, () => new Set<string>()).has(id)) return null;
+        // Gone quiet and written: read back once its write has landed.
+        this.readBack += 1;
+        await this.writes.drain();
+        const { fence: _, ...doc } = (await this.db.collection<ViewDocument>(name).findOne({ _id: id }))!;
+        return doc;
       });
       await applyEntries(projection, entries, store);
-      for (const [collection, doc] of store.changes(projection.collections)) this.collection(collection).set(doc._id, doc);
-    }
-  }
-
-  private collection(logical: string): Map<string, ViewDocument> {
-    const name = this.names.collection(logical);
-    let docs = this.docs.get(name);
-    if (!docs) this.docs.set(name, (docs = new Map()));
-    return docs;
-  }
-
-  /** Writes every document and the checkpoints; returns how many documents. */
-  async write(db: mongo.Db, onProgress?: (written: number) => void): Promise<number> {
-    await this.flush();
-    const writes = new Writes();
-    let written = 0;
-    for (const [name, docs] of this.docs) {
-      const col = db.collection<ViewDocument>(name);
-      let batch: ViewDocument[] = [];
-      for (const doc of docs.values()) {
-        batch.push({ ...doc, fence: 1 });
-        if (batch.length >= DOCS_PER_CALL) {
-          const b = batch;
-          batch = [];
-          await writes.add(() => col.insertMany(b, { ordered: false }));
-          written += b.length;
-          if (written % 100_000 < DOCS_PER_CALL) onProgress?.(written);
-        }
+      for (const [logical, doc] of store.changes(projection.collections)) {
+        const name = this.names.collection(logical);
+        this.of(this.kept, name, () => new Map<string, Kept>()).set(doc._id, { doc, touched: this.head });
       }
-      if (batch.length) await writes.add(() => col.insertMany(batch, { ordered: false }));
-      written += batch.length;
-      // Memory back as each collection goes out.
-      docs.clear();
     }
-    await writes.drain();
+  }
+
+  private of<V>(map: Map<string, V>, name: string, make: () => V): V {
+    let value = map.get(name);
+    if (value === undefined) map.set(name, (value = make()));
+    return value;
+  }
+
+  /** Writes the documents last changed before `before` (all: Infinity) and forgets them. */
+  private async spill(before: number): Promise<void> {
+    for (const [name, docs] of this.kept) {
+      const stored = this.of(this.stored, name, () => new Set<string>());
+      const col = this.db.collection<ViewDocument>(name);
+      let inserts: ViewDocument[] = [];
+      let replaces: ViewDocument[] = [];
+      const send = async () => {
+        const [i, r] = [inserts, replaces];
+        [inserts, replaces] = [[], []];
+        if (i.length) await this.writes.add(() => col.insertMany(i, { ordered: false }));
+        for (let k = 0; k < r.length; k += PARALLEL_REPLACES) {
+          const slice = r.slice(k, k + PARALLEL_REPLACES);
+          await this.writes.add(() => Promise.all(slice.map(({ _id, ...fields }) => col.replaceOne({ _id }, fields))));
+        }
+      };
+      for (const [id, { doc, touched }] of docs) {
+        if (touched >= before) continue;
+        docs.delete(id);
+        (stored.has(id) ? replaces : inserts).push({ ...doc, fence: 1 });
+        if (!stored.has(id)) this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+        stored.add(id);
+        this.written += 1;
+        if (inserts.length >= DOCS_PER_CALL || replaces.length >= DOCS_PER_CALL) await send();
+      }
+      await send();
+    }
+  }
+
+  /** Writes what is left, then the checkpoints at the head. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.spill(Infinity);
+    await this.writes.drain();
     const consumers = [...liveProjections().map((p) => this.names.consumerName(p)), ...SIDE_EFFECTS];
-    await db.collection<{ _id: string }>(EventStoreCollections.checkpoints).insertMany(consumers.map((_id) => ({ _id, position: this.head, fence: 1, parked: [] })));
-    return written;
+    await this.db.collection<{ _id: string }>(EventStoreCollections.checkpoints).insertMany(consumers.map((_id) => ({ _id, position: this.head, fence: 1, parked: [] })));
   }
 
   /** Documents per physical collection, for the report. */
   sizes(): Record<string, number> {
-    return Object.fromEntries([...this.docs].map(([name, docs]) => [name, docs.size]));
+    return Object.fromEntries(this.counts);
   }
 }
