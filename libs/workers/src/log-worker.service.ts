@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Worker } from 'bullmq';
 import { writeFile } from 'node:fs/promises';
 import Redis from 'ioredis';
+import { pollWithBackoff } from './idle-backoff';
 import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
 
 type JobHandlers = Record<JobName, () => Promise<unknown>>;
@@ -24,9 +25,7 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('worker');
   private worker: Worker | null = null;
   private connection: Redis | null = null;
-  /** One pending timer per loop, replaced on every tick. */
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private stopped = false;
+  private stopPolling: (() => void) | null = null;
 
   /**
    * Exactly one handler per job name; the type makes a missing one a compile error. A job only
@@ -57,31 +56,12 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     });
     this.worker.on('error', () => undefined);
 
-    this.every('poll', this.config.POLL_INTERVAL_MS, async () => {
+    this.stopPolling = pollWithBackoff(this.config.POLL_INTERVAL_MS, IDLE_BACKOFF, async () => {
       // Side by side: a long sequencing round must not starve the projectors.
       const [sequenced, handled] = await Promise.all([this.sequence(), this.catchUp()]);
       if (this.config.WORKER_HEARTBEAT_FILE) await writeFile(this.config.WORKER_HEARTBEAT_FILE, new Date().toISOString());
       return sequenced + handled;
-    });
-  }
-
-  /**
-   * Runs `work` every `ms`; while it finds nothing to do, the pause doubles up to
-   * IDLE_BACKOFF times `ms` (an idle worker mostly sleeps: wake-ups bring new work at once),
-   * and the first round that does work brings it back to `ms`. A failed round counts as work.
-   */
-  private every(name: string, ms: number, work: () => Promise<number>): void {
-    let pause = ms;
-    const tick = async () => {
-      if (this.stopped) return;
-      const done = await work().catch((error) => {
-        this.logger.warn(`${name}: ${(error as Error).message}`);
-        return 1;
-      });
-      pause = done > 0 ? ms : Math.min(pause * 2, ms * IDLE_BACKOFF);
-      if (!this.stopped) this.timers.set(name, setTimeout(tick, pause));
-    };
-    this.timers.set(name, setTimeout(tick, ms));
+    }, (error) => this.logger.warn(`poll: ${error.message}`));
   }
 
   sequence(): Promise<number> {
@@ -98,8 +78,7 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.stopPolling?.();
     await this.worker?.close().catch(() => undefined);
     this.connection?.disconnect();
     await this.sequencer.stop();
