@@ -35,16 +35,16 @@ export class AutoCloseSweeper implements OnApplicationBootstrap, OnApplicationSh
   async sweep(): Promise<string[]> {
     const now = this.clock();
     const closed: string[] = [];
-    for (const view of await this.views.articlesClosingByThemselves()) {
-      const due = new Date(view.publishedAt).getTime() + (view.settings.autoCloseAfterDays ?? 0) * 86_400_000;
-      if (now.getTime() < due) continue;
-      const { article, stream } = await this.aggregates.article(view.articleId);
+    for (const { articleId, closesAt } of await this.views.articlesClosingByThemselves()) {
+      // The schedule is sorted by closing time: the rest are not due either.
+      if (now.getTime() < Date.parse(closesAt)) break;
+      const { article, stream } = await this.aggregates.article(articleId);
       article.autoClose(now);
       const events = article.pullEvents();
       if (events.length === 0) continue;
       try {
-        await this.aggregates.store.append(stream, events, { actor: { kind: 'system', id: 'auto-close', name: 'auto-close' }, correlationId: `auto-close-${view.articleId}`, causationId: null });
-        closed.push(view.articleId);
+        await this.aggregates.store.append(stream, events, { actor: { kind: 'system', id: 'auto-close', name: 'auto-close' }, correlationId: `auto-close-${articleId}`, causationId: null });
+        closed.push(articleId);
       } catch (error) {
         if (!(error instanceof StreamConflictError)) throw error;
       }

@@ -22,6 +22,17 @@ export interface ArticleView extends ViewDocument, PublishedArticle {
   stats: ArticleStats;
 }
 
+/**
+ * The open articles whose replies close by themselves, with when: one document (`_id`
+ * `AUTO_CLOSE_SCHEDULE_ID`), so the timed job reads what is due without scanning every article
+ * ever published. Bounded by the articles open with a closing time, not by history.
+ */
+export interface AutoCloseSchedule extends ViewDocument {
+  articles: { articleId: string; closesAt: string }[];
+}
+
+export const AUTO_CLOSE_SCHEDULE_ID = 'open';
+
 /** What the thread shows of a reply. A preview entry carries no replies of its own. */
 export interface ReplyPreview {
   id: string;

@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { ArticleView, ReplyDetail } from '../projections/documents';
+import { ArticleView, AUTO_CLOSE_SCHEDULE_ID, AutoCloseSchedule, ReplyDetail } from '../projections/documents';
 import { ViewCollections } from '../versions';
 import { ViewNames } from '../view-names';
 
@@ -24,12 +24,10 @@ export class ViewReader {
       .toArray();
   }
 
-  /** Open articles whose replies close by themselves: what the auto-close job looks at. */
-  articlesClosingByThemselves(): Promise<ArticleView[]> {
-    return this.db
-      .collection<ArticleView>(this.names.collection(ViewCollections.articles))
-      .find({ 'settings.open': true, 'settings.autoCloseAfterDays': { $gt: 0 } })
-      .toArray();
+  /** Open articles whose replies close by themselves, and when: what the auto-close job looks at (one lookup). */
+  async articlesClosingByThemselves(): Promise<AutoCloseSchedule['articles']> {
+    const schedule = await this.db.collection<AutoCloseSchedule>(this.names.collection(ViewCollections.autoCloseSchedule)).findOne({ _id: AUTO_CLOSE_SCHEDULE_ID });
+    return schedule?.articles ?? [];
   }
 
   reply(replyId: string): Promise<ReplyDetail | null> {
@@ -40,6 +38,4 @@ export class ViewReader {
 export async function ensureReadModelIndexes(db: mongo.Db, names: ViewNames): Promise<void> {
   // GET /articles: newest articles first.
   await db.collection(names.collection(ViewCollections.articles)).createIndex({ publishedAt: -1, _id: 1 }, { name: 'articles_newest' });
-  // The auto-close job: open articles with a closing time.
-  await db.collection(names.collection(ViewCollections.articles)).createIndex({ 'settings.open': 1, 'settings.autoCloseAfterDays': 1 }, { name: 'articles_closing' });
 }
