@@ -8,7 +8,7 @@ import { BASE, json, MONGO, REDIS_URL, round, startApi, startSystem, stopApi, to
 const DATABASE = 'bench_app';
 const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
 /** Offered submissions per second of the submit-to-visible phase, one run each (BENCH_RATES). */
-const RATES = (process.env.BENCH_RATES ?? process.env.BENCH_RATE ?? '20,200').split(',').map(Number).filter((r) => r > 0);
+const RATES = (process.env.BENCH_RATES ?? process.env.BENCH_RATE ?? '1,20,200').split(',').map(Number).filter((r) => r > 0);
 const ENCRYPTION_RUN = Number(process.env.BENCH_ENCRYPTION_RUN ?? 3_000);
 /**
  * Phases to run (comma-separated): raw, encryption, flood (with screening and catch-up), page, idle,
@@ -76,9 +76,9 @@ async function main() {
       }
       if (PHASES.has('idle')) await idle(processes, 'with 2 articles and no replies');
 
-      if (PHASES.has('flood')) await flood(DATABASE, THREAD_SIZE, raw.insertsPerSec, reader);
+      if (PHASES.has('flood')) await flood(DATABASE, THREAD_SIZE, raw.insertsPerSec, reader, 'bench-big', processes);
       if (PHASES.has('page')) await firstPage(THREAD_SIZE, reader);
-      // The issue's two loads: p50 at 20/s, p99 at 200/s (above what this machine sustains, so it queues).
+      // 1/s: the floor of the path at rest; then the issue's two loads: p50 at 20/s, p99 at 200/s (above what this machine sustains, so it queues).
       if (PHASES.has('latency')) for (const rate of RATES) await latency(DATABASE, reader, rate, `bench-latency-${rate}`);
       if (PHASES.has('idle') && PHASES.has('flood')) await idle(processes, `after the run (${THREAD_SIZE}+ replies stored)`);
     } finally {

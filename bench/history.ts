@@ -52,7 +52,7 @@ async function measure(database: string, label: string, rawInsertsPerSec: number
     const warm = await autocannon({ url: `${BASE}/articles/${warmUp}/replies`, method: 'POST', connections: 8, amount: WARM_UP, headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` }, body: JSON.stringify({ body: 'Warming up.' }) });
     console.log(`warm-up: ${warm['2xx']} replies on another article`);
     const idleShares = await idle(processes, label);
-    const submissionsPerSec = await flood(database, THREAD_SIZE, rawInsertsPerSec, reader, big);
+    const submissionsPerSec = await flood(database, THREAD_SIZE, rawInsertsPerSec, reader, big, processes);
     const page = await firstPage(THREAD_SIZE, reader, big);
     const visible = await latency(database, reader, Number(process.env.BENCH_RATE ?? 20), latest);
     return { idle: idleShares, submissionsPerSec, page, visible };

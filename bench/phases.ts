@@ -4,6 +4,7 @@ import { SCREENING_BACKLOG } from '@app/screening';
 import autocannon from 'autocannon';
 import { ChildProcess } from 'node:child_process';
 import mongoose from 'mongoose';
+import { cpus } from 'node:os';
 import { BASE, cpuSeconds, json, MONGO, pct, percentiles, round, sleep, summary } from './system';
 
 /** Seconds between progress lines (log head, each consumer's checkpoint, the screening backlog) while the flood is worked off; 0: none. */
@@ -32,26 +33,47 @@ export async function rawStore(): Promise<{ insertsPerSec: number; lookupsPerSec
  * Idle CPU: what the API and the worker use with nothing to do (polls, sweeps, leases), over
  * BENCH_IDLE_SECONDS, once the views have caught up. Costs that grow with history show here.
  */
+/** The processes whose CPU a phase reports: the API and the worker, and the store when the bench script started it. */
+export function measured(processes: ChildProcess[]): { name: string; pid: number }[] {
+  const names = processes.length === 1 ? ['api+worker'] : ['api', 'worker'];
+  return [...processes.map((p, i) => ({ name: names[i], pid: p.pid! })), ...(STORE_PID ? [{ name: 'store', pid: STORE_PID }] : []), { name: 'bench client', pid: process.pid }];
+}
+
+/** CPU each process used from now until `read()`, in % of a core. */
+export function cpuMeter(procs: { name: string; pid: number }[]): { read(): { name: string; share: number }[] } {
+  const before = procs.map((p) => cpuSeconds(p.pid));
+  const started = performance.now();
+  return {
+    read: () => {
+      const elapsed = (performance.now() - started) / 1000;
+      return procs.map((p, i) => ({ name: p.name, share: (100 * (cpuSeconds(p.pid) - before[i])) / elapsed }));
+    },
+  };
+}
+
+const shares = (xs: { name: string; share: number }[]) => xs.map((x) => `${x.name} ${round(x.share, 2)}%`).join(', ');
+
 export async function idle(processes: ChildProcess[], label: string): Promise<number[]> {
   const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
   // Let what the run left finish: screening, views, the spam model.
   await sleep(Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 20) * 1000);
   // The store's CPU too (set by scripts/services.sh): what the processes ask of it is theirs.
-  const pids = [...processes.map((p) => p.pid!), ...(STORE_PID ? [STORE_PID] : [])];
-  const before = pids.map(cpuSeconds);
+  const procs = measured(processes).filter((p) => p.name !== 'bench client');
+  const meter = cpuMeter(procs);
   const started = performance.now();
   await sleep(seconds * 1000);
   const elapsed = (performance.now() - started) / 1000;
-  const shares = pids.map((pid, i) => (100 * (cpuSeconds(pid) - before[i])) / elapsed);
-  const names = [...(processes.length === 1 ? ['api+worker'] : ['api', 'worker']), ...(STORE_PID ? ['store'] : [])];
-  const total = shares.reduce((a, b) => a + b, 0);
-  console.log(`idle CPU ${label}: ${names.map((n, i) => `${n} ${round(shares[i], 2)}%`).join(', ')}; in all ${round(total, 2)}% of a core over ${round(elapsed)} s (target < 1% with a million replies)`);
-  return shares;
+  const used = meter.read();
+  const total = used.reduce((a, b) => a + b.share, 0);
+  console.log(`idle CPU ${label}: ${shares(used)}; in all ${round(total, 2)}% of a core over ${round(elapsed)} s (target < 1% with a million replies)`);
+  return used.map((u) => u.share);
 }
 
 /** 1. Accepted submissions per second, filling a 10,000-reply thread (each one screened); then screening and the views catching up. */
-export async function flood(database: string, threadSize: number, rawInsertsPerSec: number, reader: string, articleId = 'bench-big'): Promise<number> {
+export async function flood(database: string, threadSize: number, rawInsertsPerSec: number, reader: string, articleId = 'bench-big', processes: ChildProcess[] = []): Promise<number> {
   {
+    // Which process is the limit: the CPU each one used while the submissions came in.
+    const meter = cpuMeter(measured(processes));
     const floodStarted = performance.now();
     const run = await autocannon({
       url: `${BASE}/articles/${articleId}/replies`,
@@ -65,6 +87,7 @@ export async function flood(database: string, threadSize: number, rawInsertsPerS
     // Our own clock: autocannon's duration is rounded up to whole seconds.
     const acceptedPerSec = accepted / ((performance.now() - floodStarted) / 1000);
     console.log(`submissions: ${accepted} accepted, ${run.non2xx} refused, ${round(acceptedPerSec)}/s over HTTP (16 connections); ratio to raw inserts ${round(acceptedPerSec / rawInsertsPerSec, 3)}`);
+    if (processes.length) console.log(`  CPU while submitting (% of one core; the machine has ${cpus().length}): ${shares(meter.read())}`);
 
     const conn = await mongoose.createConnection(`${MONGO}/${database}`).asPromise();
     const started = performance.now();
@@ -129,12 +152,17 @@ export async function firstPage(threadSize: number, reader: string, articleId = 
       }
     })();
     const pageTimes: number[] = [];
+    // The floor: a small static file through the same HTTP stack, read between the pages.
+    const floorTimes: number[] = [];
     const started = performance.now();
     for (let i = 0; i < reads; i++) {
-      const t = performance.now();
+      let t = performance.now();
       const res = await fetch(`${BASE}/articles/${articleId}/replies?sort=newest&limit=20`);
       await res.json();
       pageTimes.push(performance.now() - t);
+      t = performance.now();
+      await (await fetch(`${BASE}/article.css`)).text();
+      floorTimes.push(performance.now() - t);
     }
     const seconds = (performance.now() - started) / 1000;
     writing = false;
@@ -143,6 +171,7 @@ export async function firstPage(threadSize: number, reader: string, articleId = 
     console.log(
       `first page of a ${threadSize}-reply thread: p50 ${round(pct(pageTimes, 50))} ms, p99 ${round(pct(pageTimes, 99))} ms (${reads} sequential reads over HTTP in ${round(seconds)} s, while ${written} replies arrived: ${round(written / seconds)}/s)`,
     );
+    console.log(`  floor, a static file (article.css) over the same HTTP stack between those reads: ${summary(floorTimes)}`);
     return percentiles(pageTimes);
   }
 }
@@ -150,7 +179,8 @@ export async function firstPage(threadSize: number, reader: string, articleId = 
 /** 3. Submit-to-visible latency at a fixed offered load, and where the time goes. */
 export async function latency(database: string, reader: string, rate: number, articleId = 'bench-latency'): Promise<{ p50: number; p99: number; seen: number; count: number }> {
   {
-    const count = rate * 10;
+    // Ten seconds of it, and at least 30 probes so a slow rate still has a tail.
+    const count = Math.max(30, rate * 10);
     /** Per reply: when it was sent and answered (wall clock, to compare with the store's stamps). */
     const sent = new Map<string, { sentAt: number; answeredAt: number }>();
     const visibleAt = new Map<string, number>();
