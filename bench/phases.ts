@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
 import { ChildProcess } from 'node:child_process';
 import mongoose from 'mongoose';
 import { cpus } from 'node:os';
-import { BASE, cpuSeconds, json, MONGO, pct, percentiles, round, sleep, summary } from './system';
+import { BASE, cpuSeconds, json, MONGO, pct, percentiles, perReply, round, sleep, storeCommands, summary } from './system';
 
 /** Seconds between progress lines (log head, each consumer's checkpoint, the screening backlog) while the flood is worked off; 0: none. */
 const TRACE_SECONDS = Number(process.env.BENCH_TRACE_SECONDS ?? 0);
@@ -74,6 +74,7 @@ export async function flood(database: string, threadSize: number, rawInsertsPerS
   {
     // Which process is the limit: the CPU each one used while the submissions came in.
     const meter = cpuMeter(measured(processes));
+    const commandsBefore = await storeCommands();
     const floodStarted = performance.now();
     const run = await autocannon({
       url: `${BASE}/articles/${articleId}/replies`,
@@ -126,6 +127,8 @@ export async function flood(database: string, threadSize: number, rawInsertsPerS
       await sleep(500);
     }
     console.log(`every consumer caught up ${round((performance.now() - started) / 1000)} s after the last was accepted`);
+    // Everything each reply caused (screening, sequencing, every view), over the replies accepted.
+    console.log(`  store commands per accepted reply, until every consumer caught up: ${perReply(commandsBefore, await storeCommands(), accepted)}`);
     if (tracer) clearInterval(tracer);
     if (TRACE_SECONDS > 0) await trace(conn.db!, started);
     await conn.close();

@@ -9,6 +9,8 @@ export const MONGO = process.env.BENCH_MONGO_URL ?? 'mongodb://127.0.0.1:27037';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PORT = Number(process.env.BENCH_PORT ?? 3099);
 export const BASE = `http://127.0.0.1:${PORT}`;
+/** The worker's own /metrics (separate processes). */
+export const WORKER_METRICS_PORT = PORT + 2;
 export const SECRET = 'bench-secret-bench-secret';
 /** separate (default: as deployed) or inline (one process, as npm start). */
 export const WORKER_MODE = process.env.BENCH_WORKER === 'inline' ? 'inline' : 'separate';
@@ -37,7 +39,7 @@ export function startApi(database: string, env: Record<string, string> = {}, scr
 export function startSystem(database: string, env: Record<string, string> = {}): ChildProcess[] {
   if (WORKER_MODE === 'inline') return [startApi(database, env)];
   const prefix = `bench-${Date.now()}`;
-  return [startApi(database, { RUN_WORKER: 'false', QUEUE_PREFIX: prefix, ...env }), startApi(database, { QUEUE_PREFIX: prefix, WORKER_METRICS_PORT: '0', ...env }, 'apps/worker/src/main.js')];
+  return [startApi(database, { RUN_WORKER: 'false', QUEUE_PREFIX: prefix, ...env }), startApi(database, { QUEUE_PREFIX: prefix, WORKER_METRICS_PORT: String(WORKER_METRICS_PORT), ...env }, 'apps/worker/src/main.js')];
 }
 
 export async function stopApi(api: ChildProcess): Promise<void> {
@@ -80,3 +82,26 @@ export const percentiles = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return { p50: pct(sorted, 50), p99: pct(sorted, 99) };
 };
+
+/** Store commands each process sent so far, by command (`reply_section_store_commands_total`). */
+export async function storeCommands(): Promise<Record<string, Record<string, number>>> {
+  const read = async (url: string) => {
+    const text = await fetch(url).then((r) => (r.ok ? r.text() : ''), () => '');
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/^reply_section_store_commands_total\{command="([^"]+)"\} (\S+)$/gm)) out[m[1]] = Number(m[2]);
+    return out;
+  };
+  const api = await read(`${BASE}/metrics`);
+  return WORKER_MODE === 'inline' ? { 'api+worker': api } : { api, worker: await read(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`) };
+}
+
+/** Commands per reply between two readings, each process's busiest commands first. */
+export function perReply(before: Record<string, Record<string, number>>, after: Record<string, Record<string, number>>, replies: number): string {
+  return Object.entries(after)
+    .map(([proc, commands]) => {
+      const delta = Object.entries(commands).map(([c, n]) => [c, (n - (before[proc]?.[c] ?? 0)) / replies] as const).filter(([, n]) => n > 0.005).sort((a, b) => b[1] - a[1]);
+      const total = delta.reduce((a, [, n]) => a + n, 0);
+      return `${proc} ${round(total, 1)} (${delta.map(([c, n]) => `${c} ${round(n, 2)}`).join(', ')})`;
+    })
+    .join('; ');
+}

@@ -3,10 +3,11 @@ import { HttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 import { MetricsRegistry } from './metrics-registry';
 import { METERED_QUEUES, ScrapeGauges } from './scrape-gauges';
+import { StoreCommands } from './store-commands';
 import { WorkCounters } from './work-counters';
 
 /** The registry and the counters the work increments, wherever it runs (API, worker, both). */
-const metricProviders = [MetricsRegistry, WorkCounters, HttpMetrics];
+const metricProviders = [MetricsRegistry, WorkCounters, HttpMetrics, StoreCommands];
 
 @Global()
 @Module({ providers: metricProviders, exports: metricProviders })

@@ -25,6 +25,8 @@ const mongoProviders = [
           heartbeatFrequencyMS: 1_000,
           autoIndex: false,
           autoCreate: false,
+          // Command events feed the store command counter (metrics/store-commands.ts).
+          monitorCommands: true,
         })
         .asPromise(),
   },
