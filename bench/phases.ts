@@ -128,7 +128,7 @@ export async function flood(database: string, threadSize: number, rawInsertsPerS
     }
     console.log(`every consumer caught up ${round((performance.now() - started) / 1000)} s after the last was accepted`);
     // Everything each reply caused (screening, sequencing, every view), over the replies accepted.
-    console.log(`  store commands per accepted reply, until every consumer caught up: ${perReply(commandsBefore, await storeCommands(), accepted)}`);
+    console.log(`  store calls per accepted reply, until every consumer caught up: ${perReply(commandsBefore, await storeCommands(), accepted)}`);
     if (tracer) clearInterval(tracer);
     if (TRACE_SECONDS > 0) await trace(conn.db!, started);
     await conn.close();

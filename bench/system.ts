@@ -83,19 +83,19 @@ export const percentiles = (xs: number[]) => {
   return { p50: pct(sorted, 50), p99: pct(sorted, 99) };
 };
 
-/** Store commands each process sent so far, by command (`reply_section_store_commands_total`). */
+/** Store calls each process made so far, by collection method (`reply_section_store_calls_total`). */
 export async function storeCommands(): Promise<Record<string, Record<string, number>>> {
   const read = async (url: string) => {
     const text = await fetch(url).then((r) => (r.ok ? r.text() : ''), () => '');
     const out: Record<string, number> = {};
-    for (const m of text.matchAll(/^reply_section_store_commands_total\{command="([^"]+)"\} (\S+)$/gm)) out[m[1]] = Number(m[2]);
+    for (const m of text.matchAll(/^reply_section_store_calls_total\{operation="([^"]+)"\} (\S+)$/gm)) out[m[1]] = Number(m[2]);
     return out;
   };
   const api = await read(`${BASE}/metrics`);
   return WORKER_MODE === 'inline' ? { 'api+worker': api } : { api, worker: await read(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`) };
 }
 
-/** Commands per reply between two readings, each process's busiest commands first. */
+/** Calls per reply between two readings, each process's busiest commands first. */
 export function perReply(before: Record<string, Record<string, number>>, after: Record<string, Record<string, number>>, replies: number): string {
   return Object.entries(after)
     .map(([proc, commands]) => {

@@ -4,6 +4,7 @@ export * from './projections/projection';
 export * from './projections/errors';
 export * from './projections/documents';
 export * from './projections/article-view.projection';
+export * from './projections/auto-close-schedule.projection';
 export * from './projections/reply-detail.projection';
 export * from './projections/spam-model.projection';
 export * from './projections/thread.projection';

@@ -4,6 +4,7 @@
  */
 export const ViewCollections = {
   articles: 'article_views',
+  autoCloseArticles: 'auto_close_articles',
   autoCloseSchedule: 'auto_close_schedule',
   threadMeta: 'thread_meta',
   threadTop: 'thread_top',

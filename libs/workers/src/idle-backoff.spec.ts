@@ -50,4 +50,19 @@ describe('pollWithBackoff', () => {
     await jest.advanceTimersByTimeAsync(2_000);
     expect(ran).toBe(1);
   });
+
+  it('schedules nothing after a round that was running when it was stopped', async () => {
+    let ran = 0;
+    let finish: () => void = () => undefined;
+    const stop = pollWithBackoff(100, 4, () => new Promise<number>((resolve) => (ran++, (finish = () => resolve(1)))), () => undefined);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(ran).toBe(1);
+    stop();
+    finish();
+    await jest.advanceTimersByTimeAsync(0);
+    // No timer left behind to keep the process alive, and no further round.
+    expect(jest.getTimerCount()).toBe(0);
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(ran).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, ConsoleApi, LogEntry } from '../api';
+import { useModerationStream } from '../live';
 
 const actor = (by: LogEntry['by']) => (by.kind === 'system' ? `rule: ${by.id ?? 'system'}` : `${by.name || by.id || by.kind} (${by.kind})`);
 
@@ -19,6 +20,7 @@ export function ModerationLog({ api, onUnauthorized }: { api: ConsoleApi; onUnau
       try {
         const page = await api.log({ ...filters, cursor: after });
         setEntries((shown) => (after ? [...shown, ...page.entries] : page.entries));
+        latest.current.paged = after !== null;
         setCursor(page.nextCursor);
         setError(null);
       } catch (e) {
@@ -31,6 +33,31 @@ export function ModerationLog({ api, onUnauthorized }: { api: ConsoleApi; onUnau
     [api, filters, onUnauthorized],
   );
   useEffect(() => void load(null), [load]);
+
+  // Live: the stream says something was decided; the log is a view a moment behind it, so the
+  // first page is read again soon, then 1 s and 3 s after the last change (as the queues do).
+  // Not once the moderator has loaded older pages: what they read stays put.
+  const latest = useRef({ load, paged: false });
+  latest.current.load = load;
+  const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
+  const soon = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refresh = useCallback(() => {
+    const run = () => void (latest.current.paged || latest.current.load(null));
+    soon.current ??= setTimeout(() => {
+      soon.current = null;
+      run();
+    }, 250);
+    for (const t of timers.current) clearTimeout(t);
+    timers.current = [1_000, 3_000].map((ms) => setTimeout(run, ms));
+  }, []);
+  useEffect(
+    () => () => {
+      if (soon.current) clearTimeout(soon.current);
+      for (const t of timers.current) clearTimeout(t);
+    },
+    [],
+  );
+  useModerationStream(api, refresh, refresh, onUnauthorized);
 
   return (
     <main class="log">

@@ -1,26 +1,47 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { Connection } from 'mongoose';
+import { Injectable } from '@nestjs/common';
+import type { mongo } from 'mongoose';
 import { Counter } from 'prom-client';
-import { MONGO_CONNECTION } from '../mongo/mongo.module';
 import { METRIC_PREFIX, MetricsRegistry } from './metrics-registry';
 
+/** The collection methods that send one command each (a cursor's later batches are not counted). */
+const COUNTED = new Set(['insertOne', 'insertMany', 'findOne', 'find', 'replaceOne', 'updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany', 'countDocuments', 'aggregate', 'bulkWrite']);
+
 /**
- * Store commands this process sent, by command name, from the driver's own command events:
- * with the request and work counters it gives the store's cost per reply, and a flood shows
- * which process asks the store for what.
+ * Store calls this process made, by collection method: with the request and work counters it
+ * gives the store's cost per reply, and a flood shows which process asks the store for what.
+ * Counted where the call is made (a property lookup and an increment), not from the driver's
+ * command events, which would decode every reply a second time.
  */
 @Injectable()
-export class StoreCommands implements OnModuleInit {
-  readonly sent: Counter<'command'>;
+export class StoreCommands {
+  readonly calls: Counter<'operation'>;
 
-  constructor(
-    @Inject(MONGO_CONNECTION) private readonly connection: Connection,
-    { registry }: MetricsRegistry,
-  ) {
-    this.sent = new Counter({ name: `${METRIC_PREFIX}store_commands_total`, help: 'Commands this process sent to the store, by command', labelNames: ['command'], registers: [registry] });
+  constructor({ registry }: MetricsRegistry) {
+    this.calls = new Counter({ name: `${METRIC_PREFIX}store_calls_total`, help: 'Calls this process made to the store, by collection method', labelNames: ['operation'], registers: [registry] });
   }
 
-  onModuleInit(): void {
-    this.connection.getClient().on('commandStarted', (event) => this.sent.inc({ command: event.commandName }));
+  /** The same database, counting each call as it is made. */
+  counting(db: mongo.Db): mongo.Db {
+    const count = (operation: string) => this.calls.inc({ operation });
+    return new Proxy(db, {
+      get(target, prop) {
+        if (prop === 'collection') {
+          return (name: string, options?: mongo.CollectionOptions) =>
+            new Proxy(target.collection(name, options), {
+              get(collection, method) {
+                const value = Reflect.get(collection, method, collection);
+                if (typeof value !== 'function') return value;
+                if (typeof method !== 'string' || !COUNTED.has(method)) return value.bind(collection);
+                return (...args: unknown[]) => {
+                  count(method);
+                  return value.apply(collection, args);
+                };
+              },
+            });
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
   }
 }

@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { SeededFaults, withFaults } from '@app/event-store';
 import mongoose, { Connection } from 'mongoose';
 import { AppConfig } from '../config/app-config';
+import { StoreCommands } from '../metrics/store-commands';
 
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 export const MONGO_DB = Symbol('MONGO_DB');
@@ -25,17 +26,15 @@ const mongoProviders = [
           heartbeatFrequencyMS: 1_000,
           autoIndex: false,
           autoCreate: false,
-          // Command events feed the store command counter (metrics/store-commands.ts).
-          monitorCommands: true,
         })
         .asPromise(),
   },
   {
     provide: MONGO_DB,
-    inject: [MONGO_CONNECTION, AppConfig],
+    inject: [MONGO_CONNECTION, AppConfig, StoreCommands],
     // The chaos run fails some of a worker's store calls on purpose; nothing else ever does.
-    useFactory: (c: Connection, config: AppConfig) =>
-      config.CHAOS_FAULT_RATE > 0 ? withFaults(c.db!, new SeededFaults(config.CHAOS_FAULT_SEED, config.CHAOS_FAULT_RATE)) : c.db,
+    useFactory: (c: Connection, config: AppConfig, commands: StoreCommands) =>
+      commands.counting(config.CHAOS_FAULT_RATE > 0 ? withFaults(c.db!, new SeededFaults(config.CHAOS_FAULT_SEED, config.CHAOS_FAULT_RATE)) : c.db!),
   },
 ];
 

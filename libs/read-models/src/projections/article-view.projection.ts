@@ -1,6 +1,6 @@
 import { ArticleEvent, ReplyEvent } from '@app/domain';
 import { ViewCollections } from '../versions';
-import { ArticleStats, ArticleView, AUTO_CLOSE_SCHEDULE_ID, AutoCloseSchedule } from './documents';
+import { ArticleStats, ArticleView } from './documents';
 import { UnappliableEventError } from './errors';
 import { EventAt, Projection, ProjectionStore } from './projection';
 
@@ -11,9 +11,9 @@ type Counted = keyof Omit<ArticleStats, 'submitted'>;
 /** Articles with their reply settings and reply counts. */
 export class ArticleViewProjection implements Projection {
   readonly name = 'article-views';
-  /** 2: counts by every status of the moderation state machine. 3: the auto-close schedule. */
-  readonly version = 3;
-  readonly collections = [ViewCollections.articles, ViewCollections.autoCloseSchedule];
+  /** 2: counts by every status of the moderation state machine. */
+  readonly version = 2;
+  readonly collections = [ViewCollections.articles];
 
   async apply(at: EventAt, store: ProjectionStore): Promise<void> {
     const event = at.event as ArticleEvent | ReplyEvent;
@@ -21,32 +21,27 @@ export class ArticleViewProjection implements Projection {
     switch (event.type) {
       case 'article.published': {
         const d = event.data;
-        const view = await store.update<ArticleView>(C, d.articleId, at, () => ({
+        await store.update<ArticleView>(C, d.articleId, at, () => ({
           _id: d.articleId,
           ...d,
           settingsVersion: at.entry.version + at.index,
           stats: EMPTY_STATS,
         }));
-        await this.schedule(store, at, view!);
         return;
       }
-      case 'article.reply-settings-changed': {
-        const view = await store.update<ArticleView>(C, event.data.articleId, at, (doc) => ({
+      case 'article.reply-settings-changed':
+        await store.update<ArticleView>(C, event.data.articleId, at, (doc) => ({
           ...this.existing(doc, at),
           settings: event.data.settings,
           settingsVersion: at.entry.version + at.index,
         }));
-        await this.schedule(store, at, view!);
         return;
-      }
-      case 'article.auto-closed': {
-        const view = await store.update<ArticleView>(C, event.data.articleId, at, (doc) => {
+      case 'article.auto-closed':
+        await store.update<ArticleView>(C, event.data.articleId, at, (doc) => {
           const view = this.existing(doc, at);
           return { ...view, settings: { ...view.settings, open: false }, settingsVersion: at.entry.version + at.index };
         });
-        await this.schedule(store, at, view!);
         return;
-      }
       case 'reply.submitted':
         await this.count(store, at, event.data.articleId, { submitted: 1, [event.data.status]: 1 });
         return;
@@ -77,21 +72,6 @@ export class ArticleViewProjection implements Projection {
       // `removed` came later: documents from before it lack the counter.
       for (const [k, v] of Object.entries(delta) as [keyof ArticleStats, number][]) stats[k] = (stats[k] ?? 0) + v;
       return { ...doc, stats };
-    });
-  }
-
-  /** The article's place in the auto-close schedule: in it while open with a closing time. */
-  private async schedule(store: ProjectionStore, at: EventAt, view: ArticleView): Promise<void> {
-    const days = view.settings.open ? (view.settings.autoCloseAfterDays ?? 0) : 0;
-    const closesAt = days > 0 ? new Date(new Date(view.publishedAt).getTime() + days * 86_400_000).toISOString() : null;
-    const current = await store.get<AutoCloseSchedule>(ViewCollections.autoCloseSchedule, AUTO_CLOSE_SCHEDULE_ID);
-    const listed = current?.articles.find((a) => a.articleId === view._id);
-    // Written only when it changes: most articles never close by themselves.
-    if ((listed?.closesAt ?? null) === closesAt) return;
-    await store.update<AutoCloseSchedule>(ViewCollections.autoCloseSchedule, AUTO_CLOSE_SCHEDULE_ID, at, (doc) => {
-      const others = (doc?.articles ?? []).filter((a) => a.articleId !== view._id);
-      const articles = closesAt === null ? others : [...others, { articleId: view._id, closesAt }];
-      return { _id: AUTO_CLOSE_SCHEDULE_ID, articles: articles.sort((a, b) => a.closesAt.localeCompare(b.closesAt) || a.articleId.localeCompare(b.articleId)) };
     });
   }
 

@@ -23,12 +23,18 @@ export interface ArticleView extends ViewDocument, PublishedArticle {
 }
 
 /**
- * The open articles whose replies close by themselves, with when: one document (`_id`
- * `AUTO_CLOSE_SCHEDULE_ID`), so the timed job reads what is due without scanning every article
- * ever published. Bounded by the articles open with a closing time, not by history.
+ * The open articles whose replies close by themselves, with when, soonest first: one document
+ * (`_id` `AUTO_CLOSE_SCHEDULE_ID`), so the timed job reads what is due without scanning every
+ * article ever published. Bounded by the articles open with a closing time, not by history
+ * (about 60 bytes an article: the 16 MB document limit is a quarter of a million of them).
  */
 export interface AutoCloseSchedule extends ViewDocument {
   articles: { articleId: string; closesAt: string }[];
+}
+
+/** What the schedule needs to know of an article between its events: when it was published. */
+export interface AutoCloseArticle extends ViewDocument {
+  publishedAt: string;
 }
 
 export const AUTO_CLOSE_SCHEDULE_ID = 'open';

@@ -99,7 +99,7 @@ export class ProjectionRunner implements LogHandler {
   }
 
   partitionOf(entry: LogEntry): string {
-    return articleOf(entry);
+    return this.projection.partitionOf?.(entry) ?? articleOf(entry);
   }
 
   /**

@@ -40,6 +40,11 @@ export interface Projection {
   readonly collections: readonly string[];
   apply(at: EventAt, store: ProjectionStore): Promise<void>;
   /**
+   * The partition an entry belongs to, where a failing entry parks only its own; by default its
+   * article. A projection with a document every article feeds has one partition for all.
+   */
+  partitionOf?(entry: LogEntry): string;
+  /**
    * A document that holds nothing (counts back at zero), which `verify` takes as missing: the
    * store has no delete, and a rebuild that never counted a since-erased text never writes it.
    */

@@ -27,7 +27,8 @@ export class ViewReader {
   /** Open articles whose replies close by themselves, and when: what the auto-close job looks at (one lookup). */
   async articlesClosingByThemselves(): Promise<AutoCloseSchedule['articles']> {
     const schedule = await this.db.collection<AutoCloseSchedule>(this.names.collection(ViewCollections.autoCloseSchedule)).findOne({ _id: AUTO_CLOSE_SCHEDULE_ID });
-    return schedule?.articles ?? [];
+    // Soonest first, as the projection keeps it; sorted here too, since the sweep stops at the first not due.
+    return [...(schedule?.articles ?? [])].sort((a, b) => a.closesAt.localeCompare(b.closesAt));
   }
 
   reply(replyId: string): Promise<ReplyDetail | null> {
