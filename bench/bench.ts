@@ -74,7 +74,7 @@ async function main() {
       for (const id of ['bench-big', ...RATES.map((r) => `bench-latency-${r}`)]) {
         await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
       }
-      if (PHASES.has('idle')) await idle(processes, 'with 2 articles and no replies');
+      if (PHASES.has('idle')) await idle(processes, `with ${1 + RATES.length} articles and no replies`);
 
       if (PHASES.has('flood')) await flood(DATABASE, THREAD_SIZE, raw.insertsPerSec, reader, 'bench-big', processes);
       if (PHASES.has('page')) await firstPage(THREAD_SIZE, reader);

@@ -25,7 +25,11 @@ const POLICY = JSON.stringify({ ...DEFAULT_POLICY, velocity: { perCommenterPerMi
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => Math.round(kb / 1024);
 
-/** FLOOD_HEAP_SNAPSHOTS=1: a heap snapshot of each process before and after (each forces a full collection), and what grew. */
+/**
+ * FLOOD_HEAP_SNAPSHOTS=1: a heap snapshot of each process before and after (each forces a full
+ * collection), and what grew. Diagnostic only: the "before" snapshot's own memory stays in the
+ * "after" resident figure, so that run's after/before ratio is not a figure of record.
+ */
 const SNAPSHOTS = Boolean(process.env.FLOOD_HEAP_SNAPSHOTS);
 const SNAPSHOT_DIR = join(__dirname, '..', '..', 'data', 'flood-heap');
 

@@ -11,7 +11,7 @@ import { replyHistory } from './history/replies';
 import { HistoryViews } from './history/views';
 import { firstPage, flood, idle, latency, rawStore } from './phases';
 import { loadCommits } from './rebuild/loader';
-import { BASE, json, MONGO, round, startSystem, stopApi, token, waitUp, WORKER_MODE } from './system';
+import { BASE, json, liveConsumers, MONGO, round, startSystem, stopApi, token, waitUp, WORKER_MODE } from './system';
 
 const REPLIES = Number(process.env.BENCH_HISTORY_REPLIES ?? 1_000_000);
 const ARTICLES = Number(process.env.BENCH_HISTORY_ARTICLES ?? 1_000);
@@ -66,8 +66,9 @@ async function load(database: string): Promise<void> {
   const conn = await mongoose.createConnection(`${MONGO}/${database}`).asPromise();
   const db = conn.db!;
   try {
-    const earlier = await db.collection<{ _id: string; replies: number; articles: number }>(LOAD_RECORD).findOne({ _id: 'load' });
-    if (REUSE && earlier?.replies === REPLIES && earlier.articles === ARTICLES) {
+    const earlier = await db.collection<{ _id: string; replies: number; articles: number; consumers?: string[] }>(LOAD_RECORD).findOne({ _id: 'load' });
+    // Reused only if the code runs the same consumers: a new projector version would replay the whole history.
+    if (REUSE && earlier?.replies === REPLIES && earlier.articles === ARTICLES && earlier.consumers?.join() === liveConsumers().join()) {
       console.log(`\nhistory: reused, ${fmt(REPLIES)} replies across ${fmt(ARTICLES)} articles`);
       return;
     }
@@ -87,7 +88,7 @@ async function load(database: string): Promise<void> {
     console.log(`  view documents: ${Object.entries(views.sizes()).map(([name, n]) => `${name} ${fmt(n)}`).join(', ')}`);
     const commits = ((await db.command({ collStats: EventStoreCollections.commits }).catch(() => ({ count: NaN }))) as { count?: number }).count;
     console.log(`  commits stored: ${fmt(commits ?? NaN)}`);
-    await db.collection<{ _id: string; replies: number; articles: number }>(LOAD_RECORD).insertOne({ _id: 'load', replies: REPLIES, articles: ARTICLES, ...loaded });
+    await db.collection<{ _id: string; replies: number; articles: number; consumers: string[] }>(LOAD_RECORD).insertOne({ _id: 'load', replies: REPLIES, articles: ARTICLES, consumers: liveConsumers(), ...loaded });
   } finally {
     await conn.close();
   }

@@ -1,5 +1,9 @@
 /* The system as the benches run it: the API and a worker on a scratch store, and small helpers. */
+import { COMMENTER_LEDGER } from '@app/data-rights';
 import { DEFAULT_POLICY } from '@app/moderation';
+import { MODERATION_JOBS_DISPATCHER } from '@app/moderator-actions';
+import { liveProjections, liveViewNames } from '@app/read-models';
+import { SCREENING_DISPATCHER } from '@app/screening';
 import { mintToken, UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
@@ -104,4 +108,10 @@ export function perReply(before: Record<string, Record<string, number>>, after: 
       return `${proc} ${round(total, 1)} (${delta.map(([c, n]) => `${c} ${round(n, 2)}`).join(', ')})`;
     })
     .join('; ');
+}
+
+/** Every log consumer a worker runs (worker.module.ts): the live views, then the side effects. */
+export function liveConsumers(): string[] {
+  const names = liveViewNames();
+  return [...liveProjections().map((p) => names.consumerName(p)), COMMENTER_LEDGER, SCREENING_DISPATCHER, MODERATION_JOBS_DISPATCHER];
 }

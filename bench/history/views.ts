@@ -1,8 +1,8 @@
-import { COMMENTER_LEDGER } from '@app/data-rights';
 import { EventStoreCollections, LogEntry } from '@app/event-store';
 import { applyEntries, BatchStore, CommenterRepliesProjection, liveProjections, Projection, ViewDocument, ViewNames } from '@app/read-models';
 import type { mongo } from 'mongoose';
 import { Writes } from '../rebuild/loader';
+import { liveConsumers } from '../system';
 
 /** Entries applied at once: each document a batch touches is copied once, not per event. */
 const BATCH = 2_000;
@@ -15,8 +15,6 @@ const KEEP_ENTRIES = Number(process.env.BENCH_HISTORY_KEEP_ENTRIES ?? 100_000);
 const DOCS_PER_CALL = 1_000;
 /** Replacements in flight within one write. */
 const PARALLEL_REPLACES = 20;
-/** The consumers with side effects (worker.module.ts): at the head, they fire nothing for the history. */
-const SIDE_EFFECTS = [COMMENTER_LEDGER, 'screening-dispatcher@1', 'moderation-jobs@1'];
 
 interface Kept {
   doc: ViewDocument;
@@ -119,7 +117,8 @@ export class HistoryViews {
     await this.flush();
     await this.spill(Infinity);
     await this.writes.drain();
-    const consumers = [...liveProjections().map((p) => this.names.consumerName(p)), ...SIDE_EFFECTS];
+    // Every consumer at the head: the side effects fire nothing for the history.
+    const consumers = liveConsumers();
     await this.db.collection<{ _id: string }>(EventStoreCollections.checkpoints).insertMany(consumers.map((_id) => ({ _id, position: this.head, fence: 1, parked: [] })));
   }
 

@@ -7,6 +7,9 @@ import { SCREENING_ATTEMPTS, SCREENING_JOB_OPTIONS, ScreeningJob, screenJobId, S
 
 export { QueueUnavailableError } from '@app/platform';
 
+/** The dispatcher's consumer name: its checkpoint says how far screening jobs were queued. */
+export const SCREENING_DISPATCHER = 'screening-dispatcher@1';
+
 /**
  * Turns every submitted or edited reply version into a job on the `spam` queue, from the
  * log and its checkpoint: a Redis outage only delays screening, and a duplicate dispatch is
@@ -14,7 +17,7 @@ export { QueueUnavailableError } from '@app/platform';
  */
 export class ScreeningDispatcher implements LogHandler {
   readonly kind = 'side-effect';
-  readonly name = 'screening-dispatcher@1';
+  readonly name = SCREENING_DISPATCHER;
 
   constructor(
     private readonly queue: Pick<Queue, 'addBulk'>,

@@ -5,6 +5,9 @@ import { ModerationBacklog, ModerationBacklogDocument } from './moderation-backl
 import { addJobsWithin } from '@app/platform';
 import { MODERATION_JOB_OPTIONS, MODERATION_QUEUE, ModerationJob, moderationJobId } from './moderation-jobs';
 
+/** The dispatcher's consumer name: its checkpoint says how far moderation jobs were queued. */
+export const MODERATION_JOBS_DISPATCHER = 'moderation-jobs@1';
+
 /**
  * Turns bulk requests, undo requests and suspensions into jobs on the `moderation` queue, from
  * the log and its checkpoint: what the jobs do is always re-derivable from events, a Redis
@@ -12,7 +15,7 @@ import { MODERATION_JOB_OPTIONS, MODERATION_QUEUE, ModerationJob, moderationJobI
  */
 export class ModerationJobsDispatcher implements LogHandler {
   readonly kind = 'side-effect';
-  readonly name = 'moderation-jobs@1';
+  readonly name = MODERATION_JOBS_DISPATCHER;
 
   constructor(
     private readonly queue: Pick<Queue, 'addBulk'>,
