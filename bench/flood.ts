@@ -34,7 +34,8 @@ const SNAPSHOTS = Boolean(process.env.FLOOD_HEAP_SNAPSHOTS);
 const SNAPSHOT_DIR = join(__dirname, '..', '..', 'data', 'flood-heap');
 
 function start(script: string, env: Record<string, string>): ChildProcess {
-  const flags = SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : [];
+  // Not SIGUSR2: Nest's shutdown hooks take it as a signal to stop.
+  const flags = SNAPSHOTS ? ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${SNAPSHOT_DIR}`] : [];
   return spawn(process.execPath, [...flags, join(__dirname, '..', script)], {
     env: { ...process.env, MONGO_URL: `${MONGO}/bench_flood`, REDIS_URL, JWT_SECRET: SECRET, QUEUE_PREFIX: `flood-${Date.now()}`, MODERATION_POLICY: POLICY, SEED_ARTICLE: 'false', LOG_LEVEL: 'warn', ...UNREACHABLE_RATE_LIMITS, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -45,7 +46,7 @@ function start(script: string, env: Record<string, string>): ChildProcess {
 async function snapshot(proc: ChildProcess): Promise<string> {
   const mine = () => readdirSync(SNAPSHOT_DIR).filter((f) => f.includes(`.${proc.pid}.`) && f.endsWith('.heapsnapshot'));
   const earlier = new Set(mine());
-  proc.kill('SIGUSR2');
+  proc.kill('SIGWINCH');
   for (let size = -1; ; await sleep(2_000)) {
     const file = mine().find((f) => !earlier.has(f));
     if (!file) continue;
