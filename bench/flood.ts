@@ -11,6 +11,7 @@ import { join } from 'node:path';
 const MONGO = process.env.BENCH_MONGO_URL ?? 'mongodb://127.0.0.1:27038';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PORT = Number(process.env.BENCH_PORT ?? 3098);
+const WORKER_METRICS_PORT = PORT + 2;
 const BASE = `http://127.0.0.1:${PORT}`;
 const SECRET = 'bench-secret-bench-secret';
 /** Offered submissions per second: at or below what this machine sustains (docs/benchmarks.md). */
@@ -62,6 +63,18 @@ function rss(pid: number): number {
   return Number(line?.match(/(\d+)/)?.[1] ?? NaN);
 }
 
+/**
+ * Where resident memory is, from the process's own metrics (prom-client): V8's heap as
+ * committed and as used (garbage included), and memory outside it (buffers). The rest of RSS is
+ * code, stacks and the allocator's own.
+ */
+async function heapOf(url: string): Promise<string> {
+  const text = await fetch(url).then((r) => (r.ok ? r.text() : ''), () => '');
+  const read = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
+  const f = (bytes: number) => Math.round(bytes / 2 ** 20);
+  return `heap ${f(read('nodejs_heap_size_total_bytes'))} MB committed (${f(read('nodejs_heap_size_used_bytes'))} used), external ${f(read('nodejs_external_memory_bytes'))} MB`;
+}
+
 async function waitUp() {
   for (let i = 0; i < 300; i++) {
     if (await fetch(`${BASE}/health`).then((r) => r.ok, () => false)) return;
@@ -79,9 +92,12 @@ async function main() {
 
   if (SNAPSHOTS) (rmSync(SNAPSHOT_DIR, { recursive: true, force: true }), mkdirSync(SNAPSHOT_DIR, { recursive: true }));
   const api = start('apps/api/src/main.js', { PORT: String(PORT), RUN_WORKER: 'false' });
-  const worker = start('apps/worker/src/main.js', {});
+  const worker = start('apps/worker/src/main.js', { WORKER_METRICS_PORT: String(WORKER_METRICS_PORT) });
   const sample = () => ({ api: rss(api.pid!), worker: rss(worker.pid!) });
-  const show = (label: string, s: { api: number; worker: number }) => console.log(`${label}: api ${mb(s.api)} MB, worker ${mb(s.worker)} MB`);
+  const show = async (label: string, s: { api: number; worker: number }) => {
+    console.log(`${label}: api ${mb(s.api)} MB, worker ${mb(s.worker)} MB`);
+    console.log(`  of which: api ${await heapOf(`${BASE}/metrics`)}; worker ${await heapOf(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`)}`);
+  };
   try {
     await waitUp();
     const post = (path: string, token: string, body: unknown) =>
@@ -93,7 +109,7 @@ async function main() {
     for (let i = 0; i < 200; i++) await submit();
     await sleep(QUIET_SECONDS * 1000);
     const before = sample();
-    show('before (after a warm-up and a quiet minute)', before);
+    await show('before (after a warm-up and a quiet minute)', before);
     const snapshotsBefore = SNAPSHOTS ? { api: await snapshot(api), worker: await snapshot(worker) } : null;
 
     const statuses = new Map<number, number>();
@@ -115,8 +131,8 @@ async function main() {
     await Promise.all(inFlight);
     const peak = { api: Math.max(...during.map((d) => d.api)), worker: Math.max(...during.map((d) => d.worker)) };
     console.log(`flood: ${inFlight.length} submissions sent over ${seconds.toFixed(1)} s (${(inFlight.length / seconds).toFixed(1)}/s sent), answers ${JSON.stringify(Object.fromEntries(statuses))}`);
-    show('during (peak of samples every 10 s)', peak);
-    show('during (last sample)', during[during.length - 1] ?? sample());
+    console.log(`during (peak of samples every 10 s): api ${mb(peak.api)} MB, worker ${mb(peak.worker)} MB`);
+    await show('during (last sample)', during[during.length - 1] ?? sample());
 
     // Caught up: every log consumer at the head, as /health reports them.
     for (let i = 0; i < 1800; i++) {
@@ -127,7 +143,7 @@ async function main() {
     }
     await sleep(QUIET_SECONDS * 1000);
     const after = sample();
-    show('after (caught up and a quiet minute)', after);
+    await show('after (caught up and a quiet minute)', after);
     const ratio = (k: 'api' | 'worker') => (after[k] / before[k]).toFixed(2);
     console.log(`after/before: api ${ratio('api')}, worker ${ratio('worker')} (target: within 1.10)`);
     if (snapshotsBefore) {

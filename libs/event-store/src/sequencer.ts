@@ -53,15 +53,21 @@ const FINISH_SLICE = 50;
 /** Commit lookups in flight at once: well inside the driver's connection pool. */
 const PARALLEL_LOOKUPS = 50;
 
-/** Commit ids known to be in the log, so dependencies are not looked up again and again. */
-class RecentIds {
+/**
+ * Commit ids known to be in the log, so dependencies are not looked up again and again. Most
+ * are recent (a parent reply, a stream's previous commit); an article's first commit is asked
+ * for by each reply, so a hit keeps an id, and the least recently asked for is forgotten.
+ */
+export class RecentIds {
   private readonly ids = new Set<string>();
   constructor(private readonly max: number) {}
   has(id: string) {
-    return this.ids.has(id);
+    if (!this.ids.delete(id)) return false;
+    this.ids.add(id);
+    return true;
   }
   add(id: string) {
-    if (this.ids.size >= this.max) this.ids.delete(this.ids.values().next().value!);
+    if (!this.ids.delete(id) && this.ids.size >= this.max) this.ids.delete(this.ids.values().next().value!);
     this.ids.add(id);
   }
 }
@@ -76,7 +82,8 @@ class RecentIds {
  */
 export class Sequencer {
   private head: { position: number; sequencedAt: Date } | null = null;
-  private readonly known = new RecentIds(50_000);
+  /** Small: a miss costs one lookup by `_id`, and 50,000 ids were 4 MB of a worker's heap (issue 9). */
+  private readonly known = new RecentIds(5_000);
   /**
    * Markers seen without their commit, and when this sequencer first saw each (its own
    * monotonic clock): the grace runs from there, so neither a writer's clock nor a queue

@@ -2,6 +2,7 @@ import { LogEntry, LogHandler, UNFENCED, ViewRolledBackError, WriteGuard } from 
 import type { mongo } from 'mongoose';
 import { ViewNames } from '../view-names';
 import { EventAt, isApplied, Projection, ProjectionStore, ViewDocument } from './projection';
+import { RememberedWrites } from './remembered-writes';
 
 /** Documents of one batch, loaded once by `_id`, changed in memory. */
 export class BatchStore implements ProjectionStore {
@@ -51,11 +52,11 @@ export class BatchStore implements ProjectionStore {
 /** Document updates in flight at once: well inside the driver's connection pool. */
 const PARALLEL_WRITES = 20;
 /**
- * Documents whose last written position this process remembers, the least recently written
- * forgotten first. A rollback it must catch lands within a lease and a store timeout of the
- * write (decision 0025): 20,000 writes cover minutes of a flood, and the memory stays flat.
+ * Writes a projector remembers, per generation (the latest 5,000 to 10,000). A rollback it
+ * must catch lands within a lease and a store timeout of the write (decision 0025), and a
+ * document written often under a flood is read again within seconds.
  */
-const REMEMBERED_WRITES = 20_000;
+const REMEMBERED_WRITES = 5_000;
 
 /** The partition of an entry: its article, so one failing article never stops the others. */
 export function articleOf(entry: LogEntry): string {
@@ -103,11 +104,11 @@ export class ProjectionRunner implements LogHandler {
   }
 
   /**
-   * Where this process last wrote each document (`collection\0id` → position and index). A
-   * document read back older than that was rolled back by a late write, and must not be built
-   * on: the consumer replays from the document's own position instead.
+   * Where this process last wrote each document. A document read back older than that was
+   * rolled back by a late write, and must not be built on: the consumer replays from the
+   * document's own position instead.
    */
-  private readonly written = new Map<string, { position: number; eventIndex: number }>();
+  private readonly written = new RememberedWrites(REMEMBERED_WRITES);
 
   async handle(entries: LogEntry[], guard: WriteGuard = UNFENCED): Promise<void> {
     if (this.cacheToken !== guard.token) this.cache.clear();
@@ -129,10 +130,10 @@ export class ProjectionRunner implements LogHandler {
       const doc = await guard.call(() => this.db.collection<ViewDocument>(this.names.collection(collection)).findOne({ _id: id }));
       if (this.cacheSize > 0) this.keep(key, doc === null ? null : structuredClone(doc));
       guard.meet(doc?.fence);
-      const mine = this.written.get(key);
-      if (doc && mine && (doc.position < mine.position || (doc.position === mine.position && doc.eventIndex < mine.eventIndex))) {
+      const mine = doc && this.written.rolledBack(collection, id, doc.position, doc.eventIndex);
+      if (doc && mine !== null) {
         // Remembered until the consumer has rewound (`rolledBack`): the replay then starts from the document as it stands.
-        throw new ViewRolledBackError(key, doc.position, mine.position);
+        throw new ViewRolledBackError(key, doc.position, mine);
       }
       return doc;
     });
@@ -179,7 +180,8 @@ export class ProjectionRunner implements LogHandler {
 
   /** The consumer rewound to a rolled-back document: the replay starts from it as it stands. */
   rolledBack(error: ViewRolledBackError): void {
-    this.written.delete(error.document);
+    const at = error.document.indexOf('\u0000');
+    this.written.forget(error.document.slice(0, at), error.document.slice(at + 1));
   }
 
   private keep(key: string, doc: ViewDocument | null): void {
@@ -189,11 +191,7 @@ export class ProjectionRunner implements LogHandler {
 
   private remember(collection: string, doc: ViewDocument): void {
     if (this.cacheSize > 0) this.keep(`${collection}\u0000${doc._id}`, structuredClone(doc));
-    const key = `${collection}\u0000${doc._id}`;
-    // Re-inserted, so the Map's order is the order of last writes.
-    this.written.delete(key);
-    this.written.set(key, { position: doc.position, eventIndex: doc.eventIndex });
-    if (this.written.size > REMEMBERED_WRITES) this.written.delete(this.written.keys().next().value!);
+    this.written.remember(collection, doc._id, doc.position, doc.eventIndex);
   }
 }
 
