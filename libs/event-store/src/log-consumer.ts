@@ -50,6 +50,11 @@ export interface LateWriteDocument {
 
 /** How often a holder looks for reported late writes: they are rare, and a look is a scan. */
 const LATE_WRITE_CHECK_MS = 1_000;
+/**
+ * An idle poll with nothing past the head skips the store for this long since the last full
+ * look (late writes, the log past a head hint that may trail): then it runs whole again.
+ */
+export const QUIET_POLL_MS = 30_000;
 /** A report is retried this often while the store is away (a late write often comes with trouble). */
 const REPORT_TRIES = 20;
 
@@ -87,6 +92,8 @@ export interface ConsumerOptions {
   backoffMs: number;
   /** A run hands back after this long even if the log goes on, so its caller can report progress. */
   yieldAfterMs?: number;
+  /** How long an idle poll may skip the store after a full look (default QUIET_POLL_MS). */
+  quietPollMs?: number;
 }
 
 export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = { batchSize: 100, timing: DEFAULT_LEASE_TIMING, attempts: 3, backoffMs: 200 };
@@ -174,6 +181,22 @@ export class LogConsumer {
     if (this.running) this.again = true;
     this.running ??= this.run().finally(() => (this.running = null));
     return this.running;
+  }
+
+  /**
+   * The idle poll's look, given the sequencer's head hint: with nothing past it, no parked
+   * partition and a full look within `quietPollMs`, it only renews the lease (Redis) and
+   * makes no store call; otherwise it is a catch-up. Wake-ups still catch up at once.
+   */
+  async poll(head: number): Promise<number> {
+    if (this.running || !this.quietAt(head)) return this.catchUp();
+    if (!(await this.lease.hold())) this.state = null;
+    return 0;
+  }
+
+  private quietAt(head: number): boolean {
+    const state = this.state;
+    return state !== null && state.position >= head && state.parked.length === 0 && performance.now() - this.lateWritesCheckedAt < (this.options.quietPollMs ?? QUIET_POLL_MS);
   }
 
   private async run(): Promise<number> {

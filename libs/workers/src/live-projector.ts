@@ -5,6 +5,8 @@ import { Projection, ViewNames } from '@app/read-models';
 export interface RunningConsumer {
   readonly handler: LogHandler;
   catchUp(): Promise<number>;
+  /** The idle poll: skips the store when nothing is past the head hint (LogConsumer.poll). */
+  poll(head: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,12 @@ export class LiveProjector implements RunningConsumer {
     // A switch that began meanwhile: the next wake-up runs the new generation.
     if (this.switching) return 0;
     return this.consumer.catchUp();
+  }
+
+  async poll(head: number): Promise<number> {
+    await this.followAlias();
+    if (this.switching) return 0;
+    return this.consumer.poll(head);
   }
 
   private followAlias(): Promise<void> {

@@ -1,4 +1,4 @@
-import { SequencerRunner } from '@app/event-store';
+import { LOG_READER, LogReader, SequencerRunner } from '@app/event-store';
 import { RunningConsumer } from './live-projector';
 import { AppConfig, JobName, LOG_QUEUE } from '@app/platform';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -41,6 +41,7 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     @Inject(SEQUENCER_RUNNER) private readonly sequencer: SequencerRunner,
     @Inject(LOG_CONSUMERS) readonly consumers: RunningConsumer[],
+    @Inject(LOG_READER) private readonly reader: LogReader,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,8 +58,9 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     this.worker.on('error', () => undefined);
 
     this.stopPolling = pollWithBackoff(this.config.POLL_INTERVAL_MS, IDLE_BACKOFF, async () => {
-      // Side by side: a long sequencing round must not starve the projectors.
-      const [sequenced, handled] = await Promise.all([this.sequence(), this.catchUp()]);
+      // Side by side: a long sequencing round must not starve the projectors. One read of the
+      // head spares each idle consumer its own reads (LogConsumer.poll).
+      const [sequenced, handled] = await Promise.all([this.sequence(), this.reader.head().then((head) => this.poll(head))]);
       if (this.config.WORKER_HEARTBEAT_FILE) await writeFile(this.config.WORKER_HEARTBEAT_FILE, new Date().toISOString());
       return sequenced + handled;
     }, (error) => this.logger.warn(`poll: ${error.message}`));
@@ -74,6 +76,11 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
 
   async catchUp(): Promise<number> {
     const counts = await Promise.all(this.consumers.map((c) => c.catchUp()));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private async poll(head: number): Promise<number> {
+    const counts = await Promise.all(this.consumers.map((c) => c.poll(head)));
     return counts.reduce((a, b) => a + b, 0);
   }
 
