@@ -19,6 +19,8 @@ const COMMENTERS = Number(process.env.BENCH_HISTORY_COMMENTERS ?? 5_000);
 const THREAD_SIZE = Number(process.env.BENCH_THREAD_SIZE ?? 10_000);
 /** A database already loaded with the same history is measured again as it is (BENCH_HISTORY_REUSE=1). */
 const REUSE = Boolean(process.env.BENCH_HISTORY_REUSE);
+/** Rounds of the pair, alternating which store goes first, so neither always follows the load. */
+const ROUNDS = Number(process.env.BENCH_HISTORY_ROUNDS ?? 1);
 const LOAD_RECORD = 'bench_history_load';
 const WARM_UP = 300;
 
@@ -109,18 +111,43 @@ async function main() {
   await load('history_full');
   // Only the load, to look at the store it leaves (npm run admin -- verify, say).
   if (process.env.BENCH_HISTORY_LOAD_ONLY) return;
-  await dropDatabase('history_empty');
-  const empty = await measure('history_empty', 'an empty store', raw.insertsPerSec);
-  const full = await measure('history_full', `after ${fmt(REPLIES)} replies across ${fmt(ARTICLES)} articles`, raw.insertsPerSec);
+  const empties: Figures[] = [];
+  const fulls: Figures[] = [];
+  const measureEmpty = async () => {
+    await dropDatabase('history_empty');
+    empties.push(await measure('history_empty', 'an empty store', raw.insertsPerSec));
+  };
+  const measureFull = async () => void fulls.push(await measure('history_full', `after ${fmt(REPLIES)} replies across ${fmt(ARTICLES)} articles`, raw.insertsPerSec));
+  for (let round = 0; round < ROUNDS; round++) {
+    // The first round measures the empty store first, as before; the next ones alternate.
+    for (const step of round % 2 === 0 ? [measureEmpty, measureFull] : [measureFull, measureEmpty]) await step();
+    if (ROUNDS > 1) report(`round ${round + 1} of ${ROUNDS} (${round % 2 === 0 ? 'empty first' : 'full first'})`, [empties[round]], [fulls[round]]);
+  }
+  report(ROUNDS > 1 ? `all ${ROUNDS} rounds, median of each figure` : 'the run', empties, fulls);
+}
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** The ratios of the full store against the empty one, each figure the median of its rounds. */
+function report(label: string, empties: Figures[], fulls: Figures[]): void {
+  const m = (fs: Figures[], pick: (f: Figures) => number) => median(fs.map(pick));
+  const [e, f] = [empties, fulls].map((fs) => ({
+    submissionsPerSec: m(fs, (x) => x.submissionsPerSec),
+    page: { p50: m(fs, (x) => x.page.p50), p99: m(fs, (x) => x.page.p99) },
+    visible: { p50: m(fs, (x) => x.visible.p50), p99: m(fs, (x) => x.visible.p99) },
+    idle: fs[0].idle.map((_, i) => m(fs, (x) => x.idle[i])),
+  }));
   // Each ratio is "as good as at the empty store" at 1: throughput full/empty, times empty/full.
   const ratio = (a: number, b: number) => round(a / b, 2);
-  console.log(`\n== after the history against the empty store (target >= 0.9 each) ==`);
-  console.log(`submissions/s: ${round(full.submissionsPerSec)} against ${round(empty.submissionsPerSec)}: ratio ${ratio(full.submissionsPerSec, empty.submissionsPerSec)}`);
-  console.log(`first page p50: ${round(full.page.p50)} against ${round(empty.page.p50)} ms: ratio ${ratio(empty.page.p50, full.page.p50)}; p99 ${round(full.page.p99)} against ${round(empty.page.p99)} ms: ratio ${ratio(empty.page.p99, full.page.p99)}`);
-  console.log(`submit-to-visible p50: ${round(full.visible.p50)} against ${round(empty.visible.p50)} ms: ratio ${ratio(empty.visible.p50, full.visible.p50)}; p99 ${round(full.visible.p99)} against ${round(empty.visible.p99)} ms: ratio ${ratio(empty.visible.p99, full.visible.p99)}`);
+  console.log(`\n== ${label}: after the history against the empty store (target >= 0.9 each) ==`);
+  console.log(`submissions/s: ${round(f.submissionsPerSec)} against ${round(e.submissionsPerSec)}: ratio ${ratio(f.submissionsPerSec, e.submissionsPerSec)}`);
+  console.log(`first page p50: ${round(f.page.p50)} against ${round(e.page.p50)} ms: ratio ${ratio(e.page.p50, f.page.p50)}; p99 ${round(f.page.p99)} against ${round(e.page.p99)} ms: ratio ${ratio(e.page.p99, f.page.p99)}`);
+  console.log(`submit-to-visible p50: ${round(f.visible.p50)} against ${round(e.visible.p50)} ms: ratio ${ratio(e.visible.p50, f.visible.p50)}; p99 ${round(f.visible.p99)} against ${round(e.visible.p99)} ms: ratio ${ratio(e.visible.p99, f.visible.p99)}`);
   const shares = (xs: number[]) => `${xs.map((s) => `${round(s, 2)}%`).join(' + ')} = ${round(xs.reduce((a, b) => a + b, 0), 2)}%`;
-  console.log(`idle CPU (api + worker${process.env.BENCH_STORE_PID ? ' + store' : ''}) with the history stored: ${shares(full.idle)} of a core (target < 1%); at the empty store ${shares(empty.idle)}`);
+  console.log(`idle CPU (api + worker${process.env.BENCH_STORE_PID ? ' + store' : ''}) with the history stored: ${shares(f.idle)} of a core (target < 1%); at the empty store ${shares(e.idle)}`);
 }
 
 main().catch((error) => {

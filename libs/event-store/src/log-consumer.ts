@@ -111,6 +111,8 @@ const message = (error: unknown) => (error instanceof Error ? `${error.name}: ${
 export class LogConsumer {
   readonly lease: HeldLease;
   private running: Promise<number> | null = null;
+  /** An idle poll renewing the lease without a run (`poll`). */
+  private quieting: Promise<number> | null = null;
   /** A wake-up came during a run: look again before ending it. */
   private again = false;
 
@@ -178,6 +180,8 @@ export class LogConsumer {
 
   /** Catch up to the head of the log; concurrent calls share one run. Returns entries handled. */
   catchUp(): Promise<number> {
+    // A wake-up during an idle poll's lease renewal runs after it: never lost in it.
+    if (this.quieting) return this.quieting.then(() => this.catchUp());
     if (this.running) this.again = true;
     this.running ??= this.run().finally(() => (this.running = null));
     return this.running;
@@ -188,10 +192,14 @@ export class LogConsumer {
    * partition and a full look within `quietPollMs`, it only renews the lease (Redis) and
    * makes no store call; otherwise it is a catch-up. Wake-ups still catch up at once.
    */
-  async poll(head: number): Promise<number> {
+  poll(head: number): Promise<number> {
+    if (this.quieting) return this.quieting;
     if (this.running || !this.quietAt(head)) return this.catchUp();
-    if (!(await this.lease.hold())) this.state = null;
-    return 0;
+    this.quieting = (async () => {
+      if (!(await this.lease.hold())) this.state = null;
+      return 0;
+    })().finally(() => (this.quieting = null));
+    return this.quieting;
   }
 
   private quietAt(head: number): boolean {
@@ -250,6 +258,7 @@ export class LogConsumer {
     for (let attempt = 0; attempt < REPORT_TRIES; attempt++) {
       try {
         await this.lateWrites.insertOne(report);
+        this.lateWritesCheckedAt = -Infinity; // the next poll looks at once, idle or not
         return;
       } catch (error) {
         if ((error as { code?: number }).code === 11000) return; // already reported: replaying from there covers this one
@@ -401,6 +410,7 @@ export class LogConsumer {
   }
 
   async stop(): Promise<void> {
+    await this.quieting?.catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.lease.release();
   }

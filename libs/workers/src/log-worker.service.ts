@@ -13,6 +13,7 @@ type JobHandlers = Record<JobName, () => Promise<unknown>>;
 /**
  * An idle poll waits up to this many poll intervals (4 s at the default 1 s): a lost wake-up
  * or a Redis outage costs at most that much delay, and an idle worker polls four times less.
+ * (A commit past a head hint that trails the log waits for a consumer's whole look: decision 0043.)
  */
 const IDLE_BACKOFF = 4;
 
@@ -59,8 +60,10 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
 
     this.stopPolling = pollWithBackoff(this.config.POLL_INTERVAL_MS, IDLE_BACKOFF, async () => {
       // Side by side: a long sequencing round must not starve the projectors. One read of the
-      // head spares each idle consumer its own reads (LogConsumer.poll).
-      const [sequenced, handled] = await Promise.all([this.sequence(), this.reader.head().then((head) => this.poll(head))]);
+      // head spares each idle consumer its own reads (LogConsumer.poll). Unread (the store is
+      // away), every consumer runs whole, which renews its lease first.
+      const head = this.reader.head().catch(() => Number.POSITIVE_INFINITY);
+      const [sequenced, handled] = await Promise.all([this.sequence(), head.then((at) => this.poll(at))]);
       if (this.config.WORKER_HEARTBEAT_FILE) await writeFile(this.config.WORKER_HEARTBEAT_FILE, new Date().toISOString());
       return sequenced + handled;
     }, (error) => this.logger.warn(`poll: ${error.message}`));

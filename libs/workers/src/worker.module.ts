@@ -31,7 +31,8 @@ const workerProviders = [
     provide: LOG_CONSUMERS,
     inject: [MONGO_DB, LOG_READER, LEASES, AppConfig, EVENT_STORE, CommenterDirectory, NetworkData, CLOCK, getQueueToken(SPAM_QUEUE), ScreeningBacklog, getQueueToken(MODERATION_QUEUE), ModerationBacklog, ViewNames, REDIS],
     useFactory: (db: mongo.Db, reader: LogReader, leases: Leases, config: AppConfig, store: EventStore, commenters: CommenterDirectory, network: NetworkData, clock: Clock, spam: Queue, backlog: ScreeningBacklog, moderation: Queue, moderationBacklog: ModerationBacklog, names: ViewNames, redis: Redis): RunningConsumer[] => {
-      const options = { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming };
+      // An idle poll skips the store for up to 30 poll intervals (30 s in production) after a full look.
+      const options = { ...DEFAULT_CONSUMER_OPTIONS, timing: config.leaseTiming, quietPollMs: 30 * config.POLL_INTERVAL_MS };
       const consumer = (handler: LogHandler) => new LogConsumer(db, reader, leases, handler, options);
       // Views: each follows its alias, so a rebuild flipped live takes over from the old generation.
       // The thread's writers announce what they wrote: the API's cache of thread documents drops it.

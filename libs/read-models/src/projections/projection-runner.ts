@@ -130,7 +130,7 @@ export class ProjectionRunner implements LogHandler {
       const doc = await guard.call(() => this.db.collection<ViewDocument>(this.names.collection(collection)).findOne({ _id: id }));
       if (this.cacheSize > 0) this.keep(key, doc === null ? null : structuredClone(doc));
       guard.meet(doc?.fence);
-      const mine = doc && this.written.rolledBack(collection, id, doc.position, doc.eventIndex);
+      const mine = doc && this.written.laterWrite(collection, id, doc.position, doc.eventIndex);
       if (doc && mine !== null) {
         // Remembered until the consumer has rewound (`rolledBack`): the replay then starts from the document as it stands.
         throw new ViewRolledBackError(key, doc.position, mine);

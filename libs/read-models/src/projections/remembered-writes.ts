@@ -35,10 +35,13 @@ export class RememberedWrites {
     ids.set(id, pack(position, eventIndex));
   }
 
-  /** The remembered position when the document as read is older than the write (rolled back), else null. */
-  rolledBack(collection: string, id: string, position: number, eventIndex: number): number | null {
+  /** The remembered write's position when it is later than the document as read (rolled back), else null. */
+  laterWrite(collection: string, id: string, position: number, eventIndex: number): number | null {
     const mine = this.recent.get(collection)?.get(id) ?? this.older.get(collection)?.get(id);
-    return mine !== undefined && pack(position, eventIndex) < mine ? Math.floor(mine / INDEXES) : null;
+    if (mine === undefined) return null;
+    const minePosition = Math.floor(mine / INDEXES);
+    const mineIndex = mine - minePosition * INDEXES;
+    return position < minePosition || (position === minePosition && eventIndex < mineIndex) ? minePosition : null;
   }
 
   forget(collection: string, id: string): void {
@@ -47,10 +50,13 @@ export class RememberedWrites {
   }
 }
 
-/** Event indexes per position in the packed number: exact for positions below 2^33. */
+/**
+ * Event indexes per position in the packed number: exact for positions below 2^33 (beyond, a
+ * rounded number can only miss a rollback, never report one).
+ */
 const INDEXES = 2 ** 20;
 
 /** One number ordered as (position, eventIndex); an index past the range compares as its last. */
 function pack(position: number, eventIndex: number): number {
-  return position * INDEXES + Math.min(eventIndex, INDEXES - 1);
+  return position * INDEXES + Math.min(Math.max(eventIndex, 0), INDEXES - 1);
 }
