@@ -74,13 +74,13 @@ async function main() {
       for (const id of ['bench-big', ...RATES.map((r) => `bench-latency-${r}`)]) {
         await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
       }
-      if (PHASES.has('idle')) await idle(processes, `with ${1 + RATES.length} articles and no replies`);
+      if (PHASES.has('idle')) await idle(processes, `with ${1 + RATES.length} articles and no replies`, DATABASE);
 
       if (PHASES.has('flood')) await flood(DATABASE, THREAD_SIZE, raw.insertsPerSec, reader, 'bench-big', processes);
       if (PHASES.has('page')) await firstPage(THREAD_SIZE, reader);
       // 1/s: the floor of the path at rest; then the issue's two loads: p50 at 20/s, p99 at 200/s (above what this machine sustains, so it queues).
       if (PHASES.has('latency')) for (const rate of RATES) await latency(DATABASE, reader, rate, `bench-latency-${rate}`);
-      if (PHASES.has('idle') && PHASES.has('flood')) await idle(processes, `after the run (${THREAD_SIZE}+ replies stored)`);
+      if (PHASES.has('idle') && PHASES.has('flood')) await idle(processes, `after the run (${THREAD_SIZE}+ replies stored)`, DATABASE);
     } finally {
       for (const p of processes) await stopApi(p);
     }

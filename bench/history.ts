@@ -9,7 +9,7 @@ import mongoose from 'mongoose';
 import { cpus, totalmem } from 'node:os';
 import { replyHistory } from './history/replies';
 import { HistoryViews } from './history/views';
-import { firstPage, flood, idle, latency, rawStore } from './phases';
+import { firstPage, flood, idle, idleByMinute, latency, rawStore } from './phases';
 import { loadCommits } from './rebuild/loader';
 import { BASE, json, liveConsumers, MONGO, round, startSystem, stopApi, token, waitUp, WORKER_MODE } from './system';
 
@@ -22,6 +22,8 @@ const REUSE = Boolean(process.env.BENCH_HISTORY_REUSE);
 /** Rounds of the pair, alternating which store goes first, so neither always follows the load. */
 const ROUNDS = Number(process.env.BENCH_HISTORY_ROUNDS ?? 1);
 const LOAD_RECORD = 'bench_history_load';
+/** Only idle, this many minutes on each store (no phases): BENCH_HISTORY_IDLE_MINUTES. */
+const IDLE_MINUTES = Number(process.env.BENCH_HISTORY_IDLE_MINUTES ?? 0);
 const WARM_UP = 300;
 
 interface Figures {
@@ -53,7 +55,7 @@ async function measure(database: string, label: string, rawInsertsPerSec: number
     // A fresh process runs cold (code not yet optimised, pools empty): both stores get the same start.
     const warm = await autocannon({ url: `${BASE}/articles/${warmUp}/replies`, method: 'POST', connections: 8, amount: WARM_UP, headers: { 'content-type': 'application/json', authorization: `Bearer ${reader}` }, body: JSON.stringify({ body: 'Warming up.' }) });
     console.log(`warm-up: ${warm['2xx']} replies on another article`);
-    const idleShares = await idle(processes, label);
+    const idleShares = await idle(processes, label, database);
     const submissionsPerSec = await flood(database, THREAD_SIZE, rawInsertsPerSec, reader, big, processes);
     const page = await firstPage(THREAD_SIZE, reader, big);
     const visible = await latency(database, reader, Number(process.env.BENCH_RATE ?? 20), latest);
@@ -96,6 +98,28 @@ async function load(database: string): Promise<void> {
   }
 }
 
+/**
+ * Only idle, minute by minute (BENCH_HISTORY_IDLE_MINUTES): the full store, then the empty one
+ * (with the articles the phases create), each on freshly started processes with no warm-up.
+ */
+async function idleOnly(): Promise<void> {
+  await dropDatabase('history_empty');
+  for (const [database, label] of [['history_full', 'after the history'], ['history_empty', 'at an empty store']]) {
+    console.log(`\n== idle ${label} (database ${database}) ==`);
+    const processes = startSystem(database, { SEED_ARTICLE: 'false' });
+    try {
+      await waitUp();
+      const admin = token('bench-admin', 'admin', 'Admin');
+      if (database === 'history_empty') for (const id of ['bench-a', 'bench-b', 'bench-c']) await json('POST', '/articles', admin, { id, title: id, author: 'Bench', category: 'Bench', body: ['p'] });
+      const minutes = await idleByMinute(processes, label, database, IDLE_MINUTES);
+      const totals = minutes.map((m) => m.reduce((a, b) => a + b, 0));
+      console.log(`idle ${label}: ${totals.map((t) => `${round(t, 2)}%`).join(', ')} of a core by minute (median ${round(median(totals), 2)}%)`);
+    } finally {
+      for (const p of processes) await stopApi(p);
+    }
+  }
+}
+
 /** The empty store is emptied again for each run. */
 async function dropDatabase(database: string): Promise<void> {
   const conn = await mongoose.createConnection(`${MONGO}/${database}`).asPromise();
@@ -111,6 +135,7 @@ async function main() {
   await load('history_full');
   // Only the load, to look at the store it leaves (npm run admin -- verify, say).
   if (process.env.BENCH_HISTORY_LOAD_ONLY) return;
+  if (IDLE_MINUTES > 0) return idleOnly();
   const empties: Figures[] = [];
   const fulls: Figures[] = [];
   const measureEmpty = async () => {

@@ -53,9 +53,10 @@ export function cpuMeter(procs: { name: string; pid: number }[]): { read(): { na
 
 const shares = (xs: { name: string; share: number }[]) => xs.map((x) => `${x.name} ${round(x.share, 2)}%`).join(', ');
 
-export async function idle(processes: ChildProcess[], label: string): Promise<number[]> {
+export async function idle(processes: ChildProcess[], label: string, database?: string): Promise<number[]> {
   const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
   // Let what the run left finish: screening, views, the spam model.
+  if (database) await atRest(database);
   await sleep(Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 20) * 1000);
   // The store's CPU too (set by scripts/services.sh): what the processes ask of it is theirs.
   const procs = measured(processes).filter((p) => p.name !== 'bench client');
@@ -67,6 +68,44 @@ export async function idle(processes: ChildProcess[], label: string): Promise<nu
   const total = used.reduce((a, b) => a + b.share, 0);
   console.log(`idle CPU ${label}: ${shares(used)}; in all ${round(total, 2)}% of a core over ${round(elapsed)} s (target < 1% with a million replies)`);
   return used.map((u) => u.share);
+}
+
+/**
+ * Idle minute by minute, from a system at rest: each minute's share per process, so a
+ * transient (a cold store, the spam model read whole) shows as such instead of in an average.
+ */
+export async function idleByMinute(processes: ChildProcess[], label: string, database: string, minutes: number): Promise<number[][]> {
+  await atRest(database);
+  const procs = measured(processes).filter((p) => p.name !== 'bench client');
+  const out: number[][] = [];
+  for (let m = 1; m <= minutes; m++) {
+    const meter = cpuMeter(procs);
+    await sleep(60_000);
+    const used = meter.read();
+    out.push(used.map((u) => u.share));
+    console.log(`idle CPU ${label}, minute ${m}: ${shares(used)}; in all ${round(used.reduce((a, b) => a + b.share, 0), 2)}% of a core`);
+  }
+  return out;
+}
+
+/** Waits until the system has nothing left to do: the inbox and screening backlog empty, every consumer at the head. */
+export async function atRest(database: string): Promise<void> {
+  const conn = await mongoose.createConnection(`${MONGO}/${database}`).asPromise();
+  try {
+    const db = conn.db!;
+    const consumers = liveConsumers();
+    const empty = async (name: string) => !(await db.collection(name).findOne({}, { projection: { _id: 1 } }));
+    for (let waited = 0; ; waited += 500) {
+      const head = (await db.collection<{ _id: string; position: number }>('sequencer').findOne({ _id: 'head' }))?.position ?? 0;
+      const checkpoints = await db.collection<{ _id: string; position: number }>('checkpoints').find({ _id: { $in: consumers } }).toArray();
+      const behind = consumers.filter((c) => (checkpoints.find((k) => k._id === c)?.position ?? 0) < head);
+      if (behind.length === 0 && (await empty('inbox')) && (await empty(SCREENING_BACKLOG))) return;
+      if (waited > 20 * 60_000) throw new Error(`consumers still behind the head ${head} after 20 minutes: ${behind.join(', ')}`);
+      await sleep(500);
+    }
+  } finally {
+    await conn.close();
+  }
 }
 
 /** 1. Accepted submissions per second, filling a 10,000-reply thread (each one screened); then screening and the views catching up. */
