@@ -85,18 +85,9 @@ export async function idleByMinute(processes: ChildProcess[], label: string, dat
     const used = meter.read();
     out.push(used.map((u) => u.share));
     console.log(`idle CPU ${label}, minute ${m}: ${shares(used)}; in all ${round(used.reduce((a, b) => a + b.share, 0), 2)}% of a core`);
-    console.log(`  store calls in that minute: ${storeCallsBetween(callsBefore, await storeCommands())}`);
+    console.log(`  store calls in that minute: ${perReply(callsBefore, await storeCommands(), 1)}`);
   }
   return out;
-}
-
-function storeCallsBetween(before: Record<string, Record<string, number>>, after: Record<string, Record<string, number>>): string {
-  return Object.entries(after)
-    .map(([proc, ops]) => {
-      const diff = Object.entries(ops).map(([op, n]) => [op, n - (before[proc]?.[op] ?? 0)] as const).filter(([, n]) => n > 0);
-      return `${proc} ${diff.reduce((a, [, n]) => a + n, 0)} (${diff.map(([op, n]) => `${op} ${n}`).join(', ') || 'none'})`;
-    })
-    .join('; ');
 }
 
 /** Waits until the system has nothing left to do: the inbox and screening backlog empty, every consumer at the head. */
