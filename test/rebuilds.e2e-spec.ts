@@ -1,5 +1,6 @@
 import { CheckpointDocument, EventStoreCollections, LEASES, LOG_READER } from '@app/event-store';
-import { liveProjections, RebuildCollections, RebuildRunner, VIEW_ALIASES, ViewAliasDocument } from '@app/read-models';
+import { aliasFlipsChannel, liveProjections, RebuildCollections, RebuildRunner, VIEW_ALIASES, ViewAliasDocument } from '@app/read-models';
+import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Supervised } from '../chaos/processes';
 import { eventually, RELAXED_POLICY, startSystem, System, tokenFor } from './support/system';
@@ -10,8 +11,8 @@ let admin: string;
 jest.setTimeout(240_000);
 
 beforeAll(async () => {
-  // Short leases (as in the chaos run): retired views may be dropped a few seconds after a flip.
-  sys = await startSystem({ env: { LEASE_TTL_MS: '2000', LEASE_MARGIN_MS: '800', STORE_TIMEOUT_MS: '600' } });
+  // Short leases (as in the chaos run) and alias polls: retired views may be dropped a few seconds after a flip.
+  sys = await startSystem({ env: { LEASE_TTL_MS: '2000', LEASE_MARGIN_MS: '800', STORE_TIMEOUT_MS: '600', VIEW_ALIAS_POLL_MS: '1000' } });
   admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
 });
 afterAll(() => sys.stop());
@@ -96,6 +97,12 @@ it('rebuilds every view during a steady load of submissions: nothing lost or dou
   const ids = await submit(articleId, 20);
   await threadHoldsExactly(articleId, ids);
 
+  // Every process hears of each flip at once (its poll only covers a lost notice).
+  const flips: string[] = [];
+  const listener = new Redis(sys.config.REDIS_URL);
+  await listener.subscribe(aliasFlipsChannel(sys.config.QUEUE_PREFIX));
+  listener.on('message', (_channel: string, alias: string) => flips.push(alias));
+
   let loading = true;
   const load = (async () => {
     while (loading) {
@@ -121,6 +128,8 @@ it('rebuilds every view during a steady load of submissions: nothing lost or dou
   const generation = done.targets[0].generation;
   const aliases = await sys.db.collection<ViewAliasDocument>(VIEW_ALIASES).find({}).toArray();
   expect(aliases.map((a) => a.generation)).toEqual(liveProjections().map(() => generation));
+  expect(new Set(flips)).toEqual(new Set(aliases.map((a) => a._id)));
+  listener.disconnect();
   await threadHoldsExactly(articleId, ids);
   const checkpoints = await sys.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).find({}).toArray();
   const thread = done.targets.find((t) => t.projection === 'thread')!;

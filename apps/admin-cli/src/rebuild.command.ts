@@ -1,6 +1,7 @@
 import { LEASES, Leases, LOG_READER, LogReader } from '@app/event-store';
-import { AppConfig, MONGO_DB } from '@app/platform';
-import { liveProjections, RebuildCollections, RebuildConflictError, RebuildDocument, RebuildRunner, requestRebuild } from '@app/read-models';
+import { AppConfig, MONGO_DB, REDIS } from '@app/platform';
+import Redis from 'ioredis';
+import { aliasFlipAnnouncer, liveProjections, RebuildCollections, RebuildConflictError, RebuildDocument, RebuildRunner, requestRebuild } from '@app/read-models';
 import { Inject } from '@nestjs/common';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import type { mongo } from 'mongoose';
@@ -22,6 +23,7 @@ export class RebuildCommand extends CommandRunner {
     @Inject(LOG_READER) private readonly log: LogReader,
     @Inject(LEASES) private readonly leases: Leases,
     private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {
     super();
   }
@@ -61,7 +63,7 @@ export class RebuildCommand extends CommandRunner {
     const bars = new MultiBar({ format: '{projection} [{bar}] {value}/{total} log positions | {rate} events/s | eta {eta_formatted}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 2_000 }, Presets.shades_classic);
     const byName = new Map<string, SingleBar>();
     const timing = new Map<string, { started: number; finished: number | null }>();
-    const finished = await new RebuildRunner(this.db, this.log, this.leases, this.config.leaseTiming, this.config.REBUILD_BATCH_SIZE).run(doc._id, (d) => {
+    const finished = await new RebuildRunner(this.db, this.log, this.leases, this.config.leaseTiming, this.config.REBUILD_BATCH_SIZE, aliasFlipAnnouncer(this.redis, this.config.QUEUE_PREFIX)).run(doc._id, (d) => {
       for (const t of d.targets) {
         if (t.state === 'queued') continue;
         if (!timing.has(t.projection)) timing.set(t.projection, { started: performance.now(), finished: null });

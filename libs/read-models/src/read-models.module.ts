@@ -32,16 +32,18 @@ export class ReadModelsModule implements OnModuleInit, OnModuleDestroy {
     @Inject(MONGO_DB) private readonly db: mongo.Db,
     private readonly names: ViewNames,
     private readonly aliases: ViewAliases,
+    private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     // Before the first request: a reader must never see a generation a flip has retired.
     await this.aliases.refresh();
-    this.aliases.start();
+    // A flip reaches this process by its notice; the poll only covers a lost one.
+    this.aliases.start(this.config.VIEW_ALIAS_POLL_MS, { url: this.config.REDIS_URL, prefix: this.config.QUEUE_PREFIX });
     await ensureReadModelIndexes(this.db, this.names);
   }
 
-  onModuleDestroy(): void {
-    this.aliases.stop();
+  async onModuleDestroy(): Promise<void> {
+    await this.aliases.stop();
   }
 }

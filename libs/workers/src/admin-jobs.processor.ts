@@ -9,14 +9,16 @@ import {
   MONGO_DB,
   Periodic,
   rebuildJob,
+  REDIS,
   RebuildJobData,
   VerificationDocument,
   VERIFICATIONS,
 } from '@app/platform';
-import { currentViewNames, FINISHED_REBUILD, liveProjections, RebuildCollections, RebuildDocument, RebuildRunner, retiredViewsGraceMs, verifyViews } from '@app/read-models';
+import { aliasFlipAnnouncer, currentViewNames, FINISHED_REBUILD, liveProjections, RebuildCollections, RebuildDocument, RebuildRunner, retiredViewsGraceMs, verifyViews } from '@app/read-models';
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
 import type { mongo } from 'mongoose';
 
 export interface VerifyJobData {
@@ -51,6 +53,7 @@ export class AdminJobsProcessor extends WorkerHost implements OnApplicationBoots
     @Inject(LEASES) private readonly leases: Leases,
     @InjectQueue(ADMIN_QUEUE) private readonly queue: Queue,
     private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {
     super();
   }
@@ -83,7 +86,7 @@ export class AdminJobsProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   private runner(): RebuildRunner {
-    return new RebuildRunner(this.db, this.log, this.leases, this.config.leaseTiming, this.config.REBUILD_BATCH_SIZE);
+    return new RebuildRunner(this.db, this.log, this.leases, this.config.leaseTiming, this.config.REBUILD_BATCH_SIZE, aliasFlipAnnouncer(this.redis, this.config.QUEUE_PREFIX));
   }
 
   /** Runs (or resumes) a rebuild; when its job gives up, the rebuild is marked failed and what it built goes. */
@@ -104,7 +107,7 @@ export class AdminJobsProcessor extends WorkerHost implements OnApplicationBoots
     const pending = doc.targets.filter((t) => t.state === 'flipped' && t.previous !== null && !t.previousDropped && !t.previousKept);
     if (pending.length === 0) return;
     const flippedAt = Math.max(...pending.map((t) => new Date(t.flippedAt ?? 0).getTime()));
-    const after = Math.max(this.config.RETIRED_VIEWS_DROP_AFTER_MS, retiredViewsGraceMs(this.config.leaseTiming));
+    const after = Math.max(this.config.RETIRED_VIEWS_DROP_AFTER_MS, retiredViewsGraceMs(this.config.leaseTiming, this.config.VIEW_ALIAS_POLL_MS));
     const delay = Math.max(0, flippedAt + after - Date.now());
     const job = dropRetiredViewsJob(doc._id, false, delay);
     await this.queue.add(job.name, job.data, job.opts);

@@ -140,6 +140,14 @@ export class AppConfig {
   AUTO_CLOSE_SWEEP_MS = 60_000;
 
   /**
+   * How often each process reads the alias documents again by itself. A rebuild's flip reaches
+   * every process at once through a Redis notice; this bounds how long a process whose notice
+   * was lost reads the replaced views, so retired views are never dropped sooner than twice it.
+   */
+  @Transform(toInt) @IsInt({ message: 'VIEW_ALIAS_POLL_MS must be a whole number of milliseconds' }) @Min(100) @Max(600_000)
+  VIEW_ALIAS_POLL_MS = 10_000;
+
+  /**
    * After a rebuild is flipped live, the views it replaced are kept this long, then dropped if
    * `verify` finds the new ones clean (an admin may drop them sooner). Default: a day.
    */

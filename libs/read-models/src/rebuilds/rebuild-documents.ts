@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import { Projection } from '../projections/projection';
-import { ALIAS_REFRESH_MS } from './view-aliases';
 
 export type RebuildTargetState = 'queued' | 'running' | 'flipped' | 'cancelled' | 'failed';
 
@@ -82,10 +81,10 @@ export const FINISHED_REBUILD: readonly RebuildState[] = ['done', 'cancelled', '
 
 /**
  * How long after a flip the replaced views may still be read or written: every process sees
- * the alias within two refreshes, and a projector still on them stops within a lease and a
- * store timeout. Nothing drops them sooner.
+ * the alias within two of its polls even if the flip's notice was lost, and a projector still
+ * on them stops within a lease and a store timeout. Nothing drops them sooner.
  */
-export const retiredViewsGraceMs = (lease: { ttlMs: number; storeTimeoutMs: number }) => lease.ttlMs + lease.storeTimeoutMs + 2 * ALIAS_REFRESH_MS;
+export const retiredViewsGraceMs = (lease: { ttlMs: number; storeTimeoutMs: number }, aliasPollMs: number) => lease.ttlMs + lease.storeTimeoutMs + 2 * aliasPollMs;
 
 /** A projection already has a rebuild under way. */
 export class RebuildConflictError extends Error {

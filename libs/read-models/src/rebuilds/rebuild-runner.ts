@@ -63,6 +63,8 @@ export class RebuildRunner {
     private readonly leases: Leases,
     private readonly timing: LeaseTiming,
     private readonly batchSize = 2_000,
+    /** Tells every process to read the aliases again now (aliasFlipAnnouncer); their poll covers a lost notice. */
+    private readonly announceFlip: (alias: string) => void = () => undefined,
   ) {}
 
   private get rebuilds() {
@@ -183,6 +185,7 @@ export class RebuildRunner {
     const { _id, ...fields }: ViewAliasDocument = { _id: aliasId({ name: target.projection, version: target.version }), generation: target.generation, rebuildId: doc._id, previous, flippedAt };
     // Under the rebuild's lease and deadline: a holder that lost it never flips.
     await consumer.lease.call(() => this.db.collection<ViewAliasDocument>(VIEW_ALIASES).findOneAndUpdate({ _id }, { $set: fields }, { upsert: true }));
+    this.announceFlip(_id);
     Object.assign(target, { state: 'flipped', flippedAt, previous, heldBack: null });
     return true;
   }
@@ -191,6 +194,8 @@ export class RebuildRunner {
   private async flippedAlready(doc: RebuildDocument, target: RebuildTarget): Promise<boolean> {
     const alias = await this.alias(target);
     if (alias?.generation !== target.generation) return false;
+    // Again, in case a crash came between the flip and its notice.
+    this.announceFlip(alias._id);
     Object.assign(target, { state: 'flipped', flippedAt: alias.flippedAt, previous: alias.previous, heldBack: null });
     await this.unlock(doc, target);
     return true;

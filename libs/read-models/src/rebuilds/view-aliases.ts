@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import type { mongo } from 'mongoose';
 import { Projection } from '../projections/projection';
 import { ViewNames } from '../view-names';
@@ -15,18 +16,30 @@ export interface ViewAliasDocument {
 
 export const VIEW_ALIASES = 'view_aliases';
 
-/** How stale a process's idea of the live generations may be: a flip reaches readers within it. */
-export const ALIAS_REFRESH_MS = 1_000;
-
 export const aliasId = (projection: Pick<Projection, 'name' | 'version'>) => `${projection.name}@${projection.version}`;
+
+/** The Redis channel a deployment's rebuilds announce their flips on (one per QUEUE_PREFIX). */
+export const aliasFlipsChannel = (prefix: string) => `${prefix}:alias-flips`;
+
+/**
+ * What a rebuild calls after flipping an alias: one PUBLISH, fire and forget. A lost notice
+ * costs at most one poll interval of the replaced views (ViewAliases' poll).
+ */
+export function aliasFlipAnnouncer(redis: Pick<Redis, 'publish'>, prefix: string): (alias: string) => void {
+  const channel = aliasFlipsChannel(prefix);
+  return (alias) => void redis.publish(channel, alias).catch(() => undefined);
+}
 
 /**
  * Keeps a ViewNames following the alias documents: read once before the process serves, then
- * every ALIAS_REFRESH_MS (a scan of one small document per projection). While the store is
- * away the last generations read stay.
+ * at each flip notice on Redis and every `pollMs` in case one was lost (a scan of one small
+ * document per projection). While the store is away the last generations read stay.
  */
 export class ViewAliases {
   private timer: NodeJS.Timeout | null = null;
+  private notices: Redis | null = null;
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain = false;
 
   constructor(
     private readonly db: mongo.Db,
@@ -51,16 +64,59 @@ export class ViewAliases {
     this.names.follow(new Map([...live].map(([name, alias]) => [name, alias.generation])));
   }
 
-  start(): void {
-    const tick = async () => {
-      await this.refresh().catch(() => undefined);
-      if (this.timer) this.timer = setTimeout(tick, ALIAS_REFRESH_MS).unref();
-    };
-    this.timer = setTimeout(tick, ALIAS_REFRESH_MS).unref();
+  /** A refresh from a notice: one at a time, and one more after it if notices came meanwhile. */
+  private refreshSoon(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.refresh().catch(() => undefined);
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = null));
   }
 
-  stop(): void {
+  /** Polls every `pollMs`; with `notices`, also refreshes at each flip announced on that Redis. */
+  start(pollMs: number, notices?: { url: string; prefix: string }): void {
+    const tick = async () => {
+      await this.refresh().catch(() => undefined);
+      if (this.timer) this.timer = setTimeout(tick, pollMs).unref();
+    };
+    this.timer = setTimeout(tick, pollMs).unref();
+    if (notices) this.listen(notices.url, notices.prefix);
+  }
+
+  /** Its own connection (a subscriber can do nothing else); each (re)subscription refreshes, since notices may have been missed. */
+  private listen(url: string, prefix: string): void {
+    const redis = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      autoResubscribe: false,
+      connectionName: `${prefix}:alias-flips`,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    this.notices = redis;
+    const channel = aliasFlipsChannel(prefix);
+    redis.on('error', () => undefined); // the poll covers for it
+    redis.on('ready', () => {
+      redis.subscribe(channel).then(
+        () => this.refreshSoon(),
+        () => undefined,
+      );
+    });
+    redis.on('message', (ch: string) => {
+      if (ch === channel) this.refreshSoon();
+    });
+  }
+
+  async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.notices?.disconnect();
+    this.notices = null;
+    await this.refreshing;
   }
 }
