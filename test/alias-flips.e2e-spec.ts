@@ -28,13 +28,14 @@ describe('a rebuild flip reaches every process', () => {
     redis.disconnect();
   });
 
-  /** A process's aliases, started as ReadModelsModule starts them. */
+  /** A process's aliases, started as ReadModelsModule starts them; with notices, once its subscription's first read is done. */
   async function aProcess(pollMs: number, notices = true): Promise<ViewNames> {
     const names = liveViewNames();
     const aliases = new ViewAliases(db, liveProjections(), names);
     await aliases.refresh();
     aliases.start(pollMs, notices ? { url: TEST_REDIS_URL, prefix } : undefined);
     running.push(aliases);
+    if (notices) await eventually(async () => expect(aliases.reads).toBeGreaterThanOrEqual(1), 5_000);
     return names;
   }
 
@@ -68,8 +69,11 @@ describe('a rebuild flip reaches every process', () => {
   it('by reading again whenever its subscription comes back, since notices may have been missed meanwhile', async () => {
     const names = await aProcess(600_000);
     await subscribed(1);
+    const before = names.generationOf('thread');
     // A flip whose notice this process could not get: its connection is cut.
     await flip('ra3');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(names.generationOf('thread')).toBe(before);
     const clients = ((await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string).split('\n');
     const ours = clients.filter((c) => c.includes(` name=${prefix}:alias-flips `)).map((c) => /\bid=(\d+)/.exec(c)![1]);
     expect(ours).toHaveLength(1);

@@ -16,6 +16,8 @@ beforeAll(async () => {
   admin = `Bearer ${tokenFor(sys.config, 'admin')}`;
 });
 afterAll(() => sys.stop());
+let flipListener: Redis | null = null;
+afterAll(() => flipListener?.disconnect());
 
 const reader = (n = randomBytes(3).toString('hex')) => `Bearer ${tokenFor(sys.config, 'reader', `r-${n}`, `R ${n}`)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,7 +101,7 @@ it('rebuilds every view during a steady load of submissions: nothing lost or dou
 
   // Every process hears of each flip at once (its poll only covers a lost notice).
   const flips: string[] = [];
-  const listener = new Redis(sys.config.REDIS_URL);
+  const listener = (flipListener = new Redis(sys.config.REDIS_URL));
   await listener.subscribe(aliasFlipsChannel(sys.config.QUEUE_PREFIX));
   listener.on('message', (_channel: string, alias: string) => flips.push(alias));
 
@@ -129,7 +131,6 @@ it('rebuilds every view during a steady load of submissions: nothing lost or dou
   const aliases = await sys.db.collection<ViewAliasDocument>(VIEW_ALIASES).find({}).toArray();
   expect(aliases.map((a) => a.generation)).toEqual(liveProjections().map(() => generation));
   expect(new Set(flips)).toEqual(new Set(aliases.map((a) => a._id)));
-  listener.disconnect();
   await threadHoldsExactly(articleId, ids);
   const checkpoints = await sys.db.collection<CheckpointDocument>(EventStoreCollections.checkpoints).find({}).toArray();
   const thread = done.targets.find((t) => t.projection === 'thread')!;
@@ -235,13 +236,13 @@ describe('a worker killed mid-rebuild', () => {
   let worker: Supervised;
 
   beforeAll(async () => {
-    api = await startSystem({ worker: false });
+    api = await startSystem({ worker: false, env: { VIEW_ALIAS_POLL_MS: '1000' } });
     const c = api.config;
     worker = new Supervised(
       'worker',
       process.execPath,
       ['dist/apps/worker/src/main.js'],
-      { ...process.env, MONGO_URL: c.MONGO_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, POLL_INTERVAL_MS: '100', MARKER_GRACE_MS: '10000', RETIRED_VIEWS_DROP_AFTER_MS: '0', LEASE_TTL_MS: '2000', LEASE_MARGIN_MS: '800', STORE_TIMEOUT_MS: '600', MODERATION_POLICY: RELAXED_POLICY },
+      { ...process.env, MONGO_URL: c.MONGO_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, POLL_INTERVAL_MS: '100', MARKER_GRACE_MS: '10000', RETIRED_VIEWS_DROP_AFTER_MS: '0', VIEW_ALIAS_POLL_MS: '1000', LEASE_TTL_MS: '2000', LEASE_MARGIN_MS: '800', STORE_TIMEOUT_MS: '600', MODERATION_POLICY: RELAXED_POLICY },
       '/tmp/rebuild-kill-worker.log',
       500,
     );

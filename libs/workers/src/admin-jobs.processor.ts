@@ -14,7 +14,7 @@ import {
   VerificationDocument,
   VERIFICATIONS,
 } from '@app/platform';
-import { aliasFlipAnnouncer, currentViewNames, FINISHED_REBUILD, liveProjections, RebuildCollections, RebuildDocument, RebuildRunner, retiredViewsGraceMs, verifyViews } from '@app/read-models';
+import { aliasFlipAnnouncer, currentViewNames, FINISHED_REBUILD, liveProjections, RebuildCollections, RebuildDocument, RebuildRunner, verifyViews } from '@app/read-models';
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
@@ -107,7 +107,7 @@ export class AdminJobsProcessor extends WorkerHost implements OnApplicationBoots
     const pending = doc.targets.filter((t) => t.state === 'flipped' && t.previous !== null && !t.previousDropped && !t.previousKept);
     if (pending.length === 0) return;
     const flippedAt = Math.max(...pending.map((t) => new Date(t.flippedAt ?? 0).getTime()));
-    const after = Math.max(this.config.RETIRED_VIEWS_DROP_AFTER_MS, retiredViewsGraceMs(this.config.leaseTiming, this.config.VIEW_ALIAS_POLL_MS));
+    const after = Math.max(this.config.RETIRED_VIEWS_DROP_AFTER_MS, this.config.retiredViewsGraceMs);
     const delay = Math.max(0, flippedAt + after - Date.now());
     const job = dropRetiredViewsJob(doc._id, false, delay);
     await this.queue.add(job.name, job.data, job.opts);

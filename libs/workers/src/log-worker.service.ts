@@ -1,6 +1,6 @@
 import { LOG_READER, LogReader, SequencerRunner } from '@app/event-store';
 import { RunningConsumer } from './live-projector';
-import { AppConfig, JobName, LOG_QUEUE } from '@app/platform';
+import { AppConfig, IDLE_POLL_BACKOFF, JobName, LOG_QUEUE } from '@app/platform';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { writeFile } from 'node:fs/promises';
@@ -15,7 +15,6 @@ type JobHandlers = Record<JobName, () => Promise<unknown>>;
  * or a Redis outage costs at most that much delay, and an idle worker polls four times less.
  * (A commit past a head hint that trails the log waits for a consumer's whole look: decision 0043.)
  */
-const IDLE_BACKOFF = 4;
 
 /**
  * Runs the log's jobs: woken through BullMQ, and polling on timers so a lost wake-up or a
@@ -58,7 +57,7 @@ export class LogWorkerService implements OnApplicationBootstrap, OnApplicationSh
     });
     this.worker.on('error', () => undefined);
 
-    this.stopPolling = pollWithBackoff(this.config.POLL_INTERVAL_MS, IDLE_BACKOFF, async () => {
+    this.stopPolling = pollWithBackoff(this.config.POLL_INTERVAL_MS, IDLE_POLL_BACKOFF, async () => {
       // Side by side: a long sequencing round must not starve the projectors. One read of the
       // head spares each idle consumer its own reads (LogConsumer.poll). Unread (the store is
       // away), every consumer runs whole, which renews its lease first.

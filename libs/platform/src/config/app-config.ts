@@ -2,6 +2,9 @@ import { checkPolicy, DEFAULT_POLICY, ModerationPolicy } from '@app/moderation';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
+/** The worker's idle poll doubles its pause up to this many POLL_INTERVAL_MS. */
+export const IDLE_POLL_BACKOFF = 4;
+
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off', ''].includes(String(value).toLowerCase()) ? false : value;
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
@@ -292,6 +295,16 @@ export class AppConfig {
 
   get akismet(): AkismetSettings | null {
     return this.AKISMET_KEY ? { key: this.AKISMET_KEY, site: this.AKISMET_SITE, url: this.AKISMET_URL, ratePerSecond: this.AKISMET_RATE_PER_SECOND } : null;
+  }
+
+  /**
+   * After a flip, how long any process may still read or write the replaced views: a lease and
+   * a store timeout (a projector writing there stops), two alias polls (a process whose notice
+   * was lost) and the worker's longest idle pause (a live projector switches at its next poll).
+   * Every process must share these settings.
+   */
+  get retiredViewsGraceMs(): number {
+    return this.LEASE_TTL_MS + this.STORE_TIMEOUT_MS + 2 * this.VIEW_ALIAS_POLL_MS + IDLE_POLL_BACKOFF * this.POLL_INTERVAL_MS;
   }
 
   get leaseTiming(): { ttlMs: number; marginMs: number; storeTimeoutMs: number } {

@@ -79,13 +79,6 @@ export const RebuildCollections = {
 
 export const FINISHED_REBUILD: readonly RebuildState[] = ['done', 'cancelled', 'failed'];
 
-/**
- * How long after a flip the replaced views may still be read or written: every process sees
- * the alias within two of its polls even if the flip's notice was lost, and a projector still
- * on them stops within a lease and a store timeout. Nothing drops them sooner.
- */
-export const retiredViewsGraceMs = (lease: { ttlMs: number; storeTimeoutMs: number }, aliasPollMs: number) => lease.ttlMs + lease.storeTimeoutMs + 2 * aliasPollMs;
-
 /** A projection already has a rebuild under way. */
 export class RebuildConflictError extends Error {
   constructor(

@@ -16,6 +16,9 @@ export interface ViewAliasDocument {
 
 export const VIEW_ALIASES = 'view_aliases';
 
+/** How soon a read that failed is tried again. */
+const RETRY_MS = 1_000;
+
 export const aliasId = (projection: Pick<Projection, 'name' | 'version'>) => `${projection.name}@${projection.version}`;
 
 /** The Redis channel a deployment's rebuilds announce their flips on (one per QUEUE_PREFIX). */
@@ -40,6 +43,9 @@ export class ViewAliases {
   private notices: Redis | null = null;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
+  private stopped = false;
+  /** Reads done since start (the first is the subscription's): for tests. */
+  reads = 0;
 
   constructor(
     private readonly db: mongo.Db,
@@ -64,24 +70,36 @@ export class ViewAliases {
     this.names.follow(new Map([...live].map(([name, alias]) => [name, alias.generation])));
   }
 
-  /** A refresh from a notice: one at a time, and one more after it if notices came meanwhile. */
-  private refreshSoon(): void {
+  /**
+   * Reads the aliases again, for a notice or the poll: one read at a time, so an older read
+   * never lands after a newer one; one more after it if asked meanwhile; and again every
+   * second while the store fails, so a notice is not used up by an outage.
+   */
+  private refreshSoon(): Promise<void> {
     if (this.refreshing) {
       this.refreshAgain = true;
-      return;
+      return this.refreshing;
     }
     this.refreshing = (async () => {
       do {
         this.refreshAgain = false;
-        await this.refresh().catch(() => undefined);
-      } while (this.refreshAgain);
+        try {
+          await this.refresh();
+          this.reads++;
+        } catch {
+          this.refreshAgain = true;
+          await new Promise((r) => setTimeout(r, RETRY_MS).unref());
+        }
+      } while (this.refreshAgain && !this.stopped);
     })().finally(() => (this.refreshing = null));
+    return this.refreshing;
   }
 
   /** Polls every `pollMs`; with `notices`, also refreshes at each flip announced on that Redis. */
   start(pollMs: number, notices?: { url: string; prefix: string }): void {
+    this.stopped = false;
     const tick = async () => {
-      await this.refresh().catch(() => undefined);
+      await this.refreshSoon();
       if (this.timer) this.timer = setTimeout(tick, pollMs).unref();
     };
     this.timer = setTimeout(tick, pollMs).unref();
@@ -103,16 +121,17 @@ export class ViewAliases {
     redis.on('error', () => undefined); // the poll covers for it
     redis.on('ready', () => {
       redis.subscribe(channel).then(
-        () => this.refreshSoon(),
+        () => void this.refreshSoon(),
         () => undefined,
       );
     });
     redis.on('message', (ch: string) => {
-      if (ch === channel) this.refreshSoon();
+      if (ch === channel) void this.refreshSoon();
     });
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.notices?.disconnect();

@@ -1,6 +1,6 @@
 import { Actor, ConflictError, NotFoundError } from '@app/domain';
 import { addJobsWithin, ADMIN_QUEUE, Allow, AppConfig, CurrentActor, dropRetiredViewsJob, IsOptionalNotNull, MONGO_DB, ProblemException, rebuildJob } from '@app/platform';
-import { FINISHED_REBUILD, liveProjections, RebuildCancellationDocument, RebuildCollections, RebuildConflictError, RebuildDocument, requestRebuild, retiredViewsGraceMs } from '@app/read-models';
+import { FINISHED_REBUILD, liveProjections, RebuildCancellationDocument, RebuildCollections, RebuildConflictError, RebuildDocument, requestRebuild } from '@app/read-models';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
@@ -116,7 +116,7 @@ export class RebuildsController {
     const retired = doc.targets.filter((t) => t.state === 'flipped' && t.previous !== null && !t.previousDropped);
     if (!FINISHED_REBUILD.includes(doc.state) || retired.length === 0) throw new ConflictError(`rebuild ${id} has no retired views to drop${FINISHED_REBUILD.includes(doc.state) ? '' : ' until it has finished'}`);
     // Every process has moved to the new views by then, and a projector still on the old ones has stopped.
-    const safeAt = Math.max(...retired.map((t) => new Date(t.flippedAt ?? 0).getTime())) + retiredViewsGraceMs(this.config.leaseTiming, this.config.VIEW_ALIAS_POLL_MS);
+    const safeAt = Math.max(...retired.map((t) => new Date(t.flippedAt ?? 0).getTime())) + this.config.retiredViewsGraceMs;
     if (Date.now() < safeAt) throw new ConflictError(`the views rebuild ${id} replaced may still be read for a few seconds; drop them after ${new Date(safeAt).toISOString()}`);
     await addJobsWithin(this.admin.queue, ADMIN_QUEUE, [dropRetiredViewsJob(id, true)], 3_000).catch(() => {
       throw new ProblemException(503, 'the job queue is unavailable; try again in a moment', undefined, { 'Retry-After': '5' });
