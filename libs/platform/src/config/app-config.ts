@@ -143,6 +143,14 @@ export class AppConfig {
   AUTO_CLOSE_SWEEP_MS = 60_000;
 
   /**
+   * How often the store driver checks the store by itself. A call that finds the store gone
+   * asks for a check at once, so this bounds only how soon a frozen store (paused, its
+   * connections open) is noticed, and what an idle process spends checking (decision 0044).
+   */
+  @Transform(toInt) @IsInt({ message: 'STORE_HEARTBEAT_MS must be a whole number of milliseconds' }) @Min(500) @Max(60_000)
+  STORE_HEARTBEAT_MS = 5_000;
+
+  /**
    * How often each process reads the alias documents again by itself. A rebuild's flip reaches
    * every process at once through a Redis notice; this bounds how long a process whose notice
    * was lost reads the replaced views, so retired views are never dropped sooner than twice it.

@@ -22,10 +22,7 @@ const mongoProviders = [
           connectTimeoutMS: config.STORE_TIMEOUT_MS,
           waitQueueTimeoutMS: config.STORE_TIMEOUT_MS,
           retryWrites: false,
-          // Notice a restarted or frozen store within a second instead of the driver's default
-          // ten: a call on a connection to a frozen store waits until a heartbeat fails
-          // (decision 0044 weighed this against its idle cost and kept it).
-          heartbeatFrequencyMS: 1_000,
+          heartbeatFrequencyMS: config.STORE_HEARTBEAT_MS,
           autoIndex: false,
           autoCreate: false,
         })
