@@ -217,6 +217,14 @@ describe('a projector paused past its lease', () => {
       expect(await short.submitted()).toBe(before + 2);
       expect(await c.poll(trailing)).toBe(0);
       expect(await submitted()).toBe(before + 1);
+
+      // The head unread (the store away, as the log worker passes it): a quiet consumer runs
+      // whole at once, its lease renewed, and catches up on everything it skipped.
+      await reply('with the head unread');
+      calls.length = 0;
+      expect(await c.poll(Number.POSITIVE_INFINITY)).toBe(2);
+      expect(calls).toContain(`${EventStoreCollections.lateWrites}.find`);
+      expect(await submitted()).toBe(before + 3);
     } finally {
       await c.stop();
       await short.consumer.stop();
