@@ -11,12 +11,6 @@ import { LOG_CONSUMERS, SEQUENCER_RUNNER } from './projectors';
 type JobHandlers = Record<JobName, () => Promise<unknown>>;
 
 /**
- * An idle poll waits up to this many poll intervals (4 s at the default 1 s): a lost wake-up
- * or a Redis outage costs at most that much delay, and an idle worker polls four times less.
- * (A commit past a head hint that trails the log waits for a consumer's whole look: decision 0043.)
- */
-
-/**
  * Runs the log's jobs: woken through BullMQ, and polling on timers so a lost wake-up or a
  * Redis outage only costs delay.
  */
