@@ -60,6 +60,34 @@ describe('a rebuild flip reaches every process', () => {
     expect(api.generationOf('reply-details')).toBe('');
   });
 
+  it('by reading again until the store answers, when the store fails as the notice arrives', async () => {
+    // The alias collection's reads fail the next three times: the notice must not be used up.
+    let failures = 0;
+    const failing = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== 'collection') return Reflect.get(target, prop, target);
+        return (name: string) => {
+          const c = target.collection(name);
+          if (name !== VIEW_ALIASES) return c;
+          return new Proxy(c, { get: (col, m) => (m === 'find' && failures-- > 0 ? () => ({ toArray: () => Promise.reject(new Error('store away')) }) : Reflect.get(col, m, col).bind(col)) });
+        };
+      },
+    }) as mongo.Db;
+    const names = liveViewNames();
+    const aliases = new ViewAliases(failing, liveProjections(), names);
+    await aliases.refresh();
+    aliases.start(600_000, { url: TEST_REDIS_URL, prefix });
+    running.push(aliases);
+    await eventually(async () => expect(aliases.reads).toBeGreaterThanOrEqual(1), 5_000);
+    const before = names.generationOf('thread');
+    failures = 3;
+    await flip('ra4');
+    aliasFlipAnnouncer(redis, prefix)(aliasId(thread));
+    await eventually(async () => expect(names.generationOf('thread')).toBe('ra4'), 10_000);
+    expect(before).not.toBe('ra4');
+    expect(failures).toBeLessThan(0);
+  });
+
   it('by its poll when the notice was lost', async () => {
     const names = await aProcess(300, false);
     await flip('ra2');
