@@ -1,6 +1,6 @@
 import { MODERATION_QUEUE, ModeratorActionsModule } from '@app/moderator-actions';
 import { DataRightsModule } from '@app/data-rights';
-import { ADMIN_QUEUE, AppConfig, AuthModule, HealthModule, LOG_QUEUE, LoggingModule, MetricsEndpointModule, platformModules, RateLimitsModule } from '@app/platform';
+import { ADMIN_QUEUE, AppConfig, AuthModule, HealthModule, LOG_QUEUE, LoggingModule, MemoryReleaseModule, MetricsEndpointModule, platformModules, RateLimitsModule } from '@app/platform';
 import { SPAM_QUEUE } from '@app/screening';
 import { ReadModelsModule, ViewChangeSubscriber, ViewDocumentCache } from '@app/read-models';
 import { Module } from '@nestjs/common';
@@ -103,7 +103,7 @@ const adminProviders = [AdminQueue];
 const meteredQueues = [LOG_QUEUE, SPAM_QUEUE, MODERATION_QUEUE, ADMIN_QUEUE];
 
 @Module({
-  imports: [...platformModules, LoggingModule, MetricsEndpointModule.forQueues(meteredQueues), CqrsModule.forRoot(), AuthModule, RateLimitsModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
+  imports: [...platformModules, LoggingModule, MetricsEndpointModule.forQueues(meteredQueues), MemoryReleaseModule, CqrsModule.forRoot(), AuthModule, RateLimitsModule, ReadModelsModule, HealthModule, DataRightsModule, ModeratorActionsModule, TicketsModule, QueuesDashboardModule],
   controllers,
   providers: [SeedService, ...commandHandlers, ...queryHandlers, ...liveProviders, ...adminProviders],
 })

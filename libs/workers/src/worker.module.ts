@@ -3,7 +3,7 @@ import { ScreeningBacklog, ScreeningDispatcher, ScreeningModule, SPAM_QUEUE } fr
 import { Queue } from 'bullmq';
 import { CommenterLedger } from '@app/data-rights';
 import { DEFAULT_CONSUMER_OPTIONS, EVENT_STORE, EventStore, LEASES, Leases, LOG_READER, LOG_WAKER, LogConsumer, LogHandler, LogReader, LogWaker, Sequencer, SequencerRunner } from '@app/event-store';
-import { AppConfig, Clock, CLOCK, CommenterDirectory, LoggingModule, MONGO_DB, NetworkData, platformModules, REDIS, WorkCounters, WorkerMetricsServer } from '@app/platform';
+import { AppConfig, Clock, CLOCK, CommenterDirectory, LoggingModule, MemoryReleaseModule, MONGO_DB, NetworkData, platformModules, REDIS, WorkCounters, WorkerMetricsServer } from '@app/platform';
 import { liveProjections, Projection, ProjectionRunner, ReadModelsModule, viewChangePublisher, ViewNames } from '@app/read-models';
 import type Redis from 'ioredis';
 import { LiveProjector, RunningConsumer } from './live-projector';
@@ -55,5 +55,5 @@ const workerProviders = [
   WorkerMetricsServer,
 ];
 
-@Module({ imports: [...platformModules, LoggingModule, ReadModelsModule, ScreeningModule, ModerationJobsModule, BullModule.registerQueue({ name: ADMIN_QUEUE })], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
+@Module({ imports: [...platformModules, LoggingModule, MemoryReleaseModule, ReadModelsModule, ScreeningModule, ModerationJobsModule, BullModule.registerQueue({ name: ADMIN_QUEUE })], providers: workerProviders, exports: [LogWorkerService, AutoCloseSweeper] })
 export class WorkerModule {}

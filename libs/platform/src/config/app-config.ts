@@ -164,6 +164,14 @@ export class AppConfig {
   VIEW_ALIAS_POLL_MS = 10_000;
 
   /**
+   * The window over which the API and the worker look at their event loop's use: the first
+   * quiet window after a busy one runs one full collection, so a flood's heap is given back
+   * (decision 0045). 0: off.
+   */
+  @Transform(toInt) @IsInt({ message: 'MEMORY_RELEASE_CHECK_MS must be a whole number of milliseconds (0: off)' }) @Min(0) @Max(3_600_000)
+  MEMORY_RELEASE_CHECK_MS = 10_000;
+
+  /**
    * After a rebuild is flipped live, the views it replaced are kept this long, then dropped if
    * `verify` finds the new ones clean (an admin may drop them sooner). Default: a day.
    */
