@@ -3,7 +3,7 @@ import { DEFAULT_POLICY } from '@app/moderation';
 import { UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { JwtService } from '@nestjs/jwt';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { growth, summarise } from './heap-summary';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -37,9 +37,14 @@ const SNAPSHOT_DIR = join(__dirname, '..', '..', 'data', 'flood-heap');
 function start(script: string, env: Record<string, string>): ChildProcess {
   // Not SIGUSR2: Nest's shutdown hooks take it as a signal to stop.
   const flags = SNAPSHOTS ? ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${SNAPSHOT_DIR}`] : [];
-  return spawn(process.execPath, [...flags, join(__dirname, '..', script)], {
+  // FLOOD_NODE_ARGS: Node and V8 flags for both processes, to try heap settings ("--trace-gc", say).
+  const extra = process.env.FLOOD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // FLOOD_PROCESS_LOGS: a folder that takes each process's own output (api.log, worker.log).
+  const logs = process.env.FLOOD_PROCESS_LOGS;
+  const out = logs ? (mkdirSync(logs, { recursive: true }), openSync(join(logs, `${script.split('/')[1]}.log`), 'w')) : 'ignore';
+  return spawn(process.execPath, [...flags, ...extra, join(__dirname, '..', script)], {
     env: { ...process.env, MONGO_URL: `${MONGO}/bench_flood`, REDIS_URL, JWT_SECRET: SECRET, QUEUE_PREFIX: `flood-${Date.now()}`, MODERATION_POLICY: POLICY, SEED_ARTICLE: 'false', LOG_LEVEL: 'warn', ...UNREACHABLE_RATE_LIMITS, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', out, 'inherit'],
   });
 }
 
@@ -72,7 +77,7 @@ async function heapOf(url: string): Promise<string> {
   const text = await fetch(url).then((r) => (r.ok ? r.text() : ''), () => '');
   const read = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
   const f = (bytes: number) => Math.round(bytes / 2 ** 20);
-  return `heap ${f(read('nodejs_heap_size_total_bytes'))} MB committed (${f(read('nodejs_heap_size_used_bytes'))} used), external ${f(read('nodejs_external_memory_bytes'))} MB`;
+  return `heap ${f(read('nodejs_heap_size_total_bytes'))} MB committed (${f(read('nodejs_heap_size_used_bytes'))} used), external ${f(read('nodejs_external_memory_bytes'))} MB, ${read('reply_section_memory_releases_total')} memory releases`;
 }
 
 async function waitUp() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run bench:idle: CPU of a freshly started API, worker and store at rest on an empty store,
 # with production settings, from /proc, and each process's store calls (docs/benchmarks.md).
-# IDLE_SETTLE_SECONDS (40) before measuring, IDLE_SECONDS (150) measured, IDLE_ROUNDS (1).
+# IDLE_SETTLE_SECONDS (90: V8's memory reducer runs its first collections about a minute after
+# start, a one-off) before measuring, IDLE_SECONDS (150) measured, IDLE_ROUNDS (1).
 # Extra settings for both processes go in IDLE_ENV ("STORE_HEARTBEAT_MS=10000", say).
 source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 cd "$ROOT"
@@ -22,7 +23,7 @@ for round in $(seq 1 "${IDLE_ROUNDS:-1}"); do
   env ${IDLE_ENV:-} PORT="$((API_PORT + 1))" RUN_WORKER=true WORKER_METRICS_PORT="$WORKER_METRICS" node dist/apps/worker/src/main.js >"$ROOT/data/logs/idle-worker.log" 2>&1 &
   worker=$!
   STARTED_PIDS+=("$api" "$worker")
-  sleep "${IDLE_SETTLE_SECONDS:-40}"
+  sleep "${IDLE_SETTLE_SECONDS:-90}"
   ac0=$(calls "localhost:$API_PORT/metrics"); wc0=$(calls "localhost:$WORKER_METRICS/metrics")
   a0=$(ticks "$api"); w0=$(ticks "$worker"); s0=$(ticks "$STORE_PID")
   sleep "${IDLE_SECONDS:-150}"
