@@ -50,6 +50,9 @@ export async function startSystem(opts: { env?: Record<string, string>; database
     ...UNREACHABLE_RATE_LIMITS,
     // The JSON request log only where a test reads it (or TEST_LOG asks for it).
     LOG_LEVEL: opts.logs || process.env.TEST_LOG ? 'info' : 'silent',
+    // Several systems share this jest process and its one event loop: none collects its heap
+    // (the release is the process's, decision 0045; its spec drives it).
+    MEMORY_RELEASE_CHECK_MS: '0',
     ...opts.env,
   });
   let builder = Test.createTestingModule({ imports: [AppModule.for(config)] })

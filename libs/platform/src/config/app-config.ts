@@ -166,7 +166,8 @@ export class AppConfig {
   /**
    * The window over which the API and the worker look at their event loop's use: the first
    * quiet window after a busy one runs one full collection, so a flood's heap is given back
-   * (decision 0045). 0: off.
+   * (decision 0045). 0: off; otherwise at least a second, since shorter windows find an idle
+   * loop busy now and then and would collect again and again.
    */
   @Transform(toInt) @IsInt({ message: 'MEMORY_RELEASE_CHECK_MS must be a whole number of milliseconds (0: off)' }) @Min(0) @Max(3_600_000)
   MEMORY_RELEASE_CHECK_MS = 10_000;
@@ -381,6 +382,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!(config.STORE_TIMEOUT_MS < config.LEASE_MARGIN_MS && config.LEASE_MARGIN_MS < config.LEASE_TTL_MS)) {
     lines.push('STORE_TIMEOUT_MS < LEASE_MARGIN_MS < LEASE_TTL_MS must hold, so a write started in time ends before the lease');
   }
+  if (config.MEMORY_RELEASE_CHECK_MS > 0 && config.MEMORY_RELEASE_CHECK_MS < 1000) lines.push('MEMORY_RELEASE_CHECK_MS must be 0 (off) or at least 1000 ms');
   if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   return config;
 }

@@ -40,12 +40,16 @@ export class IdleMemoryRelease implements OnApplicationBootstrap, OnApplicationS
     this.releasing = this.memory
       .collect()
       .then(() => this.releases.inc())
-      .catch((error: Error) => {
+      .catch((error: unknown) => {
         // Without a gc function (a runtime that refuses the flag) the process just keeps its pages.
-        this.logger.warn(`memory release off: ${error.message}`);
+        this.logger.warn(`memory release off: ${error instanceof Error ? error.message : String(error)}`);
         this.stop();
       })
-      .finally(() => (this.releasing = null));
+      .finally(() => {
+        // The collection's own pause is not work: counted, it would earn the next release.
+        this.memory.utilization();
+        this.releasing = null;
+      });
     return this.releasing;
   }
 

@@ -23,11 +23,13 @@ export function thisProcessMemory(): ProcessMemory {
       const now = performance.eventLoopUtilization();
       const window = performance.eventLoopUtilization(now, last);
       last = now;
-      return window.utilization;
+      // Before the loop has run, both readings are zero.
+      return Number.isFinite(window.utilization) ? window.utilization : 0;
     },
     async collect() {
-      // Node has no API for it: the gc function, as `--expose-gc` would give it, taken from
-      // a fresh context once the flag is set (global.gc when the process was started so).
+      // Node has no API for it: global.gc, as the start commands give it (`node --expose-gc`);
+      // else the flag is set now and gc taken from a fresh context (code caches made earlier
+      // are then refused, decision 0045).
       gc ??= ((globalThis as { gc?: Gc }).gc ?? (setFlagsFromString('--expose-gc'), runInNewContext('gc'))) as Gc;
       await gc({ type: 'major', execution: 'async' });
     },
