@@ -18,4 +18,5 @@ COPY --from=build /app/dist ./dist
 COPY fixtures ./fixtures
 USER node
 EXPOSE 3000
-CMD ["node", "dist/apps/api/src/main.js"]
+# --expose-gc: the idle memory release collects through it (docs/decisions/0045).
+CMD ["node", "--expose-gc", "dist/apps/api/src/main.js"]

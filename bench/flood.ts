@@ -3,7 +3,7 @@ import { DEFAULT_POLICY } from '@app/moderation';
 import { UNREACHABLE_RATE_LIMITS } from '@app/platform';
 import { JwtService } from '@nestjs/jwt';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { growth, summarise } from './heap-summary';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -34,18 +34,21 @@ const mb = (kb: number) => Math.round(kb / 1024);
 const SNAPSHOTS = Boolean(process.env.FLOOD_HEAP_SNAPSHOTS);
 const SNAPSHOT_DIR = join(__dirname, '..', '..', 'data', 'flood-heap');
 
-function start(script: string, env: Record<string, string>): ChildProcess {
+function start(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
   // Not SIGUSR2: Nest's shutdown hooks take it as a signal to stop.
   const flags = SNAPSHOTS ? ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${SNAPSHOT_DIR}`] : [];
-  // FLOOD_NODE_ARGS: Node and V8 flags for both processes, to try heap settings ("--trace-gc", say).
-  const extra = process.env.FLOOD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  // FLOOD_PROCESS_LOGS: a folder that takes each process's own output (api.log, worker.log).
+  // FLOOD_NODE_ARGS: Node and V8 flags for both processes, split at whitespace ("--trace-gc", say).
+  const extra = process.env.FLOOD_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  // FLOOD_PROCESS_LOGS: a folder that takes each process's output, both streams (api.log, worker.log).
   const logs = process.env.FLOOD_PROCESS_LOGS;
-  const out = logs ? (mkdirSync(logs, { recursive: true }), openSync(join(logs, `${script.split('/')[1]}.log`), 'w')) : 'ignore';
-  return spawn(process.execPath, [...flags, ...extra, join(__dirname, '..', script)], {
+  const out = logs ? (mkdirSync(logs, { recursive: true }), openSync(join(logs, `${name}.log`), 'w')) : null;
+  // --expose-gc as deployed (docker-compose.yml): the idle memory release collects through it.
+  const child = spawn(process.execPath, ['--expose-gc', ...flags, ...extra, join(__dirname, '..', 'apps', name, 'src', 'main.js')], {
     env: { ...process.env, MONGO_URL: `${MONGO}/bench_flood`, REDIS_URL, JWT_SECRET: SECRET, QUEUE_PREFIX: `flood-${Date.now()}`, MODERATION_POLICY: POLICY, SEED_ARTICLE: 'false', LOG_LEVEL: 'warn', ...UNREACHABLE_RATE_LIMITS, ...env },
-    stdio: ['ignore', out, 'inherit'],
+    stdio: ['ignore', out ?? 'ignore', out ?? 'inherit'],
   });
+  if (out !== null) closeSync(out);
+  return child;
 }
 
 /** Asks for a heap snapshot and waits until its file is written whole; returns its path. */
@@ -96,8 +99,8 @@ async function main() {
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 
   if (SNAPSHOTS) (rmSync(SNAPSHOT_DIR, { recursive: true, force: true }), mkdirSync(SNAPSHOT_DIR, { recursive: true }));
-  const api = start('apps/api/src/main.js', { PORT: String(PORT), RUN_WORKER: 'false' });
-  const worker = start('apps/worker/src/main.js', { WORKER_METRICS_PORT: String(WORKER_METRICS_PORT) });
+  const api = start('api', { PORT: String(PORT), RUN_WORKER: 'false' });
+  const worker = start('worker', { WORKER_METRICS_PORT: String(WORKER_METRICS_PORT) });
   const sample = () => ({ api: rss(api.pid!), worker: rss(worker.pid!) });
   // Resident memory at rest depends on when V8 last collected: the lowest of a sample every
   // 5 s over the quiet time is compared, before and after alike.

@@ -29,7 +29,8 @@ export const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 export const token = (sub: string, role: 'reader' | 'moderator' | 'admin', name = sub) => mintToken({ JWT_SECRET: SECRET, JWT_ISSUER: undefined, JWT_AUDIENCE: undefined }, { sub, name, role }, '3h');
 
 export function startApi(database: string, env: Record<string, string> = {}, script = 'apps/api/src/main.js'): ChildProcess {
-  return spawn(process.execPath, [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(__dirname, '..', ...script.split('/'))], {
+  // --expose-gc as deployed (docker-compose.yml): the idle memory release collects through it.
+  return spawn(process.execPath, ['--expose-gc', ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []), join(__dirname, '..', ...script.split('/'))], {
     env: { ...process.env, MONGO_URL: `${MONGO}/${database}`, REDIS_URL, PORT: String(PORT), JWT_SECRET: SECRET, RUN_WORKER: 'true', QUEUE_PREFIX: `bench-${Date.now()}`, POLL_INTERVAL_MS: process.env.BENCH_POLL_INTERVAL_MS ?? '200', MODERATION_POLICY: BENCH_POLICY, ...UNREACHABLE_RATE_LIMITS, ...env },
     // BENCH_API_LOG: a file that takes the API's own log (appended), for a run that needs reading.
     stdio: ['ignore', process.env.BENCH_API_LOG ? openSync(process.env.BENCH_API_LOG, 'a') : 'ignore', 'inherit'],

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # npm run bench:idle: CPU of a freshly started API, worker and store at rest on an empty store,
 # with production settings, from /proc, and each process's store calls (docs/benchmarks.md).
-# IDLE_SETTLE_SECONDS (90: V8's memory reducer runs its first collections about a minute after
-# start, a one-off) before measuring, IDLE_SECONDS (150) measured, IDLE_ROUNDS (1).
+# IDLE_SETTLE_SECONDS (90: the memory release's collection after start-up, and V8's memory
+# reducer's first ones about a minute after start, are one-offs) before measuring, IDLE_SECONDS (150) measured, IDLE_ROUNDS (1).
 # Extra settings for both processes go in IDLE_ENV ("STORE_HEARTBEAT_MS=10000", say).
 source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 cd "$ROOT"
@@ -18,9 +18,9 @@ echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /pro
 
 for round in $(seq 1 "${IDLE_ROUNDS:-1}"); do
   export MONGO_URL="$SCRATCH_MONGO_URL/idle_$round" JWT_SECRET=idle-bench-secret-idle-bench-secret QUEUE_PREFIX="idle-$round-$(date +%s)"
-  env ${IDLE_ENV:-} PORT="$API_PORT" RUN_WORKER=false node dist/apps/api/src/main.js >"$ROOT/data/logs/idle-api.log" 2>&1 &
+  env ${IDLE_ENV:-} PORT="$API_PORT" RUN_WORKER=false node --expose-gc dist/apps/api/src/main.js >"$ROOT/data/logs/idle-api.log" 2>&1 &
   api=$!
-  env ${IDLE_ENV:-} PORT="$((API_PORT + 1))" RUN_WORKER=true WORKER_METRICS_PORT="$WORKER_METRICS" node dist/apps/worker/src/main.js >"$ROOT/data/logs/idle-worker.log" 2>&1 &
+  env ${IDLE_ENV:-} PORT="$((API_PORT + 1))" RUN_WORKER=true WORKER_METRICS_PORT="$WORKER_METRICS" node --expose-gc dist/apps/worker/src/main.js >"$ROOT/data/logs/idle-worker.log" 2>&1 &
   worker=$!
   STARTED_PIDS+=("$api" "$worker")
   sleep "${IDLE_SETTLE_SECONDS:-90}"

@@ -19,6 +19,7 @@ if [ -z "${MONGO_URL:-}" ]; then
 fi
 ensure_redis "$REDIS_URL" "$ROOT/data/logs/redis.log"
 
-node dist/apps/api/src/main.js &
+# --expose-gc: the idle memory release collects through it (docs/decisions/0045).
+node --expose-gc dist/apps/api/src/main.js &
 STARTED_PIDS+=("$!")
 wait "$!"
