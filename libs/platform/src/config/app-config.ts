@@ -1,6 +1,6 @@
 import { checkPolicy, DEFAULT_POLICY, ModerationPolicy } from '@app/moderation';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 /**
  * The worker's idle poll doubles its pause up to this many POLL_INTERVAL_MS (4 s at the
@@ -169,7 +169,11 @@ export class AppConfig {
    * (decision 0045). 0: off; otherwise at least a second, since shorter windows find an idle
    * loop busy now and then and would collect again and again.
    */
-  @Transform(toInt) @IsInt({ message: 'MEMORY_RELEASE_CHECK_MS must be a whole number of milliseconds (0: off)' }) @Min(0) @Max(3_600_000)
+  @Transform(toInt)
+  @ValidateIf((c: AppConfig) => c.MEMORY_RELEASE_CHECK_MS !== 0)
+  @IsInt({ message: 'MEMORY_RELEASE_CHECK_MS must be a whole number of milliseconds (0: off)' })
+  @Min(1000, { message: 'MEMORY_RELEASE_CHECK_MS must be 0 (off) or at least 1000 ms' })
+  @Max(3_600_000)
   MEMORY_RELEASE_CHECK_MS = 10_000;
 
   /**
@@ -382,7 +386,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!(config.STORE_TIMEOUT_MS < config.LEASE_MARGIN_MS && config.LEASE_MARGIN_MS < config.LEASE_TTL_MS)) {
     lines.push('STORE_TIMEOUT_MS < LEASE_MARGIN_MS < LEASE_TTL_MS must hold, so a write started in time ends before the lease');
   }
-  if (config.MEMORY_RELEASE_CHECK_MS > 0 && config.MEMORY_RELEASE_CHECK_MS < 1000) lines.push('MEMORY_RELEASE_CHECK_MS must be 0 (off) or at least 1000 ms');
   if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   return config;
 }
