@@ -17,9 +17,9 @@ calls() { { curl -s "$1" || true; } | awk '/^reply_section_store_calls_total\{/ 
 pct() { awk -v t="$1" -v s="$2" 'BEGIN {printf "%.2f%%", 100 * t / (s * 100)}'; }
 echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), Node $(node --version), commit $(git rev-parse --short HEAD)"
 
+inline=false; [ "${IDLE_WORKER:-}" = inline ] && inline=true
 for round in $(seq 1 "${IDLE_ROUNDS:-1}"); do
   export MONGO_URL="$SCRATCH_MONGO_URL/idle_$round" JWT_SECRET=idle-bench-secret-idle-bench-secret QUEUE_PREFIX="idle-$round-$(date +%s)"
-  inline=false; [ "${IDLE_WORKER:-}" = inline ] && inline=true
   env ${IDLE_ENV:-} PORT="$API_PORT" RUN_WORKER="$inline" node --expose-gc dist/apps/api/src/main.js >"$ROOT/data/logs/idle-api.log" 2>&1 &
   api=$!
   worker=""
