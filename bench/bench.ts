@@ -77,7 +77,7 @@ async function main() {
       if (PHASES.has('idle')) await idle(processes, `with ${1 + RATES.length} articles and no replies`, DATABASE);
 
       if (PHASES.has('flood')) await flood(DATABASE, THREAD_SIZE, raw.insertsPerSec, reader, 'bench-big', processes);
-      if (PHASES.has('page')) await firstPage(THREAD_SIZE, reader);
+      if (PHASES.has('page')) await firstPage(THREAD_SIZE, reader, 'bench-big', processes);
       // 1/s: the floor of the path at rest; then the issue's two loads: p50 at 20/s, p99 at 200/s (above what this machine sustains, so it queues).
       if (PHASES.has('latency')) for (const rate of RATES) await latency(DATABASE, reader, rate, `bench-latency-${rate}`);
       if (PHASES.has('idle') && PHASES.has('flood')) await idle(processes, `after the run (${THREAD_SIZE}+ replies stored)`, DATABASE);

@@ -57,7 +57,7 @@ async function measure(database: string, label: string, rawInsertsPerSec: number
     console.log(`warm-up: ${warm['2xx']} replies on another article`);
     const idleShares = await idle(processes, label, database);
     const submissionsPerSec = await flood(database, THREAD_SIZE, rawInsertsPerSec, reader, big, processes);
-    const page = await firstPage(THREAD_SIZE, reader, big);
+    const page = await firstPage(THREAD_SIZE, reader, big, processes);
     const visible = await latency(database, reader, Number(process.env.BENCH_RATE ?? 20), latest);
     return { idle: idleShares, submissionsPerSec, page, visible };
   } finally {

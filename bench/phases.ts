@@ -184,8 +184,11 @@ export async function flood(database: string, threadSize: number, rawInsertsPerS
  * 2. First page of the 10,000-reply thread, read while the thread keeps receiving replies
  * (BENCH_PAGE_WRITE_RATE a second, screened and projected as any): each one changes the page.
  */
-export async function firstPage(threadSize: number, reader: string, articleId = 'bench-big'): Promise<{ p50: number; p99: number }> {
+export async function firstPage(threadSize: number, reader: string, articleId = 'bench-big', processes: ChildProcess[] = []): Promise<{ p50: number; p99: number }> {
   {
+    // What else the machine does meanwhile: on 2 cores, a busy worker or store slows the API's reads.
+    const meter = cpuMeter(measured(processes));
+    const callsBefore = await storeCommands();
     const reads = Number(process.env.BENCH_PAGE_READS ?? 1_000);
     const writeRate = Number(process.env.BENCH_PAGE_WRITE_RATE ?? 10);
     let writing = writeRate > 0;
@@ -219,6 +222,8 @@ export async function firstPage(threadSize: number, reader: string, articleId = 
       `first page of a ${threadSize}-reply thread: p50 ${round(pct(pageTimes, 50))} ms, p99 ${round(pct(pageTimes, 99))} ms (${reads} sequential reads over HTTP in ${round(seconds)} s, while ${written} replies arrived: ${round(written / seconds)}/s)`,
     );
     console.log(`  floor, a static file (article.css) over the same HTTP stack between those reads: ${summary(floorTimes)}`);
+    if (processes.length) console.log(`  CPU while reading (% of one core): ${shares(meter.read())}`);
+    console.log(`  store calls per page read (the replies arriving included): ${perReply(callsBefore, await storeCommands(), reads)}`);
     return percentiles(pageTimes);
   }
 }
