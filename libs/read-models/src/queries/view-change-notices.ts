@@ -1,6 +1,7 @@
 import { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { ViewDocumentCache } from './view-document-cache';
+import { subscriberConnection } from '../redis-subscriber';
 
 /** The Redis channel a deployment's view writers announce their writes on (one per QUEUE_PREFIX). */
 export const viewChangesChannel = (prefix: string) => `${prefix}:view-changes`;
@@ -58,15 +59,7 @@ export class ViewChangeSubscriber implements OnModuleInit, OnModuleDestroy {
 
   start(): void {
     if (this.redis) return;
-    const redis = new Redis(this.url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      autoResubscribe: false,
-      // Named, so an operator (or a test) can tell it apart in CLIENT LIST.
-      connectionName: `${this.prefix}:view-changes`,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    });
+    const redis = subscriberConnection(this.url, `${this.prefix}:view-changes`);
     this.redis = redis;
     const channel = viewChangesChannel(this.prefix);
     const off = () => this.cache.disable();

@@ -1,7 +1,8 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { mongo } from 'mongoose';
 import { Projection } from '../projections/projection';
 import { ViewNames } from '../view-names';
+import { subscriberConnection } from '../redis-subscriber';
 
 /** Which generation of a projector's views readers read: written only by the rebuild that flips it. */
 export interface ViewAliasDocument {
@@ -108,14 +109,7 @@ export class ViewAliases {
 
   /** Its own connection (a subscriber can do nothing else); each (re)subscription refreshes, since notices may have been missed. */
   private listen(url: string, prefix: string): void {
-    const redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-      autoResubscribe: false,
-      connectionName: `${prefix}:alias-flips`,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    });
+    const redis = subscriberConnection(url, `${prefix}:alias-flips`);
     this.notices = redis;
     const channel = aliasFlipsChannel(prefix);
     redis.on('error', () => undefined); // the poll covers for it
