@@ -29,7 +29,7 @@ const WARM_UP = 300;
 interface Figures {
   idle: number[];
   submissionsPerSec: number;
-  page: { p50: number; p99: number };
+  page: { p50: number; p99: number; floorP50: number };
   visible: { p50: number; p99: number };
 }
 
@@ -161,7 +161,7 @@ function report(label: string, empties: Figures[], fulls: Figures[]): void {
   const m = (fs: Figures[], pick: (f: Figures) => number) => median(fs.map(pick));
   const [e, f] = [empties, fulls].map((fs) => ({
     submissionsPerSec: m(fs, (x) => x.submissionsPerSec),
-    page: { p50: m(fs, (x) => x.page.p50), p99: m(fs, (x) => x.page.p99) },
+    page: { p50: m(fs, (x) => x.page.p50), p99: m(fs, (x) => x.page.p99), floorP50: m(fs, (x) => x.page.floorP50) },
     visible: { p50: m(fs, (x) => x.visible.p50), p99: m(fs, (x) => x.visible.p99) },
     idle: fs[0].idle.map((_, i) => m(fs, (x) => x.idle[i])),
   }));
@@ -170,6 +170,9 @@ function report(label: string, empties: Figures[], fulls: Figures[]): void {
   console.log(`\n== ${label}: after the history against the empty store (target >= 0.9 each) ==`);
   console.log(`submissions/s: ${round(f.submissionsPerSec)} against ${round(e.submissionsPerSec)}: ratio ${ratio(f.submissionsPerSec, e.submissionsPerSec)}`);
   console.log(`first page p50: ${round(f.page.p50)} against ${round(e.page.p50)} ms: ratio ${ratio(e.page.p50, f.page.p50)}; p99 ${round(f.page.p99)} against ${round(e.page.p99)} ms: ratio ${ratio(e.page.p99, f.page.p99)}`);
+  // The machine's state in that phase moves the static file read as much as the page (docs/benchmarks.md): the page's own part is what history could change.
+  const above = (p: Figures['page']) => Math.max(0, p.p50 - p.floorP50);
+  console.log(`first page p50 above the static file read between the pages: ${round(above(f.page), 2)} against ${round(above(e.page), 2)} ms (static file p50 ${round(f.page.floorP50, 2)} against ${round(e.page.floorP50, 2)} ms)`);
   console.log(`submit-to-visible p50: ${round(f.visible.p50)} against ${round(e.visible.p50)} ms: ratio ${ratio(e.visible.p50, f.visible.p50)}; p99 ${round(f.visible.p99)} against ${round(e.visible.p99)} ms: ratio ${ratio(e.visible.p99, f.visible.p99)}`);
   const shares = (xs: number[]) => `${xs.map((s) => `${round(s, 2)}%`).join(' + ')} = ${round(xs.reduce((a, b) => a + b, 0), 2)}%`;
   console.log(`idle CPU (api + worker${process.env.BENCH_STORE_PID ? ' + store' : ''}) with the history stored: ${shares(f.idle)} of a core (target < 1%); at the empty store ${shares(e.idle)}`);
