@@ -1,5 +1,5 @@
 import { Article, Reply } from '@app/domain';
-import { EventStoreCollections, isTransient, LeaseLostError, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, mongoPersonalDataCipher, NthCallFault, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes, withFaults } from '@app/event-store';
+import { EventStoreCollections, isTransient, LeaseLostError, Leases, LogConsumer, LogWaker, MongoEventStore, MongoLogReader, mongoPersonalDataCipher, NthCallFault, RedisLeases, Sequencer, UpcasterRegistry, ensureEventStoreIndexes, withFaults } from '@app/event-store';
 import { ArticleView, ArticleViewProjection, EventAt, liveProjections, ProjectionRunner, ProjectionStore, verifyViews, ViewCollections, ViewNames } from '@app/read-models';
 import Redis from 'ioredis';
 import mongoose, { Connection, mongo } from 'mongoose';
@@ -228,6 +228,60 @@ describe('a projector paused past its lease', () => {
     } finally {
       await c.stop();
       await short.consumer.stop();
+    }
+  });
+
+  it("a wake-up during a quiet poll's lease renewal is caught up after it; a lease lost while quiet makes the next look whole", async () => {
+    const reader = new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false));
+    const at = names.scratch(`${uniqueName('quietlease').replace(/\W/g, '')}__`);
+    // The quiet consumer's renewals wait at this gate while it is set, as a slow Redis would hold them.
+    let gate: Promise<void> | null = null;
+    const leases = new RedisLeases(redis, prefix);
+    const gated: Leases = {
+      acquire: async (name, ttlMs, floor) => {
+        const lease = await leases.acquire(name, ttlMs, floor);
+        return lease && { ...lease, renew: async () => (await gate, lease.renew()) };
+      },
+    };
+    const options = { batchSize: 100, timing: { ttlMs: 5_000, marginMs: 2_000, storeTimeoutMs: 1_000 }, attempts: 1, backoffMs: 10, quietPollMs: 60_000 };
+    const c = new LogConsumer(db, reader, gated, new ProjectionRunner(db, new ArticleViewProjection(), at), options);
+    const other = new LogConsumer(db, reader, leases, new ProjectionRunner(db, new ArticleViewProjection(), at), options);
+    const submitted = async () => (await db.collection<ArticleView>(at.collection(ViewCollections.articles)).findOne({ _id: 'a1' }))!.stats.submitted;
+    try {
+      await c.catchUp();
+      const before = await submitted();
+      const trailing = await reader.head();
+
+      // The wake-up for a reply comes while the idle poll's renewal is on its way to Redis.
+      let open!: () => void;
+      gate = new Promise((r) => (open = r));
+      await reply('during the renewal');
+      const polled = c.poll(trailing);
+      const woken = c.catchUp();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await submitted()).toBe(before); // both wait for the renewal
+      gate = null;
+      open();
+      expect(await polled).toBe(0);
+      expect(await woken).toBe(1); // not lost in the renewal
+      expect(await submitted()).toBe(before + 1);
+
+      // Its lease runs out while it is quiet (a pause, a Redis failover); another process takes it and moves on.
+      await redis.del(`${prefix}:lease:${c.lease.name}`);
+      await reply('while the other holds it');
+      expect(await other.catchUp()).toBe(1);
+      expect(await submitted()).toBe(before + 2);
+      // Its next quiet poll finds the lease taken: it writes nothing and forgets the checkpoint it kept...
+      expect(await c.poll(trailing)).toBe(0);
+      await other.stop();
+      // ...so with the lease free again it reads the other's checkpoint instead of its own, and
+      // looks whole though told of a trailing head: each reply handled once.
+      await reply('after the other stopped');
+      expect(await c.poll(trailing)).toBe(1);
+      expect(await submitted()).toBe(before + 3);
+    } finally {
+      await c.stop();
+      await other.stop();
     }
   });
 
