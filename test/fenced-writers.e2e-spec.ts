@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import mongoose, { Connection, mongo } from 'mongoose';
 import { eventually, TEST_MONGO_URL, TEST_REDIS_URL, uniqueName } from './support/system';
 
+const logReader = (d: mongo.Db) => new MongoLogReader(d, new UpcasterRegistry(), mongoPersonalDataCipher(d, 'test-data-key-secret', false));
 const silentWaker: LogWaker = { commitRecorded: async () => undefined, logAdvanced: async () => undefined };
 const actor = { kind: 'reader' as const, id: 'r', name: 'R' };
 const meta = { actor, correlationId: 'c', causationId: null };
@@ -61,8 +62,10 @@ describe('a projector paused past its lease', () => {
 
   const names = ViewNames.of([new ArticleViewProjection()]);
   const view = () => db.collection<ArticleView>(names.collection(ViewCollections.articles)).findOne({ _id: 'a1' });
+  /** Replies the article view at `at` has counted. */
+  const submittedIn = (at: ViewNames) => async () => (await db.collection<ArticleView>(at.collection(ViewCollections.articles)).findOne({ _id: 'a1' }))!.stats.submitted;
   const consumer = (projection: ArticleViewProjection) =>
-    new LogConsumer(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), new RedisLeases(redis, prefix), new ProjectionRunner(db, projection, names), {
+    new LogConsumer(db, logReader(db), new RedisLeases(redis, prefix), new ProjectionRunner(db, projection, names), {
       batchSize: 100,
       timing,
       attempts: 1,
@@ -101,7 +104,7 @@ describe('a projector paused past its lease', () => {
     expect((await view())?.fence).toBe(newer);
     expect(await second.checkpoint()).toBe(4);
 
-    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), [new ArticleViewProjection()], names);
+    const report = await verifyViews(db, logReader(db), [new ArticleViewProjection()], names);
     expect(report.differences).toEqual([]);
     expect(report.documents).toBe(1);
     await second.stop();
@@ -110,7 +113,7 @@ describe('a projector paused past its lease', () => {
 
   it('verify lists a document a stale writer rolled back, field by field', async () => {
     await db.collection<ArticleView>(names.collection(ViewCollections.articles)).updateOne({ _id: 'a1' }, { $set: { 'stats.submitted': 2 } });
-    const report = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), [new ArticleViewProjection()], names);
+    const report = await verifyViews(db, logReader(db), [new ArticleViewProjection()], names);
     expect(report.differences).toEqual([
       expect.objectContaining({ collection: names.collection(ViewCollections.articles), id: 'a1', field: 'stats', live: expect.objectContaining({ submitted: 2 }), rebuilt: expect.objectContaining({ submitted: 3 }) }),
     ]);
@@ -122,7 +125,7 @@ describe('a projector paused past its lease', () => {
     for (let i = 0; i < 4; i++) await reply(`step ${i}`);
     const projections = liveProjections();
     const all = ViewNames.of(projections);
-    const reader = new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false));
+    const reader = logReader(db);
     for (const projection of projections) {
       // Count the calls one clean batch makes, on a scratch copy, then fail each in turn.
       const counting = { calls: 0, decide: () => (counting.calls++, null) };
@@ -179,11 +182,11 @@ describe('a projector paused past its lease', () => {
           });
       },
     }) as mongo.Db;
-    const reader = new MongoLogReader(counting, new UpcasterRegistry(), mongoPersonalDataCipher(counting, 'test-data-key-secret', false));
+    const reader = logReader(counting);
     const quietFor = (quietPollMs: number) => {
       const at = names.scratch(`${uniqueName('quiet').replace(/\W/g, '')}__`);
       const consumer = new LogConsumer(counting, reader, new RedisLeases(redis, prefix), new ProjectionRunner(counting, new ArticleViewProjection(), at), { batchSize: 100, timing: { ttlMs: 5_000, marginMs: 2_000, storeTimeoutMs: 1_000 }, attempts: 1, backoffMs: 10, quietPollMs });
-      const submitted = async () => (await db.collection<ArticleView>(at.collection(ViewCollections.articles)).findOne({ _id: 'a1' }))!.stats.submitted;
+      const submitted = submittedIn(at);
       return { consumer, submitted };
     };
     const { consumer: c, submitted } = quietFor(60_000);
@@ -232,7 +235,7 @@ describe('a projector paused past its lease', () => {
   });
 
   it("a wake-up during a quiet poll's lease renewal is caught up after it; a lease lost while quiet makes the next look whole", async () => {
-    const reader = new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false));
+    const reader = logReader(db);
     const at = names.scratch(`${uniqueName('quietlease').replace(/\W/g, '')}__`);
     // The quiet consumer's renewals wait at this gate while it is set, as a slow Redis would hold them.
     let gate: Promise<void> | null = null;
@@ -246,7 +249,7 @@ describe('a projector paused past its lease', () => {
     const options = { batchSize: 100, timing: { ttlMs: 5_000, marginMs: 2_000, storeTimeoutMs: 1_000 }, attempts: 1, backoffMs: 10, quietPollMs: 60_000 };
     const c = new LogConsumer(db, reader, gated, new ProjectionRunner(db, new ArticleViewProjection(), at), options);
     const other = new LogConsumer(db, reader, leases, new ProjectionRunner(db, new ArticleViewProjection(), at), options);
-    const submitted = async () => (await db.collection<ArticleView>(at.collection(ViewCollections.articles)).findOne({ _id: 'a1' }))!.stats.submitted;
+    const submitted = submittedIn(at);
     try {
       await c.catchUp();
       const before = await submitted();
@@ -310,7 +313,7 @@ describe('a projector paused past its lease', () => {
         };
       },
     }) as mongo.Db;
-    const reader = new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false));
+    const reader = logReader(db);
     const options = { batchSize: 100, timing, attempts: 1, backoffMs: 10 };
     const stalled = new LogConsumer(db, reader, new RedisLeases(redis, prefix), new ProjectionRunner(holding, new ArticleViewProjection(), mine), options);
     await stalled.catchUp(); // the view's first write is an insert
@@ -347,7 +350,7 @@ describe('a projector paused past its lease', () => {
     await c.catchUp();
     expect((await viewOf())!.stats.submitted).toBe(before + 3);
     expect(await db.collection(EventStoreCollections.lateWrites).countDocuments({ consumer: c.handler.name })).toBe(0);
-    const verified = await verifyViews(db, new MongoLogReader(db, new UpcasterRegistry(), mongoPersonalDataCipher(db, 'test-data-key-secret', false)), [new ArticleViewProjection()], mine);
+    const verified = await verifyViews(db, logReader(db), [new ArticleViewProjection()], mine);
     expect(verified.differences).toEqual([]);
     await c.stop();
     await stalled.stop();

@@ -126,8 +126,7 @@ describe('idle memory release', () => {
 
   it('shutdown stops the timer, and a window ending after it starts nothing', async () => {
     jest.useFakeTimers();
-    const readings = [0, 0.5];
-    const { memory, calls } = fakeMemory(readings.concat([0.001]));
+    const { memory, calls } = fakeMemory([0, 0.5, 0.001]);
     const r = releaser(memory);
     r.onApplicationBootstrap();
     await r.check(); // busy: the next quiet window would collect
